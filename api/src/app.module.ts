@@ -1,0 +1,54 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+
+import { AuthModule } from './auth/auth.module';
+import { ChatModule } from './chat/chat.module';
+import { appConfig } from './config/app.config';
+import { authConfig } from './config/auth.config';
+import { databaseConfig } from './config/database.config';
+import { validateEnvironment } from './config/env.validation';
+import { redisConfig } from './config/redis.config';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MessagesModule } from './messages/messages.module';
+import { PresenceModule } from './presence/presence.module';
+import { RealtimeModule } from './realtime/realtime.module';
+import { RedisModule } from './redis/redis.module';
+import { RoomsModule } from './rooms/rooms.module';
+import { UsersModule } from './users/users.module';
+
+const app = appConfig();
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      load: [appConfig, authConfig, databaseConfig, redisConfig],
+      validate: validateEnvironment,
+    }),
+    LoggerModule.forRoot({
+      pinoHttp: {
+        level: app.logLevel,
+        genReqId: (request: IncomingMessage) => (request.headers['x-request-id'] as string) || randomUUID(),
+        redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'],
+        customProps: () => ({ instanceId: app.instanceId }),
+        autoLogging: { ignore: (request) => request.url?.startsWith('/api/health') ?? false },
+      },
+    }),
+    RedisModule,
+    DatabaseModule,
+    RealtimeModule,
+    UsersModule,
+    AuthModule,
+    PresenceModule,
+    RoomsModule,
+    MessagesModule,
+    ChatModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

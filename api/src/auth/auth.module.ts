@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+
+import { AllConfig } from '../config/config.type';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JWT_SECRET, jwtSecretProvider } from './jwt-secret.provider';
+import { JwtStrategy } from './jwt.strategy';
+import { PasswordHasher } from './password-hasher';
+
+@Module({
+  imports: [
+    UsersModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      extraProviders: [jwtSecretProvider],
+      inject: [ConfigService, JWT_SECRET],
+      useFactory: (config: ConfigService<AllConfig, true>, secret: string) => ({
+        secret,
+        signOptions: { algorithm: 'HS256', expiresIn: config.get('auth.jwtTtlSeconds', { infer: true }) },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    PasswordHasher,
+    JwtStrategy,
+    jwtSecretProvider,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
+  exports: [AuthService],
+})
+export class AuthModule {}

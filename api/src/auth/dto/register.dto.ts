@@ -1,0 +1,27 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+
+import { Limits, RegisterRequest } from '@chat/contracts';
+
+import { IsStorableText } from '../../common/text.validators';
+
+export class RegisterDto implements RegisterRequest {
+  @ApiProperty({ minLength: Limits.USERNAME_MIN, maxLength: Limits.USERNAME_MAX, pattern: '^[a-zA-Z0-9_.-]+$' })
+  @IsString()
+  @Length(Limits.USERNAME_MIN, Limits.USERNAME_MAX)
+  @Matches(Limits.USERNAME_PATTERN, { message: 'username may contain only letters, digits, _ . and -' })
+  username!: string;
+
+  @ApiProperty({ minLength: Limits.PASSWORD_MIN, maxLength: Limits.PASSWORD_MAX })
+  @IsString()
+  @MinLength(Limits.PASSWORD_MIN)
+  @MaxLength(Limits.PASSWORD_MAX)
+  password!: string;
+
+  @ApiPropertyOptional({ maxLength: Limits.DISPLAY_NAME_MAX, description: 'Defaults to the username' })
+  @IsOptional()
+  @IsString()
+  @Length(1, Limits.DISPLAY_NAME_MAX)
+  @IsStorableText()
+  displayName?: string;
+}

@@ -1,0 +1,120 @@
+import { UseFilters, UsePipes } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+
+import {
+  AckOk,
+  ClientEvent,
+  ErrorCode,
+  MessageReadResult,
+  MessageSendResult,
+  MessageUpdateResult,
+  RoomJoinResult,
+} from '@chat/contracts';
+
+import { AuthService } from '../auth/auth.service';
+import { createValidationPipe } from '../common/validation';
+import { MessagesService } from '../messages/messages.service';
+import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
+import type { ChatServer, ChatSocket } from '../realtime/socket-types';
+import { ChatService } from './chat.service';
+import {
+  MessageEditDto,
+  MessageIdDto,
+  MessageReadDto,
+  MessageSendDto,
+  RoomIdDto,
+  TypingDto,
+} from './dto/socket-payloads.dto';
+import { WsAckExceptionFilter } from './ws-ack-exception.filter';
+import { createWsAuthMiddleware } from './ws-auth.middleware';
+
+const KNOWN_EVENTS = new Set<string>(Object.values(ClientEvent));
+
+/** Thin: translates socket events into service calls; the return value is the ack. */
+@WebSocketGateway()
+@UseFilters(WsAckExceptionFilter)
+@UsePipes(createValidationPipe())
+export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly chat: ChatService,
+    private readonly messages: MessagesService,
+    private readonly broadcaster: RealtimeBroadcaster,
+  ) {}
+
+  afterInit(server: ChatServer): void {
+    server.use(createWsAuthMiddleware(this.auth));
+    this.broadcaster.attach(server);
+  }
+
+  async handleConnection(socket: ChatSocket): Promise<void> {
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (!KNOWN_EVENTS.has(event) && typeof ack === 'function') {
+        ack({ ok: false, error: { code: ErrorCode.NOT_FOUND, message: `Unknown event: ${event}` } });
+      }
+    });
+    await this.chat.onConnect(socket);
+  }
+
+  async handleDisconnect(socket: ChatSocket): Promise<void> {
+    await this.chat.onDisconnect(socket);
+  }
+
+  @SubscribeMessage(ClientEvent.ROOM_JOIN)
+  async join(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: RoomIdDto): Promise<AckOk<RoomJoinResult>> {
+    return { ok: true, ...(await this.chat.join(socket, dto.roomId)) };
+  }
+
+  @SubscribeMessage(ClientEvent.ROOM_LEAVE)
+  async leave(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: RoomIdDto): Promise<AckOk> {
+    await this.chat.leave(socket, dto.roomId);
+    return { ok: true };
+  }
+
+  @SubscribeMessage(ClientEvent.MESSAGE_SEND)
+  async send(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: MessageSendDto,
+  ): Promise<AckOk<MessageSendResult>> {
+    return { ok: true, ...(await this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId)) };
+  }
+
+  @SubscribeMessage(ClientEvent.MESSAGE_EDIT)
+  async edit(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: MessageEditDto,
+  ): Promise<AckOk<MessageUpdateResult>> {
+    return { ok: true, message: await this.messages.edit(socket.data.user, dto.messageId, dto.body) };
+  }
+
+  @SubscribeMessage(ClientEvent.MESSAGE_DELETE)
+  async delete(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: MessageIdDto,
+  ): Promise<AckOk<MessageUpdateResult>> {
+    return { ok: true, message: await this.messages.delete(socket.data.user, dto.messageId) };
+  }
+
+  @SubscribeMessage(ClientEvent.MESSAGE_READ)
+  async read(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: MessageReadDto,
+  ): Promise<AckOk<MessageReadResult>> {
+    return { ok: true, ...(await this.messages.markRead(socket.data.user.id, dto.roomId, dto.seq)) };
+  }
+
+  @SubscribeMessage(ClientEvent.TYPING)
+  typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: TypingDto): AckOk {
+    this.chat.typing(socket, dto.roomId, dto.isTyping);
+    return { ok: true };
+  }
+}

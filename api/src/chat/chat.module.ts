@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+
+import { AuthModule } from '../auth/auth.module';
+import { MessagesModule } from '../messages/messages.module';
+import { PresenceModule } from '../presence/presence.module';
+import { RoomsModule } from '../rooms/rooms.module';
+import { ChatGateway } from './chat.gateway';
+import { ChatService } from './chat.service';
+
+@Module({
+  imports: [AuthModule, RoomsModule, MessagesModule, PresenceModule],
+  providers: [ChatGateway, ChatService],
+})
+export class ChatModule {}

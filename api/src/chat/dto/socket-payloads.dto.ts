@@ -1,0 +1,72 @@
+import { IsBoolean, IsInt, IsString, IsUUID, Length, Matches, Max, Min, MinLength, MaxLength } from 'class-validator';
+
+import type {
+  MessageDeletePayload,
+  MessageEditPayload,
+  MessageReadPayload,
+  MessageSendPayload,
+  RoomJoinPayload,
+  RoomLeavePayload,
+  TypingPayload,
+} from '@chat/contracts';
+import { Limits } from '@chat/contracts';
+
+import { IsStorableText } from '../../common/text.validators';
+
+/** Validation of every client → server socket payload; a failure is answered with a VALIDATION ack. */
+
+export class RoomIdDto implements RoomJoinPayload, RoomLeavePayload {
+  @IsUUID()
+  roomId!: string;
+}
+
+export class MessageSendDto implements MessageSendPayload {
+  @IsUUID()
+  roomId!: string;
+
+  @IsString()
+  @Length(1, Limits.MESSAGE_BODY_MAX)
+  @Matches(/\S/, { message: 'body must not be blank' })
+  @IsStorableText()
+  body!: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(Limits.CLIENT_MSG_ID_MAX)
+  @Matches(/^[A-Za-z0-9_:.-]+$/, { message: 'clientMsgId may contain only letters, digits and _ : . -' })
+  clientMsgId!: string;
+}
+
+export class MessageEditDto implements MessageEditPayload {
+  @IsUUID()
+  messageId!: string;
+
+  @IsString()
+  @Length(1, Limits.MESSAGE_BODY_MAX)
+  @Matches(/\S/, { message: 'body must not be blank' })
+  @IsStorableText()
+  body!: string;
+}
+
+export class MessageIdDto implements MessageDeletePayload {
+  @IsUUID()
+  messageId!: string;
+}
+
+export class MessageReadDto implements MessageReadPayload {
+  @IsUUID()
+  roomId!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  seq!: number;
+}
+
+export class TypingDto implements TypingPayload {
+  @IsUUID()
+  roomId!: string;
+
+  @IsBoolean()
+  isTyping!: boolean;
+}

@@ -1,0 +1,38 @@
+import type { ExtendedError } from 'socket.io';
+
+import { ErrorCode } from '@chat/contracts';
+
+import { AuthService } from '../auth/auth.service';
+import { mapError } from '../common/error-mapping';
+import type { ChatSocket } from '../realtime/socket-types';
+
+/**
+ * Authenticates the handshake (Nest guards do not run on connect). The token is read from
+ * `auth.token` only — never the query string, which ends up in proxy logs. A refusal reaches the
+ * client as `connect_error` with `message` = the error code and `data` = the error body.
+ */
+export function createWsAuthMiddleware(auth: AuthService) {
+  return (socket: ChatSocket, next: (error?: ExtendedError) => void): void => {
+    const token: unknown = socket.handshake.auth?.token;
+    if (typeof token !== 'string' || token.length === 0) {
+      next(refusal(ErrorCode.UNAUTHORIZED, 'Missing token: connect with auth: { token }'));
+      return;
+    }
+    auth.authenticate(token).then(
+      (user) => {
+        socket.data.user = user;
+        next();
+      },
+      (error: unknown) => {
+        const { body } = mapError(error);
+        next(refusal(body.code, body.message));
+      },
+    );
+  };
+}
+
+function refusal(code: ErrorCode, message: string): ExtendedError {
+  const error: ExtendedError = new Error(code);
+  error.data = { code, message };
+  return error;
+}

@@ -1,0 +1,93 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+import { ErrorBody, ErrorCode } from '@chat/contracts';
+
+import { AppError } from './app-error';
+
+export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
+  [ErrorCode.VALIDATION]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.UNAUTHORIZED]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.FORBIDDEN]: HttpStatus.FORBIDDEN,
+  [ErrorCode.NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.CONFLICT]: HttpStatus.CONFLICT,
+  [ErrorCode.ROOM_FULL]: HttpStatus.CONFLICT,
+  [ErrorCode.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.INTERNAL]: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+const CODE_OF_STATUS: Record<number, ErrorCode> = {
+  400: ErrorCode.VALIDATION,
+  401: ErrorCode.UNAUTHORIZED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.CONFLICT,
+  413: ErrorCode.VALIDATION,
+  415: ErrorCode.VALIDATION,
+  429: ErrorCode.RATE_LIMITED,
+  503: ErrorCode.UNAVAILABLE,
+};
+
+/** Postgres SQLSTATEs that mean "the database is not reachable right now", not "the request is bad". */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/;
+
+export interface MappedError {
+  status: number;
+  body: ErrorBody;
+  /** True when the cause is ours, not the client's: worth logging with its stack. */
+  unexpected: boolean;
+}
+
+/** The single place where anything thrown becomes a contract error, for HTTP and for acks alike. */
+export function mapError(error: unknown): MappedError {
+  if (error instanceof AppError) {
+    return { status: HTTP_STATUS_OF[error.code], body: error.toBody(), unexpected: false };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = CODE_OF_STATUS[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.VALIDATION);
+    const message = status >= 500 ? 'Internal error' : httpExceptionMessage(error);
+    return { status, body: { code, message }, unexpected: status >= 500 };
+  }
+  const clientError = asHttpClientError(error);
+  if (clientError) {
+    const code = CODE_OF_STATUS[clientError.status] ?? ErrorCode.VALIDATION;
+    return { status: clientError.status, body: { code, message: clientError.message }, unexpected: false };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: { code: ErrorCode.UNAVAILABLE, message: 'Storage is unavailable, try again' },
+      unexpected: true,
+    };
+  }
+  return {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    body: { code: ErrorCode.INTERNAL, message: 'Internal error' },
+    unexpected: true,
+  };
+}
+
+function httpExceptionMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.join('; ');
+  return error.message;
+}
+
+/** http-errors raised by Express middleware (body too large, bad encoding…): 4xx, safe to show. */
+function asHttpClientError(error: unknown): { status: number; message: string } | null {
+  const e = error as { status?: unknown; expose?: unknown; message?: unknown };
+  if (!(error instanceof Error) || e.expose !== true || typeof e.status !== 'number') return null;
+  return e.status >= 400 && e.status < 500 ? { status: e.status, message: error.message } : null;
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_SQLSTATE.test(code)) return true;
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return true;
+  return /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+}

@@ -1,0 +1,113 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+import type {
+  AuthResponse,
+  ClusterStats,
+  ErrorCode,
+  HttpErrorResponse,
+  InstanceStats,
+  Member,
+  MemberRole,
+  Message,
+  MessagePage,
+  MyRoom,
+  Room,
+  RoomKind,
+  RoomVisibility,
+  User,
+  UserRef,
+} from '@chat/contracts';
+import { ErrorCode as ErrorCodes } from '@chat/contracts';
+
+/*
+ * OpenAPI schemas of the contract's response shapes. Each class `implements` its contract interface,
+ * so a field added to or renamed in libs/contracts fails compilation here instead of drifting.
+ */
+
+export class UserRefResponse implements UserRef {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty() displayName!: string;
+}
+
+export class UserResponse extends UserRefResponse implements User {
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class AuthResponseDto implements AuthResponse {
+  @ApiProperty({ description: 'Bearer token for REST and the Socket.IO handshake (`auth.token`)' })
+  accessToken!: string;
+  @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn!: number;
+  @ApiProperty({ type: UserResponse }) user!: UserResponse;
+}
+
+export class MessageResponse implements Message {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) roomId!: string;
+  @ApiProperty({ description: 'Per-room sequence: 1, 2, 3… contiguous' }) seq!: number;
+  @ApiProperty({ format: 'uuid' }) senderId!: string;
+  @ApiProperty({ type: UserRefResponse }) sender!: UserRefResponse;
+  @ApiProperty({ description: 'Empty once deleted' }) body!: string;
+  @ApiProperty() clientMsgId!: string;
+  @ApiProperty({ description: 'API instance that accepted the message' }) instanceId!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) editedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) deletedAt!: string | null;
+}
+
+export class RoomResponse implements Room {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['group', 'direct'] }) kind!: RoomKind;
+  @ApiProperty({ enum: ['public', 'private'] }) visibility!: RoomVisibility;
+  @ApiProperty({ nullable: true, type: Number }) capacity!: number | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) ownerId!: string | null;
+  @ApiProperty() lastSeq!: number;
+  @ApiProperty() memberCount!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class MyRoomResponse extends RoomResponse implements MyRoom {
+  @ApiProperty({ enum: ['owner', 'member'] }) role!: MemberRole;
+  @ApiProperty() lastReadSeq!: number;
+  @ApiProperty({ description: "Others' undeleted messages after lastReadSeq" }) unreadCount!: number;
+  @ApiProperty({ type: MessageResponse, nullable: true }) lastMessage!: MessageResponse | null;
+  @ApiProperty({ type: UserRefResponse, nullable: true }) peer!: UserRefResponse | null;
+}
+
+export class MemberResponse implements Member {
+  @ApiProperty({ type: UserRefResponse }) user!: UserRefResponse;
+  @ApiProperty({ enum: ['owner', 'member'] }) role!: MemberRole;
+  @ApiProperty() lastReadSeq!: number;
+  @ApiProperty({ format: 'date-time' }) joinedAt!: string;
+  @ApiProperty({ description: 'Connected to any instance of the cluster' }) online!: boolean;
+}
+
+export class MessagePageResponse implements MessagePage {
+  @ApiProperty({ type: [MessageResponse], description: 'Ascending by seq' }) messages!: MessageResponse[];
+  @ApiProperty() hasMore!: boolean;
+}
+
+export class InstanceStatsResponse implements InstanceStats {
+  @ApiProperty() id!: string;
+  @ApiProperty() connections!: number;
+}
+
+export class ClusterStatsResponse implements ClusterStats {
+  @ApiProperty() onlineUsers!: number;
+  @ApiProperty() connections!: number;
+  @ApiProperty({ type: [InstanceStatsResponse] }) instances!: InstanceStatsResponse[];
+}
+
+export class ErrorResponse implements HttpErrorResponse {
+  @ApiProperty() statusCode!: number;
+  @ApiProperty({ enum: Object.values(ErrorCodes) }) code!: ErrorCode;
+  @ApiProperty() message!: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    description: 'Field → messages, for VALIDATION',
+  })
+  fields?: Record<string, string[]>;
+  @ApiPropertyOptional({ description: 'Seconds, for RATE_LIMITED' }) retryAfter?: number;
+}

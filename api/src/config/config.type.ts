@@ -1,0 +1,12 @@
+import type { AppConfig } from './app.config';
+import type { AuthConfig } from './auth.config';
+import type { DatabaseConfig } from './database.config';
+import type { RedisConfig } from './redis.config';
+
+/** For `ConfigService<AllConfig, true>` so `get('app.port', { infer: true })` is typed. */
+export interface AllConfig {
+  app: AppConfig;
+  auth: AuthConfig;
+  database: DatabaseConfig;
+  redis: RedisConfig;
+}

@@ -1,0 +1,109 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+export enum NodeEnv {
+  Development = 'development',
+  Production = 'production',
+  Test = 'test',
+}
+
+export const SOCKET_ADAPTERS = ['redis', 'redis-sharded', 'redis-streams'] as const;
+export type SocketAdapterKind = (typeof SOCKET_ADAPTERS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A duration such as `3600`, `90s`, `15m`, `12h` or `7d`. */
+export const DURATION_PATTERN = /^\d+[smhd]?$/;
+
+/** The process environment this service understands; every value is checked before anything starts. */
+export class EnvironmentVariables {
+  @IsOptional()
+  @IsEnum(NodeEnv)
+  NODE_ENV?: NodeEnv;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  HOST?: string;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE?: number;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @IsIn(SOCKET_ADAPTERS)
+  SOCKET_ADAPTER?: SocketAdapterKind;
+
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of [a-zA-Z0-9:_-]' })
+  REDIS_KEY_PREFIX?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === NodeEnv.Production || env.JWT_SECRET !== undefined)
+  @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @Matches(DURATION_PATTERN, { message: 'JWT_TTL must be a duration such as 3600, 15m, 12h or 7d' })
+  JWT_TTL?: string;
+
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9._:-]{1,128}$/, { message: 'INSTANCE_ID must be 1-128 of [a-zA-Z0-9._:-]' })
+  INSTANCE_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+
+  @IsOptional()
+  @IsString()
+  WEB_DIST_DIR?: string;
+}
+
+/** Called by ConfigModule at boot: one line per bad variable, then the process refuses to start. */
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const env = plainToInstance(EnvironmentVariables, raw, { enableImplicitConversion: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((error) =>
+      Object.values(error.constraints ?? {}).map((message) => `  - ${error.property}: ${message}`),
+    );
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return env;
+}

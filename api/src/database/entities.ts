@@ -1,0 +1,6 @@
+import { MessageEntity } from '../messages/entities/message.entity';
+import { MembershipEntity } from '../rooms/entities/membership.entity';
+import { RoomEntity } from '../rooms/entities/room.entity';
+import { UserEntity } from '../users/entities/user.entity';
+
+export const entities = [UserEntity, RoomEntity, MembershipEntity, MessageEntity];

@@ -1,0 +1,4 @@
+import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
+
+/** In order. Listed explicitly so the build, the tests and the CLI all run the same set. */
+export const migrations = [InitialSchema1763900000000];

@@ -1,0 +1,65 @@
+import type { Message, Room } from '@chat/contracts';
+
+/** Raw-SQL row shapes of the hot and list queries, and their mapping to the contract. */
+
+export interface MessageRow {
+  id: string;
+  room_id: string;
+  seq: string | number;
+  sender_id: string;
+  sender_username: string;
+  sender_display_name: string;
+  body: string;
+  client_msg_id: string;
+  instance_id: string;
+  created_at: Date;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+}
+
+export interface RoomRow {
+  id: string;
+  name: string;
+  kind: Room['kind'];
+  visibility: Room['visibility'];
+  capacity: number | null;
+  owner_id: string | null;
+  last_seq: string | number;
+  member_count: string | number;
+  created_at: Date;
+}
+
+/** Columns of `messages m JOIN users u ON u.id = m.sender_id`, in MessageRow's names. */
+export const MESSAGE_COLUMNS = `m.id, m.room_id, m.seq, m.sender_id, u.username AS sender_username,
+  u.display_name AS sender_display_name, m.body, m.client_msg_id, m.instance_id, m.created_at,
+  m.edited_at, m.deleted_at`;
+
+/** Columns of `rooms r`, in RoomRow's names. */
+export const ROOM_COLUMNS = `r.id, r.name, r.kind, r.visibility, r.capacity, r.owner_id, r.last_seq, r.created_at,
+  (SELECT count(*) FROM memberships c WHERE c.room_id = r.id) AS member_count`;
+
+export const toMessage = (row: MessageRow): Message => ({
+  id: row.id,
+  roomId: row.room_id,
+  seq: Number(row.seq),
+  senderId: row.sender_id,
+  sender: { id: row.sender_id, username: row.sender_username, displayName: row.sender_display_name },
+  body: row.body,
+  clientMsgId: row.client_msg_id,
+  instanceId: row.instance_id,
+  createdAt: row.created_at.toISOString(),
+  editedAt: row.edited_at?.toISOString() ?? null,
+  deletedAt: row.deleted_at?.toISOString() ?? null,
+});
+
+export const toRoom = (row: RoomRow): Room => ({
+  id: row.id,
+  name: row.name,
+  kind: row.kind,
+  visibility: row.visibility,
+  capacity: row.capacity,
+  ownerId: row.owner_id,
+  lastSeq: Number(row.last_seq),
+  memberCount: Number(row.member_count),
+  createdAt: row.created_at.toISOString(),
+});

@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import {
+  Limits,
+  Message,
+  MessagePage,
+  MessageReadResult,
+  MessageSendResult,
+  UserRef,
+} from '@chat/contracts';
+
+import { AppError } from '../common/app-error';
+import { isUniqueViolation } from '../common/postgres-errors';
+import { AllConfig } from '../config/config.type';
+import { MESSAGE_COLUMNS, MessageRow, toMessage } from '../database/rows';
+import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
+import { RoomsService } from '../rooms/rooms.service';
+import { HistoryQueryDto } from './dto/history.query';
+
+/**
+ * Allocates the room's next seq and stores the message in one statement: the UPDATE takes the room
+ * row's lock, so concurrent senders (on any instance) queue on it and get consecutive seqs; if the
+ * INSERT fails (a duplicate clientMsgId), the whole statement rolls back and the seq is not spent.
+ */
+const INSERT_MESSAGE = `
+  WITH room AS (
+    UPDATE rooms SET last_seq = last_seq + 1
+    WHERE id = $1 AND EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2)
+    RETURNING last_seq
+  )
+  INSERT INTO messages (room_id, seq, sender_id, body, client_msg_id, instance_id)
+  SELECT $1, room.last_seq, $2, $3, $4, $5 FROM room
+  RETURNING id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at`;
+
+@Injectable()
+export class MessagesService {
+  private readonly instanceId: string;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rooms: RoomsService,
+    private readonly broadcaster: RealtimeBroadcaster,
+    config: ConfigService<AllConfig, true>,
+  ) {
+    this.instanceId = config.get('app.instanceId', { infer: true });
+  }
+
+  /**
+   * Stores, then broadcasts: the ack and `message:new` only ever describe a committed row.
+   * A clientMsgId seen before returns the original message and broadcasts nothing.
+   */
+  async send(sender: UserRef, roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
+    let rows: Omit<MessageRow, 'sender_username' | 'sender_display_name'>[];
+    try {
+      rows = await this.dataSource.query(INSERT_MESSAGE, [roomId, sender.id, body, clientMsgId, this.instanceId]);
+    } catch (error) {
+      if (!isUniqueViolation(error, 'messages_sender_id_client_msg_id_key')) throw error;
+      return { message: await this.original(sender.id, roomId, clientMsgId), duplicate: true };
+    }
+    if (rows.length === 0) {
+      await this.rooms.assertMember(roomId, sender.id);
+      throw AppError.forbidden('You are not a member of this room');
+    }
+    const message = toMessage({ ...rows[0], sender_username: sender.username, sender_display_name: sender.displayName });
+    this.broadcaster.toRoom(roomId, 'message:new', message);
+    return { message, duplicate: false };
+  }
+
+  async history(userId: string, roomId: string, query: HistoryQueryDto): Promise<MessagePage> {
+    if (query.before !== undefined && query.after !== undefined) {
+      throw AppError.validation({ after: ['before and after cannot be combined'] });
+    }
+    await this.rooms.assertMember(roomId, userId);
+    const limit = query.limit ?? Limits.HISTORY_PAGE_DEFAULT;
+    // One row more than asked tells whether another page exists.
+    const rows: MessageRow[] =
+      query.after !== undefined
+        ? await this.dataSource.query(
+            `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
+             WHERE m.room_id = $1 AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`,
+            [roomId, query.after, limit + 1],
+          )
+        : await this.dataSource.query(
+            `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
+             WHERE m.room_id = $1 AND ($2::bigint IS NULL OR m.seq < $2) ORDER BY m.seq DESC LIMIT $3`,
+            [roomId, query.before ?? null, limit + 1],
+          );
+    const hasMore = rows.length > limit;
+    const page = rows.slice(0, limit).map(toMessage);
+    return { messages: query.after !== undefined ? page : page.reverse(), hasMore };
+  }
+
+  edit(editor: UserRef, messageId: string, body: string): Promise<Message> {
+    return this.update(editor, messageId, 'body = $3, edited_at = now()', [body]);
+  }
+
+  /** Soft delete: the message keeps its seq (no gap for clients) and loses its body. */
+  delete(editor: UserRef, messageId: string): Promise<Message> {
+    return this.update(editor, messageId, `body = '', deleted_at = now()`, []);
+  }
+
+  /** Moves the member's read marker forward (never back, never past the last message) and tells the room. */
+  async markRead(userId: string, roomId: string, seq: number): Promise<MessageReadResult> {
+    const advanced: { last_read_seq: string }[] = await this.dataSource.query(
+      `UPDATE memberships m SET last_read_seq = LEAST($3::bigint, r.last_seq)
+       FROM rooms r
+       WHERE r.id = m.room_id AND m.room_id = $1 AND m.user_id = $2 AND m.last_read_seq < LEAST($3::bigint, r.last_seq)
+       RETURNING m.last_read_seq`,
+      [roomId, userId, seq],
+    );
+    if (advanced.length > 0) {
+      const lastReadSeq = Number(advanced[0].last_read_seq);
+      this.broadcaster.toRoom(roomId, 'receipt', { roomId, userId, seq: lastReadSeq });
+      return { lastReadSeq };
+    }
+    await this.rooms.assertMember(roomId, userId);
+    const [current] = await this.dataSource.query(
+      'SELECT last_read_seq FROM memberships WHERE room_id = $1 AND user_id = $2',
+      [roomId, userId],
+    );
+    return { lastReadSeq: Number(current.last_read_seq) };
+  }
+
+  private async update(editor: UserRef, messageId: string, assignments: string, params: unknown[]): Promise<Message> {
+    const rows: Omit<MessageRow, 'sender_username' | 'sender_display_name'>[] = await this.dataSource.query(
+      `UPDATE messages SET ${assignments} WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
+       RETURNING id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at`,
+      [messageId, editor.id, ...params],
+    );
+    if (rows.length === 0) throw await this.whyNotEditable(editor.id, messageId);
+    const message = toMessage({ ...rows[0], sender_username: editor.username, sender_display_name: editor.displayName });
+    this.broadcaster.toRoom(message.roomId, 'message:updated', message);
+    return message;
+  }
+
+  private async whyNotEditable(userId: string, messageId: string): Promise<AppError> {
+    const [row] = await this.dataSource.query('SELECT sender_id, deleted_at FROM messages WHERE id = $1', [messageId]);
+    if (!row || row.deleted_at) return AppError.notFound('Message');
+    return AppError.forbidden('Only the sender can change a message');
+  }
+
+  private async original(senderId: string, roomId: string, clientMsgId: string): Promise<Message> {
+    const [row]: MessageRow[] = await this.dataSource.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
+       WHERE m.sender_id = $1 AND m.client_msg_id = $2`,
+      [senderId, clientMsgId],
+    );
+    if (!row || row.room_id !== roomId) throw AppError.conflict('This clientMsgId was already used for another room');
+    return toMessage(row);
+  }
+}

@@ -1,0 +1,148 @@
+import type Redis from 'ioredis';
+
+import type { ClusterStats } from '@chat/contracts';
+
+import type { PresenceStore } from './presence-store';
+
+/**
+ * Cluster presence in Redis.
+ *   <p>:online            hash  userId → connections across the cluster (absent = offline)
+ *   <p>:inst:<id>:users   hash  userId → connections on instance <id> (to undo a dead instance's share)
+ *   <p>:conns             hash  instanceId → connections on it
+ *   <p>:instances         zset  instanceId scored by its last heartbeat (ms)
+ * Every change is one Lua script, so counts stay consistent however instances interleave, and an
+ * instance that dies without cleaning up (kill -9) is reaped by any survivor once its heartbeat is stale.
+ */
+export class RedisPresenceStore implements PresenceStore {
+  /** This instance's own share, kept to re-register it if survivors ever reaped us while we were alive. */
+  private readonly local = new Map<string, number>();
+  private registered = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly instanceId: string,
+    /** An instance silent for longer than this is considered dead. */
+    private readonly staleAfterMs: number,
+  ) {}
+
+  private get keys(): string[] {
+    const p = this.prefix;
+    return [`${p}:online`, `${p}:inst:${this.instanceId}:users`, `${p}:conns`, `${p}:instances`];
+  }
+
+  async addConnection(userId: string): Promise<boolean> {
+    this.local.set(userId, (this.local.get(userId) ?? 0) + 1);
+    const total = (await this.redis.eval(ADD_CONNECTION, 4, ...this.keys, userId, this.instanceId, Date.now())) as number;
+    return total === 1;
+  }
+
+  async removeConnection(userId: string): Promise<boolean> {
+    const count = this.local.get(userId) ?? 0;
+    if (count <= 1) this.local.delete(userId);
+    else this.local.set(userId, count - 1);
+    const total = (await this.redis.eval(REMOVE_CONNECTION, 4, ...this.keys, userId, this.instanceId)) as number;
+    return total === 0;
+  }
+
+  async onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const counts = await this.redis.hmget(`${this.prefix}:online`, ...userIds);
+    return new Set(userIds.filter((_, i) => counts[i] !== null));
+  }
+
+  async stats(): Promise<ClusterStats> {
+    const p = this.prefix;
+    const [[, onlineUsers], [, alive], [, conns]] = (await this.redis
+      .multi()
+      .hlen(`${p}:online`)
+      .zrangebyscore(`${p}:instances`, Date.now() - this.staleAfterMs, '+inf')
+      .hgetall(`${p}:conns`)
+      .exec()) as [[null, number], [null, string[]], [null, Record<string, string>]];
+    const instances = alive.sort().map((id) => ({ id, connections: Number(conns[id] ?? 0) }));
+    return {
+      onlineUsers,
+      connections: instances.reduce((sum, instance) => sum + instance.connections, 0),
+      instances,
+    };
+  }
+
+  async heartbeat(): Promise<string[]> {
+    const now = Date.now();
+    const p = this.prefix;
+    const added = await this.redis.zadd(`${p}:instances`, now, this.instanceId);
+    // Absent although we had registered: we were reaped during a stall (GC pause, partition). Re-add our share.
+    if (added === 1 && this.registered) await this.reregister();
+    this.registered = true;
+    const stale = await this.redis.zrangebyscore(`${p}:instances`, '-inf', now - this.staleAfterMs);
+    const offline: string[] = [];
+    for (const id of stale) offline.push(...(await this.reap(id)));
+    return offline;
+  }
+
+  async leave(): Promise<void> {
+    this.local.clear();
+    await this.reap(this.instanceId);
+  }
+
+  private async reregister(): Promise<void> {
+    const [online, instUsers, conns] = this.keys;
+    const pipeline = this.redis.multi();
+    let total = 0;
+    for (const [userId, count] of this.local) {
+      pipeline.hincrby(online, userId, count).hincrby(instUsers, userId, count);
+      total += count;
+    }
+    await pipeline.hincrby(conns, this.instanceId, total).exec();
+  }
+
+  /** Removes an instance and its connections; only the caller whose ZREM succeeds does the work. */
+  private async reap(instanceId: string): Promise<string[]> {
+    const p = this.prefix;
+    return (await this.redis.eval(
+      REAP_INSTANCE,
+      4,
+      `${p}:online`,
+      `${p}:inst:${instanceId}:users`,
+      `${p}:conns`,
+      `${p}:instances`,
+      instanceId,
+    )) as string[];
+  }
+}
+
+// KEYS: online, instUsers, conns, instances. ARGV: userId, instanceId, now
+const ADD_CONNECTION = `
+redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[2])
+return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+`;
+
+// KEYS: online, instUsers, conns, instances. ARGV: userId, instanceId. Returns the cluster-wide count left (-1: unknown here).
+const REMOVE_CONNECTION = `
+local here = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+if here <= 0 then return -1 end
+if here == 1 then redis.call('HDEL', KEYS[2], ARGV[1]) else redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
+redis.call('HINCRBY', KEYS[3], ARGV[2], -1)
+local total = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+if total <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) return 0 end
+return total
+`;
+
+// KEYS: online, instUsers (of the dead instance), conns, instances. ARGV: instanceId. Returns users now offline.
+const REAP_INSTANCE = `
+redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+local entries = redis.call('HGETALL', KEYS[2])
+local offline = {}
+for i = 1, #entries, 2 do
+  local total = redis.call('HINCRBY', KEYS[1], entries[i], -tonumber(entries[i + 1]))
+  if total <= 0 then
+    redis.call('HDEL', KEYS[1], entries[i])
+    table.insert(offline, entries[i])
+  end
+end
+redis.call('DEL', KEYS[2])
+return offline
+`;

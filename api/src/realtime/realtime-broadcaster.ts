@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import type { Server } from 'socket.io';
+
+import { ServerEventName, ServerPayload, channelOfRoom, channelOfUser } from '@chat/contracts';
+
+import type { ChatServer } from './socket-types';
+
+/**
+ * The typed way services reach clients. Emits go through the Socket.IO adapter, so with Redis
+ * they reach the sockets of every instance, not only this one's.
+ */
+@Injectable()
+export class RealtimeBroadcaster {
+  private server: ChatServer | null = null;
+
+  attach(server: ChatServer): void {
+    this.server = server;
+  }
+
+  toRoom<E extends ServerEventName>(roomId: string, event: E, payload: ServerPayload<E>): void {
+    this.emit([channelOfRoom(roomId)], event, payload);
+  }
+
+  toRooms<E extends ServerEventName>(roomIds: string[], event: E, payload: ServerPayload<E>): void {
+    if (roomIds.length > 0) this.emit(roomIds.map(channelOfRoom), event, payload);
+  }
+
+  /** Stops a user's sockets, on every instance, from receiving a room's events. */
+  unsubscribeUser(userId: string, roomId: string): void {
+    this.server?.in(channelOfUser(userId)).socketsLeave(channelOfRoom(roomId));
+  }
+
+  private emit<E extends ServerEventName>(channels: string[], event: E, payload: ServerPayload<E>): void {
+    // socket.io's typed emit cannot follow a generic event name; the signature above keeps callers exact.
+    (this.server as Server | null)?.to(channels).emit(event, payload);
+  }
+}

@@ -1,0 +1,16 @@
+import type { Server, Socket } from 'socket.io';
+
+import type { ClientToServerEvents, ServerToClientEvents } from '@chat/contracts';
+
+import type { AuthUser } from '../auth/auth-user';
+
+/** What the handshake middleware attaches to every socket. */
+export interface ChatSocketData {
+  user: AuthUser;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface InterServerEvents {}
+
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, ChatSocketData>;
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, ChatSocketData>;

@@ -1,0 +1,25 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+
+import { CreateRoomRequest, Limits } from '@chat/contracts';
+
+import { IsStorableText } from '../../common/text.validators';
+
+export class CreateRoomDto implements CreateRoomRequest {
+  @ApiProperty({ minLength: Limits.ROOM_NAME_MIN, maxLength: Limits.ROOM_NAME_MAX })
+  @IsString()
+  @Length(Limits.ROOM_NAME_MIN, Limits.ROOM_NAME_MAX)
+  @IsStorableText()
+  name!: string;
+
+  @ApiProperty({ enum: ['public', 'private'] })
+  @IsIn(['public', 'private'])
+  visibility!: 'public' | 'private';
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: Limits.ROOM_CAPACITY_MAX })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(Limits.ROOM_CAPACITY_MAX)
+  capacity?: number | null;
+}

@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+
+import type { Member, MyRoom, Room } from '@chat/contracts';
+
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../common/current-user.decorator';
+import { ErrorResponse, MemberResponse, MyRoomResponse, RoomResponse } from '../common/openapi/schemas';
+import { UuidParam } from '../common/uuid-param.pipe';
+import { SearchQuery } from '../users/dto/search-users.query';
+import { CreateRoomDto } from './dto/create-room.dto';
+import { UserIdDto } from './dto/user-id.dto';
+import { RoomsService } from './rooms.service';
+
+@ApiTags('rooms')
+@ApiBearerAuth()
+@ApiNotFoundResponse({ type: ErrorResponse })
+@Controller('rooms')
+export class RoomsController {
+  constructor(private readonly rooms: RoomsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: RoomResponse, description: 'The caller becomes its owner' })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateRoomDto): Promise<Room> {
+    return this.rooms.create(user.id, dto);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [MyRoomResponse], description: 'My rooms, most recently active first' })
+  mine(@CurrentUser() user: AuthUser): Promise<MyRoom[]> {
+    return this.rooms.myRooms(user.id);
+  }
+
+  @Get('public')
+  @ApiOkResponse({ type: [RoomResponse], description: 'Discoverable rooms' })
+  discover(@Query() query: SearchQuery): Promise<Room[]> {
+    return this.rooms.publicRooms(query.search);
+  }
+
+  @Post('direct')
+  @ApiOkResponse({ type: RoomResponse, description: 'The one direct room of the two users' })
+  @HttpCode(HttpStatus.OK)
+  direct(@CurrentUser() user: AuthUser, @Body() dto: UserIdDto): Promise<Room> {
+    return this.rooms.direct(user.id, dto.userId);
+  }
+
+  @Post(':id/join')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: RoomResponse })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Private or direct room' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'ROOM_FULL' })
+  join(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<Room> {
+    return this.rooms.join(user.id, roomId);
+  }
+
+  @Post(':id/leave')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse()
+  leave(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<void> {
+    return this.rooms.leave(user.id, roomId);
+  }
+
+  @Post(':id/members')
+  @ApiCreatedResponse({ type: MemberResponse })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only the owner adds members' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'ROOM_FULL' })
+  addMember(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam('id')) roomId: string,
+    @Body() dto: UserIdDto,
+  ): Promise<Member> {
+    return this.rooms.addMember(user.id, roomId, dto.userId);
+  }
+
+  @Get(':id/members')
+  @ApiOkResponse({ type: [MemberResponse] })
+  @ApiForbiddenResponse({ type: ErrorResponse })
+  members(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<Member[]> {
+    return this.rooms.members(user.id, roomId);
+  }
+}

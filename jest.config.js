@@ -1,0 +1,44 @@
+/** @type {import('jest').Config} */
+
+// swc instead of ts-jest: an order of magnitude faster, and it emits the decorator metadata Nest's DI reads.
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+        target: 'es2022',
+        keepClassNames: true,
+      },
+      module: { type: 'commonjs' },
+      sourceMaps: 'inline',
+    },
+  ],
+};
+
+const moduleNameMapper = {
+  '^@chat/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+  '^@chat/sdk$': '<rootDir>/libs/sdk/src/index.ts',
+};
+
+const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
+
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/api/src/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/api/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/api/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/api/test/support/global-teardown.ts',
+      testTimeout: 30_000,
+      slowTestThreshold: 20,
+    },
+  ],
+};

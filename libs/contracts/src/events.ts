@@ -1,0 +1,143 @@
+import type { ErrorBody } from './errors';
+import type { Message, Room } from './models';
+
+/** Socket.IO event names, default namespace, path `/socket.io`. */
+export const ClientEvent = {
+  ROOM_JOIN: 'room:join',
+  ROOM_LEAVE: 'room:leave',
+  MESSAGE_SEND: 'message:send',
+  MESSAGE_EDIT: 'message:edit',
+  MESSAGE_DELETE: 'message:delete',
+  MESSAGE_READ: 'message:read',
+  TYPING: 'typing',
+} as const;
+
+export const ServerEvent = {
+  MESSAGE_NEW: 'message:new',
+  MESSAGE_UPDATED: 'message:updated',
+  TYPING: 'typing',
+  RECEIPT: 'receipt',
+  PRESENCE: 'presence',
+  /** Sent once after the handshake: who the server thinks you are, and where you landed. */
+  SESSION: 'session',
+} as const;
+
+// ---- acks ---------------------------------------------------------------
+
+export type AckOk<T extends object = object> = { ok: true } & T;
+export interface AckError {
+  ok: false;
+  error: ErrorBody;
+}
+export type Ack<T extends object = object> = AckOk<T> | AckError;
+export type AckCallback<T extends object = object> = (ack: Ack<T>) => void;
+
+// ---- client → server payloads ----------------------------------------------
+
+export interface RoomJoinPayload {
+  roomId: string;
+}
+export interface RoomJoinResult {
+  room: Room;
+  lastSeq: number;
+  /** Ids of the room's members that are online now, anywhere in the cluster. */
+  onlineMemberIds: string[];
+}
+
+export interface RoomLeavePayload {
+  roomId: string;
+}
+
+export interface MessageSendPayload {
+  roomId: string;
+  body: string;
+  /** Chosen by the client, unique per sender: a resend with the same id is not stored twice. */
+  clientMsgId: string;
+}
+export interface MessageSendResult {
+  message: Message;
+  /** True when this clientMsgId had been stored before: the ack carries the original. */
+  duplicate: boolean;
+}
+
+export interface MessageEditPayload {
+  messageId: string;
+  body: string;
+}
+export interface MessageDeletePayload {
+  messageId: string;
+}
+export interface MessageUpdateResult {
+  message: Message;
+}
+
+export interface MessageReadPayload {
+  roomId: string;
+  seq: number;
+}
+export interface MessageReadResult {
+  lastReadSeq: number;
+}
+
+export interface TypingPayload {
+  roomId: string;
+  isTyping: boolean;
+}
+
+// ---- server → client payloads ----------------------------------------------
+
+export interface TypingEvent {
+  roomId: string;
+  userId: string;
+  isTyping: boolean;
+}
+
+export interface ReceiptEvent {
+  roomId: string;
+  userId: string;
+  seq: number;
+}
+
+export interface PresenceEvent {
+  userId: string;
+  online: boolean;
+}
+
+export interface SessionEvent {
+  userId: string;
+  instanceId: string;
+}
+
+// ---- typed event maps (for Socket.IO generics) ------------------------------
+
+export interface ClientToServerEvents {
+  'room:join': (payload: RoomJoinPayload, ack: AckCallback<RoomJoinResult>) => void;
+  'room:leave': (payload: RoomLeavePayload, ack: AckCallback) => void;
+  'message:send': (payload: MessageSendPayload, ack: AckCallback<MessageSendResult>) => void;
+  'message:edit': (payload: MessageEditPayload, ack: AckCallback<MessageUpdateResult>) => void;
+  'message:delete': (payload: MessageDeletePayload, ack: AckCallback<MessageUpdateResult>) => void;
+  'message:read': (payload: MessageReadPayload, ack: AckCallback<MessageReadResult>) => void;
+  typing: (payload: TypingPayload, ack?: AckCallback) => void;
+}
+
+export interface ServerToClientEvents {
+  'message:new': (message: Message) => void;
+  'message:updated': (message: Message) => void;
+  typing: (event: TypingEvent) => void;
+  receipt: (event: ReceiptEvent) => void;
+  presence: (event: PresenceEvent) => void;
+  session: (event: SessionEvent) => void;
+}
+
+export type ClientEventName = keyof ClientToServerEvents;
+export type ServerEventName = keyof ServerToClientEvents;
+
+/** The payload type of a client event, and the result carried by its successful ack. */
+export type ClientPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
+export type ClientAckResult<E extends ClientEventName> =
+  Parameters<ClientToServerEvents[E]>[1] extends AckCallback<infer R> | undefined ? R : never;
+export type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+/** Socket.IO room names. Rooms are an implementation detail of the server, shared so tools can inspect them. */
+export const channelOfRoom = (roomId: string): string => `room:${roomId}`;
+export const channelOfUser = (userId: string): string => `user:${userId}`;

@@ -1,0 +1,19 @@
+/** Input limits enforced by the API and mirrored by clients for early feedback. */
+export const Limits = {
+  USERNAME_MIN: 3,
+  USERNAME_MAX: 32,
+  USERNAME_PATTERN: /^[a-zA-Z0-9_.-]+$/,
+  PASSWORD_MIN: 8,
+  /** argon2 hashes whatever it gets; the cap keeps a login from costing seconds of CPU. */
+  PASSWORD_MAX: 256,
+  DISPLAY_NAME_MAX: 64,
+  ROOM_NAME_MIN: 1,
+  ROOM_NAME_MAX: 80,
+  ROOM_CAPACITY_MAX: 100_000,
+  MESSAGE_BODY_MAX: 4000,
+  CLIENT_MSG_ID_MAX: 64,
+  HISTORY_PAGE_DEFAULT: 50,
+  HISTORY_PAGE_MAX: 200,
+  SEARCH_MAX: 64,
+  LIST_PAGE_MAX: 50,
+} as const;
