@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
 import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
+import { AllConfig } from './config/config.type';
 import { databaseConfig } from './config/database.config';
 import { validateEnvironment } from './config/env.validation';
 import { redisConfig } from './config/redis.config';
@@ -20,8 +21,6 @@ import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { UsersModule } from './users/users.module';
 
-const app = appConfig();
-
 @Module({
   imports: [
     ConfigModule.forRoot({
@@ -30,13 +29,19 @@ const app = appConfig();
       load: [appConfig, authConfig, databaseConfig, redisConfig],
       validate: validateEnvironment,
     }),
-    LoggerModule.forRoot({
-      pinoHttp: {
-        level: app.logLevel,
-        genReqId: (request: IncomingMessage) => (request.headers['x-request-id'] as string) || randomUUID(),
-        redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'],
-        customProps: () => ({ instanceId: app.instanceId }),
-        autoLogging: { ignore: (request) => request.url?.startsWith('/api/health') ?? false },
+    LoggerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AllConfig, true>) => {
+        const instanceId = config.get('app.instanceId', { infer: true });
+        return {
+          pinoHttp: {
+            level: config.get('app.logLevel', { infer: true }),
+            genReqId: (request: IncomingMessage) => (request.headers['x-request-id'] as string) || randomUUID(),
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'],
+            customProps: () => ({ instanceId }),
+            autoLogging: { ignore: (request: IncomingMessage) => request.url?.startsWith('/api/health') ?? false },
+          },
+        };
       },
     }),
     RedisModule,

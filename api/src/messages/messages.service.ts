@@ -35,6 +35,10 @@ const INSERT_MESSAGE = `
   SELECT $1, room.last_seq, $2, $3, $4, $5 FROM room
   RETURNING id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at`;
 
+/*
+ * UPDATEs are wrapped as `WITH x AS (UPDATE … RETURNING …) SELECT * FROM x`: TypeORM answers a bare
+ * UPDATE with [rows, affectedCount] but a SELECT with rows, and one shape everywhere avoids mistakes.
+ */
 @Injectable()
 export class MessagesService {
   private readonly instanceId: string;
@@ -105,10 +109,13 @@ export class MessagesService {
   /** Moves the member's read marker forward (never back, never past the last message) and tells the room. */
   async markRead(userId: string, roomId: string, seq: number): Promise<MessageReadResult> {
     const advanced: { last_read_seq: string }[] = await this.dataSource.query(
-      `UPDATE memberships m SET last_read_seq = LEAST($3::bigint, r.last_seq)
-       FROM rooms r
-       WHERE r.id = m.room_id AND m.room_id = $1 AND m.user_id = $2 AND m.last_read_seq < LEAST($3::bigint, r.last_seq)
-       RETURNING m.last_read_seq`,
+      `WITH advanced AS (
+         UPDATE memberships m SET last_read_seq = LEAST($3::bigint, r.last_seq)
+         FROM rooms r
+         WHERE r.id = m.room_id AND m.room_id = $1 AND m.user_id = $2 AND m.last_read_seq < LEAST($3::bigint, r.last_seq)
+         RETURNING m.last_read_seq
+       )
+       SELECT last_read_seq FROM advanced`,
       [roomId, userId, seq],
     );
     if (advanced.length > 0) {
@@ -126,8 +133,11 @@ export class MessagesService {
 
   private async update(editor: UserRef, messageId: string, assignments: string, params: unknown[]): Promise<Message> {
     const rows: Omit<MessageRow, 'sender_username' | 'sender_display_name'>[] = await this.dataSource.query(
-      `UPDATE messages SET ${assignments} WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
-       RETURNING id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at`,
+      `WITH changed AS (
+         UPDATE messages SET ${assignments} WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
+         RETURNING id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at
+       )
+       SELECT * FROM changed`,
       [messageId, editor.id, ...params],
     );
     if (rows.length === 0) throw await this.whyNotEditable(editor.id, messageId);
