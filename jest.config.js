@@ -22,7 +22,7 @@ const moduleNameMapper = {
   '^@chat/sdk$': '<rootDir>/libs/sdk/src/index.ts',
 };
 
-const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
+const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node', setupFiles: ['reflect-metadata'] };
 
 module.exports = {
   projects: [
