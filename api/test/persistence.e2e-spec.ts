@@ -1,0 +1,92 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+import { ChatClient } from '@chat/sdk';
+
+import { RUN_DATABASE_URL_VAR } from './support/test-env';
+import { startTestApp } from './support/test-app';
+import { uniqueName } from './support/users';
+
+async function chatOnce(baseUrl: string, username: string) {
+  const client = new ChatClient({ baseUrl });
+  await client.http.register({ username, password: 'password-123' });
+  const room = await client.http.createRoom({ name: 'Kept', visibility: 'private' });
+  const socket = client.socket();
+  await socket.connect();
+  await socket.join(room.id);
+  await socket.send(room.id, 'before the restart');
+  await socket.send(room.id, 'also kept');
+  socket.disconnect();
+  return room.id;
+}
+
+async function historyAfterSignIn(baseUrl: string, username: string, roomId: string) {
+  const client = new ChatClient({ baseUrl });
+  await client.http.login({ username, password: 'password-123' });
+  return (await client.http.history(roomId, { after: 0 })).messages.map((m) => [m.seq, m.body]);
+}
+
+describe('persistence across restarts', () => {
+  it('keeps users and history when the instance restarts (Postgres)', async () => {
+    const username = uniqueName('keep');
+    const first = await startTestApp();
+    const roomId = await chatOnce(first.url, username);
+    await first.close();
+
+    const second = await startTestApp();
+    try {
+      expect(await historyAfterSignIn(second.url, username, roomId)).toEqual([
+        [1, 'before the restart'],
+        [2, 'also kept'],
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keeps users, history and tokens in the embedded database under DATA_DIR (no DATABASE_URL)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'chat-embedded-'));
+    const env = { DATABASE_URL: undefined, REDIS_URL: undefined, JWT_SECRET: undefined, NODE_ENV: 'development', DATA_DIR: dataDir };
+    const username = uniqueName('embedded');
+    const first = await startTestApp(env);
+    const roomId = await chatOnce(first.url, username);
+    const token = (await new ChatClient({ baseUrl: first.url }).http.login({ username, password: 'password-123' })).accessToken;
+    await first.close();
+
+    const second = await startTestApp(env);
+    try {
+      expect(await historyAfterSignIn(second.url, username, roomId)).toEqual([
+        [1, 'before the restart'],
+        [2, 'also kept'],
+      ]);
+      // The generated development JWT secret was kept in DATA_DIR, so the old token still works.
+      expect((await new ChatClient({ baseUrl: second.url, token }).http.me()).username).toBe(username);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('applies migrations once when several instances start at once on an empty database', async () => {
+    const base = new URL(process.env[RUN_DATABASE_URL_VAR]!);
+    const name = `${base.pathname.slice(1)}_fresh`;
+    const admin = new Client({ connectionString: base.toString() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    try {
+      const apps = await Promise.all([1, 2, 3].map(() => startTestApp({ DATABASE_URL: url.toString() })));
+      await Promise.all(apps.map((app) => app.close()));
+      const fresh = new Client({ connectionString: url.toString() });
+      await fresh.connect();
+      const { rows } = await fresh.query('SELECT name FROM migrations');
+      await fresh.end();
+      expect(rows.map((row) => row.name)).toEqual(['InitialSchema1763900000000']);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+});
