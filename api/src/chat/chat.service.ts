@@ -42,8 +42,10 @@ export class ChatService {
   }
 
   async join(socket: ChatSocket, roomId: string): Promise<RoomJoinResult> {
-    const room = await this.rooms.subscribe(socket.data.user.id, roomId);
+    await this.rooms.subscribe(socket.data.user.id, roomId);
     await socket.join(channelOfRoom(roomId));
+    // Read after joining: every message with a seq above this one is certain to arrive live.
+    const room = await this.rooms.getRoom(roomId);
     const online = await this.presence.onlineAmong(await this.rooms.memberIds(roomId));
     return { room, lastSeq: room.lastSeq, onlineMemberIds: [...online] };
   }

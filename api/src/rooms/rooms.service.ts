@@ -162,10 +162,9 @@ export class RoomsService {
    * Authorizes a socket's subscription to a room's live events: members of any room, and anyone
    * for a public group room (which makes them a member, as the REST join does).
    */
-  async subscribe(userId: string, roomId: string): Promise<Room> {
+  async subscribe(userId: string, roomId: string): Promise<void> {
     const access = await this.access(roomId, userId, { allowNonMember: true });
-    if (access.role) return this.getRoom(roomId);
-    return this.join(userId, roomId);
+    if (!access.role) await this.join(userId, roomId);
   }
 
   /** Throws NOT_FOUND for an unknown room and FORBIDDEN for a non-member. */

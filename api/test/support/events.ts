@@ -43,3 +43,9 @@ export class EventRecorder<E extends ServerEventName> {
     this.unsubscribe();
   }
 }
+
+/** Emits anything, typed or not, and returns the raw ack: how the bad-input tests talk to the server. */
+export function rawAck(socket: ChatSocket, event: string, ...args: unknown[]): Promise<any> {
+  const untyped = socket.socket as unknown as { timeout(ms: number): { emitWithAck(...a: unknown[]): Promise<unknown> } };
+  return untyped.timeout(WAIT_LIMIT_MS).emitWithAck(event, ...args);
+}

@@ -16,6 +16,7 @@ export default async function globalSetup(): Promise<void> {
       `Postgres is not reachable at ${TEST_POSTGRES_URL} (${(error as Error).message}).\n` +
         `Start it (on the dev machines: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) ` +
         `or point DATABASE_URL at one.`,
+      { cause: error },
     );
   }
   const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0 });
@@ -29,6 +30,7 @@ export default async function globalSetup(): Promise<void> {
       `Redis is not reachable at ${TEST_REDIS_URL} (${(error as Error).message}).\n` +
         `Start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no) ` +
         `or point REDIS_URL at one.`,
+      { cause: error },
     );
   } finally {
     redis.disconnect();

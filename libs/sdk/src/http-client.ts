@@ -1,0 +1,251 @@
+import {
+  AddMemberRequest,
+  AuthResponse,
+  ClusterStats,
+  CreateDirectRoomRequest,
+  CreateRoomRequest,
+  ErrorBody,
+  ErrorCode,
+  HistoryQuery,
+  LoginRequest,
+  Member,
+  MessagePage,
+  MyRoom,
+  RegisterRequest,
+  Room,
+  User,
+} from '@chat/contracts';
+
+import { ChatApiError, isErrorCode } from './errors';
+
+export interface ChatHttpClientOptions {
+  /** Origin of the API, e.g. `https://chat.example.com`; REST lives under `${baseUrl}/api`. */
+  baseUrl: string;
+  token?: string | null;
+  fetch?: typeof fetch;
+}
+
+/** Body of `GET /api/health` (Terminus): `status` is `ok` when every dependency answers. */
+export interface HealthReport {
+  status: 'ok' | 'error' | 'shutting_down';
+  info?: Record<string, HealthIndicator>;
+  error?: Record<string, HealthIndicator>;
+  details?: Record<string, HealthIndicator>;
+}
+export interface HealthIndicator {
+  status: string;
+  [key: string]: unknown;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+interface RequestOptions {
+  body?: unknown;
+  query?: Query;
+}
+
+interface RawResponse {
+  status: number;
+  ok: boolean;
+  headers: Headers;
+  body: unknown;
+}
+
+/** Typed REST client. Every non-2xx answer becomes a `ChatApiError` carrying the contract's error code. */
+export class ChatHttpClient {
+  private readonly apiUrl: string;
+  private readonly fetchFn: typeof fetch;
+  private currentToken: string | null;
+
+  constructor(options: ChatHttpClientOptions) {
+    this.apiUrl = `${options.baseUrl.replace(/\/+$/, '')}/api`;
+    this.currentToken = options.token ?? null;
+    const custom = options.fetch;
+    // Called through a closure: a browser's fetch invoked as a method of another object throws "Illegal invocation".
+    this.fetchFn = custom ? (input, init) => custom(input, init) : (input, init) => globalThis.fetch(input, init);
+  }
+
+  get token(): string | null {
+    return this.currentToken;
+  }
+
+  setToken(token: string | null): void {
+    this.currentToken = token;
+  }
+
+  // ---- auth -----------------------------------------------------------------
+
+  async register(request: RegisterRequest): Promise<AuthResponse> {
+    const auth = await this.request<AuthResponse>('POST', '/auth/register', { body: request });
+    this.currentToken = auth.accessToken;
+    return auth;
+  }
+
+  async login(request: LoginRequest): Promise<AuthResponse> {
+    const auth = await this.request<AuthResponse>('POST', '/auth/login', { body: request });
+    this.currentToken = auth.accessToken;
+    return auth;
+  }
+
+  me(): Promise<User> {
+    return this.request('GET', '/auth/me');
+  }
+
+  // ---- users ----------------------------------------------------------------
+
+  searchUsers(search?: string): Promise<User[]> {
+    return this.request('GET', '/users', { query: { search } });
+  }
+
+  // ---- rooms ----------------------------------------------------------------
+
+  createRoom(request: CreateRoomRequest): Promise<Room> {
+    return this.request('POST', '/rooms', { body: request });
+  }
+
+  myRooms(): Promise<MyRoom[]> {
+    return this.request('GET', '/rooms');
+  }
+
+  publicRooms(search?: string): Promise<Room[]> {
+    return this.request('GET', '/rooms/public', { query: { search } });
+  }
+
+  joinRoom(roomId: string): Promise<Room> {
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/join`);
+  }
+
+  async leaveRoom(roomId: string): Promise<void> {
+    await this.request('POST', `/rooms/${encodeURIComponent(roomId)}/leave`);
+  }
+
+  addMember(roomId: string, userId: string): Promise<Member> {
+    const body: AddMemberRequest = { userId };
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/members`, { body });
+  }
+
+  members(roomId: string): Promise<Member[]> {
+    return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/members`);
+  }
+
+  directRoom(userId: string): Promise<Room> {
+    const body: CreateDirectRoomRequest = { userId };
+    return this.request('POST', '/rooms/direct', { body });
+  }
+
+  history(roomId: string, query: HistoryQuery = {}): Promise<MessagePage> {
+    const { before, after, limit } = query;
+    return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/messages`, {
+      query: { before, after, limit },
+    });
+  }
+
+  // ---- operations -----------------------------------------------------------
+
+  stats(): Promise<ClusterStats> {
+    return this.request('GET', '/stats');
+  }
+
+  /** Resolves with the report on 503 too: "a dependency is down" is an answer, not a failure. */
+  async health(): Promise<HealthReport> {
+    const response = await this.send('GET', '/health', {});
+    if (response.ok || (response.status === 503 && isObject(response.body))) return response.body as HealthReport;
+    throw toApiError(response);
+  }
+
+  // ---- transport ------------------------------------------------------------
+
+  private async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.send(method, path, options);
+    if (!response.ok) throw toApiError(response);
+    return response.body as T;
+  }
+
+  private async send(method: string, path: string, { body, query }: RequestOptions): Promise<RawResponse> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.currentToken) headers.authorization = `Bearer ${this.currentToken}`;
+
+    let response: Response;
+    try {
+      response = await this.fetchFn(`${this.apiUrl}${path}${queryString(query)}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new ChatApiError(0, {
+        code: ErrorCode.UNAVAILABLE,
+        message: `Request failed: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+    return { status: response.status, ok: response.ok, headers: response.headers, body: await readBody(response) };
+  }
+}
+
+function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  const encoded = params.toString();
+  return encoded ? `?${encoded}` : '';
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => '');
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toApiError({ status, headers, body }: RawResponse): ChatApiError {
+  const retryAfter = retryAfterSeconds(body, headers);
+  if (isObject(body) && isErrorCode(body.code) && typeof body.message === 'string') {
+    const error: ErrorBody = { code: body.code, message: body.message };
+    if (isObject(body.fields)) error.fields = body.fields as ErrorBody['fields'];
+    if (retryAfter !== undefined) error.retryAfter = retryAfter;
+    return new ChatApiError(status, error);
+  }
+  // Not the API's error body: a proxy, a load balancer or a crash answered instead.
+  const code = codeOfStatus(status);
+  return new ChatApiError(status, { code, message: `HTTP ${status}`, ...(retryAfter !== undefined && { retryAfter }) });
+}
+
+function retryAfterSeconds(body: unknown, headers: Headers): number | undefined {
+  if (isObject(body) && typeof body.retryAfter === 'number') return body.retryAfter;
+  const header = Number(headers.get('retry-after') ?? Number.NaN);
+  return Number.isFinite(header) && header >= 0 ? header : undefined;
+}
+
+function codeOfStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+    case 422:
+      return ErrorCode.VALIDATION;
+    case 401:
+      return ErrorCode.UNAUTHORIZED;
+    case 403:
+      return ErrorCode.FORBIDDEN;
+    case 404:
+      return ErrorCode.NOT_FOUND;
+    case 409:
+      return ErrorCode.CONFLICT;
+    case 429:
+      return ErrorCode.RATE_LIMITED;
+    case 502:
+    case 503:
+    case 504:
+      return ErrorCode.UNAVAILABLE;
+    default:
+      return ErrorCode.INTERNAL;
+  }
+}
