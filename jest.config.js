@@ -25,6 +25,8 @@ const moduleNameMapper = {
 const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node', setupFiles: ['reflect-metadata'] };
 
 module.exports = {
+  // Global, not per project: jest ignores testTimeout inside `projects`.
+  testTimeout: 30_000,
   projects: [
     {
       ...common,
@@ -37,7 +39,6 @@ module.exports = {
       testMatch: ['<rootDir>/api/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/api/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/api/test/support/global-teardown.ts',
-      testTimeout: 30_000,
       slowTestThreshold: 20,
     },
   ],

@@ -13,7 +13,7 @@ import { serveWebApp } from './web-app';
 
 /** Builds the application exactly as production runs it; main.ts and the e2e tests both start here. */
 export async function createApp(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
 
   app.useLogger(app.get(Logger));
@@ -25,7 +25,6 @@ export async function createApp(): Promise<NestExpressApplication> {
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableCors({ origin: config.get('app.corsOrigins', { infer: true }), credentials: true });
   app.useWebSocketAdapter(new ClusterIoAdapter(app));
-  app.enableShutdownHooks();
   app.disable('x-powered-by');
 
   const document = SwaggerModule.createDocument(

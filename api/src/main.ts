@@ -3,12 +3,24 @@ import { ConfigService } from '@nestjs/config';
 import { createApp } from './app.setup';
 import { AllConfig } from './config/config.type';
 
+/** SIGTERM → drain and close; past this, exit anyway so an orchestrator never waits on us. */
+const SHUTDOWN_LIMIT_MS = 10_000;
+
 async function bootstrap(): Promise<void> {
   const app = await createApp();
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
   const port = config.get('app.port', { infer: true });
-  const host = config.get('app.host', { infer: true });
-  await app.listen(port, host);
+  await app.listen(port, config.get('app.host', { infer: true }));
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => process.exit(1), SHUTDOWN_LIMIT_MS).unref();
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
   console.log(`Chat gateway ${config.get('app.instanceId', { infer: true })} listening on http://localhost:${port}`);
 }
 

@@ -5,8 +5,9 @@ import { Client } from 'pg';
 
 import { ChatClient } from '@chat/sdk';
 
+import { startBuiltApp } from './support/built-app';
 import { RUN_DATABASE_URL_VAR } from './support/test-env';
-import { startTestApp } from './support/test-app';
+import { TEST_JWT_SECRET, startTestApp } from './support/test-app';
 import { uniqueName } from './support/users';
 
 async function chatOnce(baseUrl: string, username: string) {
@@ -46,16 +47,22 @@ describe('persistence across restarts', () => {
     }
   });
 
-  it('keeps users, history and tokens in the embedded database under DATA_DIR (no DATABASE_URL)', async () => {
+  it('keeps users, history and tokens in the embedded database under DATA_DIR (no DATABASE_URL, no REDIS_URL)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'chat-embedded-'));
-    const env = { DATABASE_URL: undefined, REDIS_URL: undefined, JWT_SECRET: undefined, NODE_ENV: 'development', DATA_DIR: dataDir };
+    // As `npm start` runs it: no external service and no secret configured.
+    const env = { DATABASE_URL: undefined, REDIS_URL: undefined, JWT_SECRET: undefined, NODE_ENV: undefined, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     const username = uniqueName('embedded');
-    const first = await startTestApp(env);
-    const roomId = await chatOnce(first.url, username);
-    const token = (await new ChatClient({ baseUrl: first.url }).http.login({ username, password: 'password-123' })).accessToken;
-    await first.close();
+    const first = await startBuiltApp(env);
+    let token: string;
+    let roomId: string;
+    try {
+      roomId = await chatOnce(first.url, username);
+      token = (await new ChatClient({ baseUrl: first.url }).http.login({ username, password: 'password-123' })).accessToken;
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
 
-    const second = await startTestApp(env);
+    const second = await startBuiltApp(env);
     try {
       expect(await historyAfterSignIn(second.url, username, roomId)).toEqual([
         [1, 'before the restart'],
@@ -63,8 +70,9 @@ describe('persistence across restarts', () => {
       ]);
       // The generated development JWT secret was kept in DATA_DIR, so the old token still works.
       expect((await new ChatClient({ baseUrl: second.url, token }).http.me()).username).toBe(username);
+      expect(second.output()).toMatch(/embedded database/);
     } finally {
-      await second.close();
+      await second.stop();
     }
   });
 
@@ -77,8 +85,10 @@ describe('persistence across restarts', () => {
     const url = new URL(base);
     url.pathname = `/${name}`;
     try {
-      const apps = await Promise.all([1, 2, 3].map(() => startTestApp({ DATABASE_URL: url.toString() })));
-      await Promise.all(apps.map((app) => app.close()));
+      // Separate processes, as real instances are: their migration runs truly overlap.
+      const env = { DATABASE_URL: url.toString(), REDIS_URL: undefined, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' };
+      const instances = await Promise.all([1, 2, 3].map(() => startBuiltApp(env)));
+      await Promise.all(instances.map((instance) => instance.stop()));
       const fresh = new Client({ connectionString: url.toString() });
       await fresh.connect();
       const { rows } = await fresh.query('SELECT name FROM migrations');

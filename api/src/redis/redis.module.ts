@@ -14,6 +14,7 @@ export class RedisConnection implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnection.name);
   readonly client: Redis | null;
   readonly keyPrefix: string;
+  private readonly duplicates: Redis[] = [];
 
   constructor(config: ConfigService<AllConfig, true>) {
     const url = config.get('redis.url', { infer: true });
@@ -24,7 +25,9 @@ export class RedisConnection implements OnApplicationShutdown {
   /** A further connection (pub/sub needs its own), with the same settings. */
   duplicate(role: string): Redis {
     if (!this.client) throw new Error('Redis is not configured');
-    return this.watch(this.client.duplicate(), role);
+    const connection = this.watch(this.client.duplicate(), role);
+    this.duplicates.push(connection);
+    return connection;
   }
 
   key(...parts: string[]): string {
@@ -32,7 +35,8 @@ export class RedisConnection implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.client?.quit().catch(() => this.client?.disconnect());
+    const connections = [...this.duplicates, ...(this.client ? [this.client] : [])];
+    await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
   }
 
   private connect(url: string, role: string): Redis {

@@ -21,7 +21,19 @@ export const TEST_JWT_SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456
  * this run's Postgres database and Redis. Each app gets its own Redis key prefix unless one is given,
  * so presence and stats of different test files never mix.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  // The app reads process.env while it is being created: two creations must not interleave.
+  const started = creation.then(() => createTestApp(env));
+  creation = started.then(
+    () => undefined,
+    () => undefined,
+  );
+  return started;
+}
+
+let creation: Promise<void> = Promise.resolve();
+
+async function createTestApp(env: Record<string, string | undefined>): Promise<TestApp> {
   const instanceId = env.INSTANCE_ID ?? `e2e-${randomUUID().slice(0, 8)}`;
   const settings: Record<string, string | undefined> = {
     NODE_ENV: 'test',

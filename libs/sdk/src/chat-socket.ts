@@ -1,12 +1,14 @@
-import { Socket, io } from 'socket.io-client';
+import { ManagerOptions, Socket, SocketOptions, io } from 'socket.io-client';
 
-import type {
-  Ack,
+import {
   ClientAckResult,
   ClientEventName,
   ClientPayload,
   ClientToServerEvents,
+  HistoryQuery,
+  Limits,
   Message,
+  MessagePage,
   MessageReadResult,
   MessageSendResult,
   MessageUpdateResult,
@@ -17,333 +19,529 @@ import type {
   SessionEvent,
 } from '@chat/contracts';
 
-import { ChatSocketError, SdkErrorCode } from './errors';
-import type { ChatHttpClient } from './http-client';
-import { newClientMsgId } from './ids';
+import { ChatError, ChatSocketError, isErrorCode } from './errors';
+import { EventHub } from './event-hub';
+import { isTransient, retryDelay, sleep } from './retry-policy';
 import { RoomFeed } from './room-feed';
+import { randomUuid } from './uuid';
+
+export type TypedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offline';
 
-export interface ChatSocketOptions {
+export type SocketFactory = (
+  uri: string | undefined,
+  options: Partial<ManagerOptions & SocketOptions>,
+) => TypedSocket;
+
+/** The Socket.IO options a caller may tune; path, auth and autoConnect are the SDK's. */
+export type ChatSocketTuning = Pick<
+  Partial<ManagerOptions & SocketOptions>,
+  | 'transports'
+  | 'reconnection'
+  | 'reconnectionAttempts'
+  | 'reconnectionDelay'
+  | 'reconnectionDelayMax'
+  | 'randomizationFactor'
+  | 'timeout'
+  | 'withCredentials'
+>;
+
+export interface ChatSocketSettings extends ChatSocketTuning {
+  /** Default ack timeout of `request()` and each `send()` attempt. 5000 ms. */
+  requestTimeoutMs?: number;
+  /** Creates the underlying socket; defaults to socket.io-client's `io`. Tests pass a fake. */
+  socketFactory?: SocketFactory;
+}
+
+/** What the socket needs from the REST client: the current token, and history for catch-up. */
+export interface ChatSocketHttp {
+  readonly token: string | null;
+  history(roomId: string, query: HistoryQuery): Promise<MessagePage>;
+}
+
+export interface ChatSocketOptions extends ChatSocketSettings {
   baseUrl: string;
-  /** Supplies the token for every handshake and fetches history for catch-up. */
-  http: ChatHttpClient;
-  transports?: ('websocket' | 'polling')[];
-  reconnection?: boolean;
-  reconnectionDelay?: number;
-  reconnectionDelayMax?: number;
-  /** How long to wait for an ack (default 5 s). */
-  ackTimeoutMs?: number;
-  /** How long connect() waits for a session, across automatic retries (default 20 s). */
-  connectTimeoutMs?: number;
+  http: ChatSocketHttp;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+}
+
+export interface JoinOptions extends RequestOptions {
+  /** Deliver messages after this seq (catching up over HTTP) instead of only new ones. */
+  sinceSeq?: number;
 }
 
 export interface SendOptions {
-  /** Reuse to make a resend idempotent (the outbox does); generated otherwise. */
+  /** Reuse to make a resend idempotent; generated once per `send()` otherwise. */
   clientMsgId?: string;
-  /** Attempts after the first, on TIMEOUT, DISCONNECTED, UNAVAILABLE, INTERNAL or RATE_LIMITED (default 5). */
+  /** Retries after the first attempt on transient failures. 5. */
   retries?: number;
   timeoutMs?: number;
 }
 
-const RETRYABLE = new Set<SdkErrorCode>(['TIMEOUT', 'DISCONNECTED', 'UNAVAILABLE', 'INTERNAL', 'RATE_LIMITED']);
-const HISTORY_PAGE = 200;
-/** Bounds one catch-up; a room further behind than this is better reloaded than replayed. */
-const MAX_CATCH_UP_PAGES = 50;
+type ServerPayloads = { [E in ServerEventName]: ServerPayload<E> };
 
-type Handler<E extends ServerEventName> = (payload: ServerPayload<E>) => void;
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+/** socket.io's typed `emitWithAck` cannot follow a generic event name; the public signature keeps callers exact. */
+interface UntypedAckEmitter {
+  emitWithAck(event: string, payload: unknown): Promise<unknown>;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+const DEFAULT_SEND_RETRIES = 5;
+const SEND_BACKOFF = { baseMs: 100, capMs: 2_000 };
+const CATCH_UP_BACKOFF = { baseMs: 1_000, capMs: 30_000 };
+/** Codes after which re-subscribing to a room is pointless: the user may no longer read it. */
+const LOST_ROOM_CODES: ReadonlySet<string> = new Set(['FORBIDDEN', 'NOT_FOUND']);
 
 /**
- * One Socket.IO connection, typed by the contract. Beyond emit/ack it keeps what a chat client must
- * not get wrong: each joined room's messages are delivered once, in seq order, with no gap — across
- * reconnects to any instance — by merging live events with `history(after = last seq)`.
+ * A typed Socket.IO connection to the chat gateway. Requests resolve with the ack's result or
+ * reject with `ChatSocketError`; `message:new` is delivered once per message, in seq order per
+ * joined room, with gaps (lost events, reconnects) filled from REST history.
  */
 export class ChatSocket {
-  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  private readonly http: ChatHttpClient;
-  private readonly ackTimeoutMs: number;
-  private readonly connectTimeoutMs: number;
-  private readonly handlers = new Map<ServerEventName, Set<Handler<never>>>();
-  private readonly stateHandlers = new Set<(state: ConnectionState) => void>();
-  private readonly feeds = new Map<string, RoomFeed>();
-  /** Live messages of rooms whose join ack is still on its way. */
-  private readonly joining = new Map<string, Message[]>();
-  private readonly filling = new Set<string>();
+  /** Escape hatch: the underlying Socket.IO socket. */
+  readonly socket: TypedSocket;
+
+  private readonly http: ChatSocketHttp;
+  private readonly requestTimeoutMs: number;
+  private readonly events = new EventHub<ServerPayloads>();
+  private readonly states = new EventHub<{ state: ConnectionState }>();
+  private readonly failures = new EventHub<{ error: ChatError }>();
   private currentState: ConnectionState = 'offline';
-  private currentSession: SessionEvent | null = null;
+  private lastSession: SessionEvent | null = null;
+  private sessionReady = false;
   private hasConnected = false;
+  private pendingConnect: Deferred<SessionEvent> | null = null;
+
+  private readonly feeds = new Map<string, RoomFeed>();
+  /** Messages for a room whose join ack is not back yet: its baseline seq is still unknown. */
+  private readonly earlyMessages = new Map<string, Message[]>();
+  private readonly catchUpsInFlight = new Set<string>();
+  private readonly catchUpRetries = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(options: ChatSocketOptions) {
-    this.http = options.http;
-    this.ackTimeoutMs = options.ackTimeoutMs ?? 5_000;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 20_000;
-    this.socket = io(options.baseUrl, {
+    const { baseUrl, http, requestTimeoutMs, socketFactory = io, ...tuning } = options;
+    this.http = http;
+    this.requestTimeoutMs = requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.socket = socketFactory(socketUri(baseUrl), {
+      ...definedOnly(tuning),
       path: '/socket.io',
+      // Read at every (re)connect so a refreshed token is used; never in the query string, which proxies log.
+      auth: (send) => send({ token: this.http.token }),
       autoConnect: false,
-      // The token travels in the handshake body, re-read on every reconnect; never in the URL.
-      auth: (callback) => callback({ token: this.http.getToken() }),
-      transports: options.transports,
-      reconnection: options.reconnection ?? true,
-      reconnectionDelay: options.reconnectionDelay ?? 500,
-      reconnectionDelayMax: options.reconnectionDelayMax ?? 5_000,
+      // One engine per ChatSocket: two tabs of one user must not share a connection.
+      forceNew: true,
     });
-    this.socket.on('connect', () => {
-      this.setState('online');
-      if (this.hasConnected) void this.resync();
-      this.hasConnected = true;
-    });
-    this.socket.on('disconnect', () => this.setState(this.socket.active ? 'reconnecting' : 'offline'));
-    this.socket.on('connect_error', () => this.setState(this.socket.active ? 'reconnecting' : 'offline'));
-    this.socket.on('session', (session) => {
-      this.currentSession = session;
-      this.dispatch('session', session);
-    });
-    this.socket.on('message:new', (message) => this.onLiveMessage(message));
-    for (const event of ['message:updated', 'typing', 'receipt', 'presence'] as const) {
-      this.socket.on(event, ((payload: never) => this.dispatch(event, payload)) as never);
-    }
-  }
-
-  get connected(): boolean {
-    return this.socket.connected;
+    this.listen();
   }
 
   get state(): ConnectionState {
     return this.currentState;
   }
 
-  /** The instance this socket is connected to (from the last `session` event). */
-  get instanceId(): string | null {
-    return this.currentSession?.instanceId ?? null;
+  get connected(): boolean {
+    return this.socket.connected;
   }
 
-  /** The highest seq delivered for a joined room. */
-  lastSeq(roomId: string): number | undefined {
-    return this.feeds.get(roomId)?.lastDeliveredSeq;
+  /** The API instance of the last session, kept after a disconnect. */
+  get instanceId(): string | null {
+    return this.lastSession?.instanceId ?? null;
   }
+
+  get userId(): string | null {
+    return this.lastSession?.userId ?? null;
+  }
+
+  /** Highest seq delivered in order for a joined room. */
+  lastSeqOf(roomId: string): number | undefined {
+    return this.feeds.get(roomId)?.lastSeq;
+  }
+
+  joinedRooms(): string[] {
+    return [...this.feeds.keys()];
+  }
+
+  // ---- connection -----------------------------------------------------------
 
   /**
-   * Connects and resolves with the session once the server accepted the handshake. Rejects at once
-   * if the server refuses (UNAUTHORIZED…); transport failures are retried until connectTimeoutMs.
+   * Resolves with the server's `session` event once connected. Rejects on the first
+   * `connect_error`; a server refusal (e.g. `UNAUTHORIZED`) stops, a network failure keeps retrying.
    */
   connect(): Promise<SessionEvent> {
-    if (this.socket.connected && this.currentSession) return Promise.resolve(this.currentSession);
-    this.setState('connecting');
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => settle(new ChatSocketError('TIMEOUT', 'Could not connect in time')), this.connectTimeoutMs);
-      const onSession = (session: SessionEvent) => settle(null, session);
-      const onError = (error: Error & { data?: { code?: SdkErrorCode; message?: string } }) => {
-        if (this.socket.active) return; // a transport failure: socket.io retries by itself
-        settle(new ChatSocketError(error.data?.code ?? 'UNAUTHORIZED', error.data?.message ?? error.message));
-      };
-      const settle = (error: ChatSocketError | null, session?: SessionEvent) => {
-        clearTimeout(timer);
-        this.socket.off('session', onSession);
-        this.socket.off('connect_error', onError);
-        if (error) {
-          this.socket.disconnect();
-          this.setState('offline');
-          reject(error);
-        } else resolve(session!);
-      };
-      this.socket.on('session', onSession);
-      this.socket.on('connect_error', onError);
+    const session = this.sessionReady ? this.lastSession : null;
+    if (this.socket.connected && session) return Promise.resolve(session);
+    if (!this.pendingConnect) {
+      this.pendingConnect = deferred();
+      if (this.currentState === 'offline') this.setState('connecting');
       this.socket.connect();
-    });
+    }
+    return this.pendingConnect.promise;
   }
 
   disconnect(): void {
     this.socket.disconnect();
-    this.feeds.clear();
-    this.joining.clear();
     this.setState('offline');
+    this.settleConnect(ChatSocketError.disconnected('Disconnected by the client'));
+    for (const timer of this.catchUpRetries.values()) clearTimeout(timer);
+    this.catchUpRetries.clear();
   }
 
-  /** Emits a client event and resolves with its ack's result, or throws ChatSocketError. */
+  // ---- subscriptions --------------------------------------------------------
+
+  /** `message:new` handlers see each message of a joined room once, in seq order. */
+  on<E extends ServerEventName>(event: E, handler: (payload: ServerPayload<E>) => void): () => void {
+    return this.events.on(event, handler);
+  }
+
+  /** Called on each change; read `state` for the current value. */
+  onState(handler: (state: ConnectionState) => void): () => void {
+    return this.states.on('state', handler);
+  }
+
+  /** Failures of background work no caller awaits: re-joins and catch-ups after reconnect or gaps. */
+  onError(handler: (error: ChatError) => void): () => void {
+    return this.failures.on('error', handler);
+  }
+
+  // ---- requests -------------------------------------------------------------
+
   async request<E extends ClientEventName>(
     event: E,
     payload: ClientPayload<E>,
-    options: { timeoutMs?: number } = {},
+    options: RequestOptions = {},
   ): Promise<ClientAckResult<E>> {
-    if (!this.socket.connected) throw new ChatSocketError('DISCONNECTED', 'Not connected');
-    const timeoutMs = options.timeoutMs ?? this.ackTimeoutMs;
-    let ack: Ack<ClientAckResult<E>>;
+    // socket.io would buffer the emit until reconnected; an explicit failure is easier to reason about.
+    if (!this.socket.connected) throw ChatSocketError.disconnected(`Cannot send ${event}: not connected`);
+    const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
+    let ack: unknown;
     try {
-      // socket.io's typings cannot follow a generic event name through emitWithAck.
-      ack = await (this.socket.timeout(timeoutMs) as unknown as AckEmitter).emitWithAck(event, payload);
-    } catch {
-      throw new ChatSocketError(this.socket.connected ? 'TIMEOUT' : 'DISCONNECTED', `No ack for ${event} in ${timeoutMs} ms`);
+      ack = await (this.socket.timeout(timeoutMs) as unknown as UntypedAckEmitter).emitWithAck(
+        event,
+        payload,
+      );
+    } catch (error) {
+      throw ackFailure(event, timeoutMs, error);
     }
-    if (!ack || typeof ack !== 'object') throw new ChatSocketError('INTERNAL', `Malformed ack for ${event}`);
-    if (!ack.ok) throw new ChatSocketError(ack.error.code, ack.error.message, ack.error.fields, ack.error.retryAfter);
-    const { ok: _ok, ...result } = ack;
-    return result as unknown as ClientAckResult<E>;
+    return unwrapAck(event, ack) as ClientAckResult<E>;
   }
 
   /**
-   * Subscribes to a room's live events. Messages are delivered from `sinceSeq + 1` on (default: the
-   * room's last seq at join time, i.e. only new ones), catching up from history when needed.
+   * Subscribes to a room's events. The first join of a room sets where delivery starts:
+   * `sinceSeq` if given (older messages are fetched), else the room's current last seq.
    */
-  async join(roomId: string, options: { sinceSeq?: number } = {}): Promise<RoomJoinResult> {
-    this.joining.set(roomId, this.joining.get(roomId) ?? []);
+  async join(roomId: string, options: JoinOptions = {}): Promise<RoomJoinResult> {
+    const known = this.feeds.has(roomId);
+    if (!known && !this.earlyMessages.has(roomId)) this.earlyMessages.set(roomId, []);
     let result: RoomJoinResult;
     try {
-      result = await this.request('room:join', { roomId });
+      result = await this.request('room:join', { roomId }, options);
     } catch (error) {
-      this.joining.delete(roomId);
+      if (!known) this.earlyMessages.delete(roomId);
       throw error;
     }
-    const early = this.joining.get(roomId) ?? [];
-    this.joining.delete(roomId);
     let feed = this.feeds.get(roomId);
     if (!feed) {
-      feed = this.createFeed(roomId, options.sinceSeq ?? result.lastSeq);
-      this.feeds.set(roomId, feed);
+      feed = this.track(roomId, options.sinceSeq ?? result.lastSeq);
+      for (const message of this.earlyMessages.get(roomId) ?? []) feed.accept(message);
     }
-    feed.pushAll(early);
-    if (feed.lastDeliveredSeq < result.lastSeq) void this.catchUp(roomId);
+    this.earlyMessages.delete(roomId);
+    if (feed.hasGap || result.lastSeq > feed.lastSeq) this.runCatchUp(roomId);
     return result;
   }
 
-  async leave(roomId: string): Promise<void> {
-    this.feeds.delete(roomId);
-    await this.request('room:leave', { roomId });
+  async leave(roomId: string, options: RequestOptions = {}): Promise<void> {
+    this.forget(roomId);
+    await this.request('room:leave', { roomId }, options);
   }
 
   /**
-   * Sends a message, retrying with the same clientMsgId until acked: the server stores it once
-   * however many attempts reach it. Resolves once it is committed.
+   * Sends a message, retrying transient failures with the same clientMsgId so the server stores
+   * it once. Waits for a reconnect rather than emitting into a dead connection.
    */
   async send(roomId: string, body: string, options: SendOptions = {}): Promise<MessageSendResult> {
-    const clientMsgId = options.clientMsgId ?? newClientMsgId();
-    const retries = options.retries ?? 5;
-    const timeoutMs = options.timeoutMs ?? this.ackTimeoutMs;
-    let backoffMs = 100;
+    const payload = { roomId, body, clientMsgId: options.clientMsgId ?? randomUuid() };
+    const retries = options.retries ?? DEFAULT_SEND_RETRIES;
+    const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        if (!this.socket.connected) await this.waitForConnection(timeoutMs);
-        const result = await this.request('message:send', { roomId, body, clientMsgId }, { timeoutMs });
-        this.feeds.get(roomId)?.push(result.message);
-        return result;
+        await this.whenConnected(timeoutMs);
+        return await this.request('message:send', payload, { timeoutMs });
       } catch (error) {
-        const failure = error instanceof ChatSocketError ? error : new ChatSocketError('INTERNAL', String(error));
-        if (!RETRYABLE.has(failure.code) || attempt >= retries) throw failure;
-        const waitMs = failure.code === 'RATE_LIMITED' && failure.retryAfter ? failure.retryAfter * 1_000 : backoffMs;
-        await delay(waitMs);
-        backoffMs = Math.min(backoffMs * 2, 2_000);
+        const failure = asChatError(error);
+        const giveUp = attempt >= retries || !isTransient(failure.code) || this.currentState === 'offline';
+        if (giveUp) throw failure;
+        await sleep(retryDelay(failure, attempt, SEND_BACKOFF.baseMs, SEND_BACKOFF.capMs));
       }
     }
   }
 
-  edit(messageId: string, body: string): Promise<MessageUpdateResult> {
-    return this.request('message:edit', { messageId, body });
+  edit(messageId: string, body: string, options?: RequestOptions): Promise<MessageUpdateResult> {
+    return this.request('message:edit', { messageId, body }, options);
   }
 
-  delete(messageId: string): Promise<MessageUpdateResult> {
-    return this.request('message:delete', { messageId });
+  delete(messageId: string, options?: RequestOptions): Promise<MessageUpdateResult> {
+    return this.request('message:delete', { messageId }, options);
   }
 
-  markRead(roomId: string, seq: number): Promise<MessageReadResult> {
-    return this.request('message:read', { roomId, seq });
+  markRead(roomId: string, seq: number, options?: RequestOptions): Promise<MessageReadResult> {
+    return this.request('message:read', { roomId, seq }, options);
   }
 
-  /** Fire-and-forget: a lost typing signal is harmless, so it is not buffered while offline. */
+  /** Fire-and-forget: a lost typing signal is replaced by the next one. */
   typing(roomId: string, isTyping: boolean): void {
-    this.socket.volatile.emit('typing', { roomId, isTyping });
+    if (this.socket.connected) this.socket.volatile.emit('typing', { roomId, isTyping });
   }
 
-  /** Typed subscription; `message:new` arrives once per message, in seq order per joined room. */
-  on<E extends ServerEventName>(event: E, handler: Handler<E>): () => void {
-    const set = this.handlers.get(event) ?? new Set();
-    set.add(handler as Handler<never>);
-    this.handlers.set(event, set);
-    return () => set.delete(handler as Handler<never>);
+  // ---- socket events --------------------------------------------------------
+
+  private listen(): void {
+    const socket = this.socket;
+    socket.on('connect', () => this.handleConnect());
+    socket.on('disconnect', (reason) => this.handleDisconnect(reason));
+    socket.on('connect_error', (error) => this.handleConnectError(error));
+    socket.io.on('reconnect_failed', () => this.setState('offline'));
+
+    socket.on('session', (session) => this.handleSession(session));
+    socket.on('message:new', (message) => this.handleMessage(message));
+    socket.on('message:updated', (message) => this.events.emit('message:updated', message));
+    socket.on('typing', (event) => this.events.emit('typing', event));
+    socket.on('receipt', (event) => this.events.emit('receipt', event));
+    socket.on('presence', (event) => this.events.emit('presence', event));
   }
 
-  onState(handler: (state: ConnectionState) => void): () => void {
-    this.stateHandlers.add(handler);
-    return () => this.stateHandlers.delete(handler);
+  private handleConnect(): void {
+    this.setState('online');
+    if (this.hasConnected) this.resubscribe();
+    this.hasConnected = true;
   }
 
-  private createFeed(roomId: string, sinceSeq: number): RoomFeed {
-    return new RoomFeed(
-      sinceSeq,
-      (message) => this.dispatch('message:new', message),
-      () => void this.catchUp(roomId),
-    );
+  private handleSession(session: SessionEvent): void {
+    this.lastSession = session;
+    this.sessionReady = true;
+    this.settleConnect(null, session);
+    this.events.emit('session', session);
   }
 
-  private onLiveMessage(message: Message): void {
-    const early = this.joining.get(message.roomId);
-    if (early) early.push(message);
+  private handleDisconnect(reason: Socket.DisconnectReason): void {
+    this.sessionReady = false;
+    // After these two Socket.IO does not reconnect by itself.
+    const final = reason === 'io client disconnect' || reason === 'io server disconnect';
+    this.setState(final ? 'offline' : 'reconnecting');
+    this.settleConnect(ChatSocketError.disconnected(`Disconnected: ${reason}`));
+  }
+
+  private handleConnectError(error: Error & { data?: unknown }): void {
+    const retrying = this.socket.active && this.socket.io.reconnection();
+    if (!retrying) this.setState('offline');
+    else this.setState(this.hasConnected ? 'reconnecting' : 'connecting');
+    this.settleConnect(connectFailure(error));
+  }
+
+  private handleMessage(message: Message): void {
     const feed = this.feeds.get(message.roomId);
-    if (feed) feed.push(message);
-    else if (!early) this.dispatch('message:new', message);
-  }
-
-  /** Fetches `after = last delivered seq` until the room is complete; one run per room at a time. */
-  private async catchUp(roomId: string): Promise<void> {
-    if (this.filling.has(roomId)) return;
-    this.filling.add(roomId);
-    try {
-      for (let page = 0; page < MAX_CATCH_UP_PAGES; page++) {
-        const feed = this.feeds.get(roomId);
-        if (!feed) return;
-        const { messages, hasMore } = await this.http.history(roomId, { after: feed.lastDeliveredSeq, limit: HISTORY_PAGE });
-        feed.pushAll(messages);
-        if (!hasMore || messages.length === 0) return;
-      }
-    } catch {
-      // Offline or the API is unreachable: the next reconnect (resync) or the next gap tries again.
-    } finally {
-      this.filling.delete(roomId);
+    if (feed) {
+      if (feed.accept(message) === 'buffered') this.runCatchUp(message.roomId);
+      return;
     }
+    const early = this.earlyMessages.get(message.roomId);
+    if (early) early.push(message);
+    else this.events.emit('message:new', message);
   }
 
-  /** After a reconnect, possibly to another instance: re-subscribe every room and fill what was missed. */
-  private async resync(): Promise<void> {
-    await Promise.all(
-      [...this.feeds.keys()].map(async (roomId) => {
-        try {
-          await this.request('room:join', { roomId });
-        } catch (error) {
-          const code = (error as ChatSocketError).code;
-          if (code === 'FORBIDDEN' || code === 'NOT_FOUND') this.feeds.delete(roomId);
-          return;
-        }
-        await this.catchUp(roomId);
-      }),
-    );
+  private setState(next: ConnectionState): void {
+    if (next === this.currentState) return;
+    this.currentState = next;
+    this.states.emit('state', next);
   }
 
-  private waitForConnection(timeoutMs: number): Promise<void> {
-    if (!this.socket.active) return Promise.reject(new ChatSocketError('DISCONNECTED', 'Socket is closed'));
+  private settleConnect(error: ChatError, session?: undefined): void;
+  private settleConnect(error: null, session: SessionEvent): void;
+  private settleConnect(error: ChatError | null, session?: SessionEvent): void {
+    const pending = this.pendingConnect;
+    if (!pending) return;
+    this.pendingConnect = null;
+    if (session) pending.resolve(session);
+    else pending.reject(error);
+  }
+
+  private whenConnected(timeoutMs: number): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    if (this.currentState === 'offline') return Promise.reject(ChatSocketError.disconnected());
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.socket.off('connect', onConnect);
-        reject(new ChatSocketError('DISCONNECTED', 'Still disconnected'));
+        stop();
+        reject(ChatSocketError.disconnected(`Not reconnected within ${timeoutMs} ms`));
       }, timeoutMs);
-      const onConnect = () => {
+      const stop = this.states.on('state', (state) => {
+        if (state !== 'online' && state !== 'offline') return;
         clearTimeout(timer);
-        resolve();
-      };
-      this.socket.once('connect', onConnect);
+        stop();
+        if (state === 'online') resolve();
+        else reject(ChatSocketError.disconnected());
+      });
     });
   }
 
-  private dispatch<E extends ServerEventName>(event: E, payload: ServerPayload<E>): void {
-    for (const handler of this.handlers.get(event) ?? []) (handler as Handler<E>)(payload);
+  // ---- rooms and catch-up ---------------------------------------------------
+
+  private track(roomId: string, lastSeq: number): RoomFeed {
+    const feed = new RoomFeed({
+      lastSeq,
+      deliver: (message) => this.events.emit('message:new', message),
+      fetchAfter: (after) => this.http.history(roomId, { after, limit: Limits.HISTORY_PAGE_MAX }),
+    });
+    this.feeds.set(roomId, feed);
+    return feed;
   }
 
-  private setState(state: ConnectionState): void {
-    if (state === this.currentState) return;
-    this.currentState = state;
-    for (const handler of this.stateHandlers) handler(state);
+  private forget(roomId: string): void {
+    this.feeds.get(roomId)?.close();
+    this.feeds.delete(roomId);
+    this.earlyMessages.delete(roomId);
+    clearTimeout(this.catchUpRetries.get(roomId));
+    this.catchUpRetries.delete(roomId);
+  }
+
+  /**
+   * After a reconnect the server may hold a fresh socket with no room subscriptions, and events
+   * sent while away are lost unless the connection state was recovered: re-join, then read history.
+   */
+  private resubscribe(): void {
+    for (const roomId of this.feeds.keys()) void this.rejoin(roomId);
+  }
+
+  private async rejoin(roomId: string): Promise<void> {
+    try {
+      await this.request('room:join', { roomId });
+    } catch (error) {
+      const failure = asChatError(error);
+      this.failures.emit('error', failure);
+      if (LOST_ROOM_CODES.has(failure.code)) {
+        this.forget(roomId);
+        return;
+      }
+    }
+    this.runCatchUp(roomId);
+  }
+
+  private runCatchUp(roomId: string, attempt = 0): void {
+    const feed = this.feeds.get(roomId);
+    if (!feed) return;
+    if (this.catchUpsInFlight.has(roomId)) {
+      // The running fill goes round once more; its owner handles any failure.
+      feed.catchUp().catch(() => undefined);
+      return;
+    }
+    clearTimeout(this.catchUpRetries.get(roomId));
+    this.catchUpRetries.delete(roomId);
+    this.catchUpsInFlight.add(roomId);
+    feed.catchUp().then(
+      () => this.catchUpsInFlight.delete(roomId),
+      (error: unknown) => {
+        this.catchUpsInFlight.delete(roomId);
+        if (this.feeds.get(roomId) !== feed) return;
+        const failure = asChatError(error);
+        this.failures.emit('error', failure);
+        if (!isTransient(failure.code)) {
+          feed.skipGap();
+          return;
+        }
+        if (this.currentState === 'offline') return;
+        const delay = retryDelay(failure, attempt, CATCH_UP_BACKOFF.baseMs, CATCH_UP_BACKOFF.capMs);
+        const timer = setTimeout(() => {
+          this.catchUpRetries.delete(roomId);
+          this.runCatchUp(roomId, attempt + 1);
+        }, delay);
+        this.catchUpRetries.set(roomId, timer);
+      },
+    );
   }
 }
 
-interface AckEmitter {
-  emitWithAck(event: string, payload: unknown): Promise<never>;
+function socketUri(baseUrl: string): string | undefined {
+  // The URL's path would be read as a Socket.IO namespace: connect to the origin, the path is fixed.
+  try {
+    return baseUrl ? new URL(baseUrl).origin : undefined;
+  } catch {
+    return undefined; // a relative base: same origin
+  }
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+function definedOnly<T extends object>(options: T): Partial<T> {
+  // engine.io-client merges options over its defaults with Object.assign: an explicit undefined would erase one.
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A connect() nobody awaits must not surface as an unhandled rejection.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function unwrapAck(event: string, ack: unknown): object {
+  if (isObject(ack) && ack.ok === true) {
+    const { ok: _ok, ...result } = ack;
+    return result;
+  }
+  if (isObject(ack) && ack.ok === false && isObject(ack.error)) {
+    const { code, message, fields, retryAfter } = ack.error;
+    return throwError(
+      new ChatSocketError({
+        code: isErrorCode(code) ? code : 'INTERNAL',
+        message: typeof message === 'string' ? message : `${event} failed`,
+        fields: isObject(fields) ? (fields as Record<string, string[]>) : undefined,
+        retryAfter: typeof retryAfter === 'number' ? retryAfter : undefined,
+      }),
+    );
+  }
+  return throwError(new ChatSocketError({ code: 'INTERNAL', message: `Malformed ack for ${event}` }));
+}
+
+function throwError(error: Error): never {
+  throw error;
+}
+
+function ackFailure(event: string, timeoutMs: number, error: unknown): ChatSocketError {
+  // socket.io-client rejects an ack promise only on timeout, or when the connection drops first.
+  if (error instanceof Error && error.message === 'socket has been disconnected') {
+    return ChatSocketError.disconnected(`Disconnected while waiting for the ack of ${event}`);
+  }
+  return ChatSocketError.timeout(event, timeoutMs);
+}
+
+function connectFailure(error: Error & { data?: unknown }): ChatSocketError {
+  // The gateway refuses with message = the error code and data = the error body.
+  const data = isObject(error.data) ? error.data : {};
+  const code = isErrorCode(data.code)
+    ? data.code
+    : isErrorCode(error.message)
+      ? error.message
+      : 'UNAVAILABLE';
+  const message = typeof data.message === 'string' ? data.message : error.message;
+  return new ChatSocketError({ code, message });
+}
+
+function asChatError(error: unknown): ChatError {
+  if (error instanceof ChatError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ChatSocketError({ code: 'INTERNAL', message });
+}

@@ -62,7 +62,9 @@ export class ChatHttpClient {
     this.currentToken = options.token ?? null;
     const custom = options.fetch;
     // Called through a closure: a browser's fetch invoked as a method of another object throws "Illegal invocation".
-    this.fetchFn = custom ? (input, init) => custom(input, init) : (input, init) => globalThis.fetch(input, init);
+    this.fetchFn = custom
+      ? (input, init) => custom(input, init)
+      : (input, init) => globalThis.fetch(input, init);
   }
 
   get token(): string | null {
@@ -149,7 +151,8 @@ export class ChatHttpClient {
   /** Resolves with the report on 503 too: "a dependency is down" is an answer, not a failure. */
   async health(): Promise<HealthReport> {
     const response = await this.send('GET', '/health', {});
-    if (response.ok || (response.status === 503 && isObject(response.body))) return response.body as HealthReport;
+    if (response.ok || (response.status === 503 && isObject(response.body)))
+      return response.body as HealthReport;
     throw toApiError(response);
   }
 
@@ -179,7 +182,12 @@ export class ChatHttpClient {
         message: `Request failed: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
-    return { status: response.status, ok: response.ok, headers: response.headers, body: await readBody(response) };
+    return {
+      status: response.status,
+      ok: response.ok,
+      headers: response.headers,
+      body: await readBody(response),
+    };
   }
 }
 
@@ -217,7 +225,11 @@ function toApiError({ status, headers, body }: RawResponse): ChatApiError {
   }
   // Not the API's error body: a proxy, a load balancer or a crash answered instead.
   const code = codeOfStatus(status);
-  return new ChatApiError(status, { code, message: `HTTP ${status}`, ...(retryAfter !== undefined && { retryAfter }) });
+  return new ChatApiError(status, {
+    code,
+    message: `HTTP ${status}`,
+    ...(retryAfter !== undefined && { retryAfter }),
+  });
 }
 
 function retryAfterSeconds(body: unknown, headers: Headers): number | undefined {

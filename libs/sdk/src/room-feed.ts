@@ -112,7 +112,11 @@ export class RoomFeed {
   private emit(message: Message): void {
     this.last = message.seq;
     this.options.deliver(message);
-    for (let next = this.buffer.get(this.last + 1); next && !this.closed; next = this.buffer.get(this.last + 1)) {
+    for (
+      let next = this.buffer.get(this.last + 1);
+      next && !this.closed;
+      next = this.buffer.get(this.last + 1)
+    ) {
       this.buffer.delete(next.seq);
       this.last = next.seq;
       this.options.deliver(next);

@@ -4,7 +4,7 @@
  * has to be unique per sender, not unguessable.
  */
 export function randomUuid(): string {
-  const webCrypto: Partial<Crypto> | undefined = globalThis.crypto;
+  const webCrypto = (globalThis as { crypto?: WebCrypto }).crypto;
   if (typeof webCrypto?.randomUUID === 'function') return webCrypto.randomUUID();
 
   const bytes = new Uint8Array(16);
@@ -15,4 +15,10 @@ export function randomUuid(): string {
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The two Web Crypto calls used, declared here so the file type-checks without the DOM lib too. */
+interface WebCrypto {
+  randomUUID?: () => string;
+  getRandomValues?: (array: Uint8Array) => Uint8Array;
 }
