@@ -12,7 +12,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'off',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/libs/*/src/**', '../../libs/**'], message: 'Import shared libraries by alias (@chat/…).' }] },
+        {
+          patterns: [
+            {
+              group: ['**/libs/*/src/**', '../../libs/**'],
+              message: 'Import shared libraries by alias (@chat/…).',
+            },
+          ],
+        },
       ],
     },
   },

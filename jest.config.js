@@ -22,7 +22,13 @@ const moduleNameMapper = {
   '^@chat/sdk$': '<rootDir>/libs/sdk/src/index.ts',
 };
 
-const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node', setupFiles: ['reflect-metadata'] };
+const common = {
+  rootDir: __dirname,
+  transform,
+  moduleNameMapper,
+  testEnvironment: 'node',
+  setupFiles: ['reflect-metadata'],
+};
 
 module.exports = {
   // Global, not per project: jest ignores testTimeout inside `projects`.

@@ -28,7 +28,8 @@ const READY_TIMEOUT_MS = 30_000;
 
 /** @param {ClusterOptions} options */
 async function startCluster(options = {}) {
-  if (!fs.existsSync(MAIN)) throw new Error(`${path.relative(ROOT, MAIN)} is missing: run "npm run build:api" first`);
+  if (!fs.existsSync(MAIN))
+    throw new Error(`${path.relative(ROOT, MAIN)} is missing: run "npm run build:api" first`);
   const count = options.instances ?? 3;
   const basePort = options.basePort ?? 3101;
   const port = options.port ?? 8080;
@@ -86,16 +87,30 @@ async function startCluster(options = {}) {
     nginxConf,
     fs
       .readFileSync(TEMPLATE, 'utf8')
-      .replaceAll('${API_UPSTREAM}', instances.map((i) => `server 127.0.0.1:${i.port} max_fails=1 fail_timeout=2s;`).join('\n    '))
+      .replaceAll(
+        '${API_UPSTREAM}',
+        instances.map((i) => `server 127.0.0.1:${i.port} max_fails=1 fail_timeout=2s;`).join('\n    '),
+      )
       .replaceAll('${LISTEN_PORT}', `127.0.0.1:${port}`)
       .replaceAll('${ACCESS_LOG}', path.join(workDir, 'logs/access.log')),
   );
   const nginx = spawn(
     'nginx',
-    ['-p', workDir, '-c', nginxConf, '-g', `daemon off; pid ${path.join(workDir, 'nginx.pid')}; error_log ${path.join(workDir, 'logs/error.log')};`],
+    [
+      '-p',
+      workDir,
+      '-c',
+      nginxConf,
+      '-g',
+      `daemon off; pid ${path.join(workDir, 'nginx.pid')}; error_log ${path.join(workDir, 'logs/error.log')};`,
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
-  const nginxFailed = new Promise((_, reject) => nginx.once('error', (e) => reject(new Error(`nginx could not start: ${e.message} (apt-get install nginx)`))));
+  const nginxFailed = new Promise((_, reject) =>
+    nginx.once('error', (e) =>
+      reject(new Error(`nginx could not start: ${e.message} (apt-get install nginx)`)),
+    ),
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     await Promise.race([waitForHttp(`${url}/api/health`, () => nginx.exitCode !== null), nginxFailed]);
@@ -149,15 +164,20 @@ function parseArgs(argv) {
     else if (flag === '--port') options.port = Number(value);
     else if (flag === '--base-port') options.basePort = Number(value);
     else if (flag === '--adapter') options.adapter = value;
-    else throw new Error(`Unknown option ${flag}. Usage: npm run cluster -- --instances N [--port 8080] [--base-port 3101] [--adapter redis]`);
+    else
+      throw new Error(
+        `Unknown option ${flag}. Usage: npm run cluster -- --instances N [--port 8080] [--base-port 3101] [--adapter redis]`,
+      );
   }
-  if (!Number.isInteger(options.instances ?? 3) || (options.instances ?? 3) < 1) throw new Error('--instances must be a positive integer');
+  if (!Number.isInteger(options.instances ?? 3) || (options.instances ?? 3) < 1)
+    throw new Error('--instances must be a positive integer');
   return options;
 }
 
 if (require.main === module) {
   (async () => {
-    if (spawnSync('nginx', ['-v']).error) throw new Error('nginx is not installed (Debian: apt-get install nginx)');
+    if (spawnSync('nginx', ['-v']).error)
+      throw new Error('nginx is not installed (Debian: apt-get install nginx)');
     const cluster = await startCluster(parseArgs(process.argv.slice(2)));
     console.log(`Cluster ready: ${cluster.url}`);
     for (const instance of cluster.instances) console.log(`  ${instance.id}  ${instance.url}`);

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { LoggerModule } from 'nestjs-pino';
 
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
@@ -36,10 +36,13 @@ import { UsersModule } from './users/users.module';
         return {
           pinoHttp: {
             level: config.get('app.logLevel', { infer: true }),
-            genReqId: (request: IncomingMessage) => (request.headers['x-request-id'] as string) || randomUUID(),
+            genReqId: (request: IncomingMessage) =>
+              (request.headers['x-request-id'] as string) || randomUUID(),
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'],
             customProps: () => ({ instanceId }),
-            autoLogging: { ignore: (request: IncomingMessage) => request.url?.startsWith('/api/health') ?? false },
+            autoLogging: {
+              ignore: (request: IncomingMessage) => request.url?.startsWith('/api/health') ?? false,
+            },
           },
         };
       },

@@ -13,7 +13,11 @@ import { serveWebApp } from './web-app';
 
 /** Builds the application exactly as production runs it; main.ts and the e2e tests both start here. */
 export async function createApp(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
 
   app.useLogger(app.get(Logger));

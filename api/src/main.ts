@@ -21,7 +21,9 @@ async function bootstrap(): Promise<void> {
       );
     });
   }
-  console.log(`Chat gateway ${config.get('app.instanceId', { infer: true })} listening on http://localhost:${port}`);
+  console.log(
+    `Chat gateway ${config.get('app.instanceId', { infer: true })} listening on http://localhost:${port}`,
+  );
 }
 
 bootstrap().catch((error: Error) => {

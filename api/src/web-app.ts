@@ -15,7 +15,8 @@ export function serveWebApp(app: NestExpressApplication, directory: string): voi
   if (!existsSync(index)) return;
   app.useStaticAssets(directory, { index: false, maxAge: '1h' });
   app.use((request: Request, response: Response, next: NextFunction) => {
-    if (request.method !== 'GET' || NOT_THE_WEB_APP.test(request.path) || !request.accepts('html')) return next();
+    if (request.method !== 'GET' || NOT_THE_WEB_APP.test(request.path) || !request.accepts('html'))
+      return next();
     response.sendFile(index, { maxAge: 0 });
   });
 }

@@ -46,7 +46,12 @@ describe('auth and users (REST)', () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe(ErrorCode.VALIDATION);
-    expect(Object.keys(response.body.fields).sort()).toEqual(['displayName', 'extra', 'password', 'username']);
+    expect(Object.keys(response.body.fields).sort()).toEqual([
+      'displayName',
+      'extra',
+      'password',
+      'username',
+    ]);
   });
 
   it('fails unknown user and wrong password alike', async () => {

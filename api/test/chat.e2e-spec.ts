@@ -55,7 +55,9 @@ describe('chat gateway (Socket.IO)', () => {
         transports: ['websocket'],
         reconnection: false,
       });
-      const error = await new Promise<Error & { data?: { code: string } }>((resolve) => socket.on('connect_error', resolve));
+      const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
+        socket.on('connect_error', resolve),
+      );
       socket.close();
       expect(error.message).toBe(ErrorCode.UNAUTHORIZED);
       expect(error.data?.code).toBe(ErrorCode.UNAUTHORIZED);
@@ -67,7 +69,11 @@ describe('chat gateway (Socket.IO)', () => {
         { sub: alice.id, username: alice.username },
         { expiresIn: -10 },
       );
-      const socket = io(app.url, { auth: { token: expired }, transports: ['websocket'], reconnection: false });
+      const socket = io(app.url, {
+        auth: { token: expired },
+        transports: ['websocket'],
+        reconnection: false,
+      });
       const error = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
       socket.close();
       expect(error.message).toBe(ErrorCode.UNAUTHORIZED);
@@ -90,7 +96,9 @@ describe('chat gateway (Socket.IO)', () => {
       const bobSocket = await connect(bob);
       await expect(bobSocket.join(room.id)).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
       await expect(bobSocket.join(randomUUID())).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
-      await expect(bobSocket.send(room.id, 'let me in', { retries: 0 })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(bobSocket.send(room.id, 'let me in', { retries: 0 })).rejects.toMatchObject({
+        code: ErrorCode.FORBIDDEN,
+      });
     });
 
     it('joining a public room over the socket makes the user a member', async () => {
@@ -141,11 +149,16 @@ describe('chat gateway (Socket.IO)', () => {
       const next = await aliceSocket.send(room.id, 'twice?');
       await received.next((m) => m.id === next.message.id);
       expect(received.events.map((m) => m.seq)).toEqual([1, 2]);
-      expect((await bob.client.http.history(room.id, {})).messages.map((m) => m.body)).toEqual(['once', 'twice?']);
+      expect((await bob.client.http.history(room.id, {})).messages.map((m) => m.body)).toEqual([
+        'once',
+        'twice?',
+      ]);
 
       const elsewhere = await alice.client.http.createRoom({ name: 'Other', visibility: 'public' });
       await aliceSocket.join(elsewhere.id);
-      await expect(aliceSocket.send(elsewhere.id, 'reuse', { clientMsgId, retries: 0 })).rejects.toMatchObject({
+      await expect(
+        aliceSocket.send(elsewhere.id, 'reuse', { clientMsgId, retries: 0 }),
+      ).rejects.toMatchObject({
         code: ErrorCode.CONFLICT,
       });
     });
@@ -228,7 +241,9 @@ describe('chat gateway (Socket.IO)', () => {
       expect(aliceSees.events).toEqual([{ roomId: room.id, userId: bob.id, isTyping: false }]);
 
       const elsewhere = await alice.client.http.createRoom({ name: 'Not joined', visibility: 'public' });
-      await expect(bobSocket.request('typing', { roomId: elsewhere.id, isTyping: true })).rejects.toMatchObject({
+      await expect(
+        bobSocket.request('typing', { roomId: elsewhere.id, isTyping: true }),
+      ).rejects.toMatchObject({
         code: ErrorCode.FORBIDDEN,
       });
     });
@@ -243,7 +258,11 @@ describe('chat gateway (Socket.IO)', () => {
       for (const body of ['one', 'two', 'three']) await aliceSocket.send(room.id, body);
 
       const before = (await bob.client.http.myRooms()).find((r) => r.id === room.id)!;
-      expect(before).toMatchObject({ unreadCount: 3, lastReadSeq: 0, lastMessage: expect.objectContaining({ body: 'three' }) });
+      expect(before).toMatchObject({
+        unreadCount: 3,
+        lastReadSeq: 0,
+        lastMessage: expect.objectContaining({ body: 'three' }),
+      });
       expect((await alice.client.http.myRooms()).find((r) => r.id === room.id)?.unreadCount).toBe(0);
 
       expect(await bobSocket.markRead(room.id, 2)).toEqual({ lastReadSeq: 2 });

@@ -6,8 +6,8 @@ import { Client } from 'pg';
 import { ChatClient } from '@chat/sdk';
 
 import { startBuiltApp } from './support/built-app';
-import { RUN_DATABASE_URL_VAR } from './support/test-env';
 import { TEST_JWT_SECRET, startTestApp } from './support/test-app';
+import { RUN_DATABASE_URL_VAR } from './support/test-env';
 import { uniqueName } from './support/users';
 
 async function chatOnce(baseUrl: string, username: string) {
@@ -50,14 +50,23 @@ describe('persistence across restarts', () => {
   it('keeps users, history and tokens in the embedded database under DATA_DIR (no DATABASE_URL, no REDIS_URL)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'chat-embedded-'));
     // As `npm start` runs it: no external service and no secret configured.
-    const env = { DATABASE_URL: undefined, REDIS_URL: undefined, JWT_SECRET: undefined, NODE_ENV: undefined, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    const env = {
+      DATABASE_URL: undefined,
+      REDIS_URL: undefined,
+      JWT_SECRET: undefined,
+      NODE_ENV: undefined,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    };
     const username = uniqueName('embedded');
     const first = await startBuiltApp(env);
     let token: string;
     let roomId: string;
     try {
       roomId = await chatOnce(first.url, username);
-      token = (await new ChatClient({ baseUrl: first.url }).http.login({ username, password: 'password-123' })).accessToken;
+      token = (
+        await new ChatClient({ baseUrl: first.url }).http.login({ username, password: 'password-123' })
+      ).accessToken;
     } finally {
       expect(await first.stop()).toBe(0);
     }
@@ -86,7 +95,12 @@ describe('persistence across restarts', () => {
     url.pathname = `/${name}`;
     try {
       // Separate processes, as real instances are: their migration runs truly overlap.
-      const env = { DATABASE_URL: url.toString(), REDIS_URL: undefined, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' };
+      const env = {
+        DATABASE_URL: url.toString(),
+        REDIS_URL: undefined,
+        JWT_SECRET: TEST_JWT_SECRET,
+        LOG_LEVEL: 'warn',
+      };
       const instances = await Promise.all([1, 2, 3].map(() => startBuiltApp(env)));
       await Promise.all(instances.map((instance) => instance.stop()));
       const fresh = new Client({ connectionString: url.toString() });

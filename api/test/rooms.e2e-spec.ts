@@ -17,9 +17,18 @@ describe('rooms (REST)', () => {
 
   it('creates a room owned by its creator', async () => {
     const room = await owner.client.http.createRoom({ name: 'General', visibility: 'public' });
-    expect(room).toMatchObject({ name: 'General', kind: 'group', visibility: 'public', ownerId: owner.id, lastSeq: 0, memberCount: 1 });
+    expect(room).toMatchObject({
+      name: 'General',
+      kind: 'group',
+      visibility: 'public',
+      ownerId: owner.id,
+      lastSeq: 0,
+      memberCount: 1,
+    });
     const members = await owner.client.http.members(room.id);
-    expect(members).toEqual([expect.objectContaining({ user: expect.objectContaining({ id: owner.id }), role: 'owner' })]);
+    expect(members).toEqual([
+      expect.objectContaining({ user: expect.objectContaining({ id: owner.id }), role: 'owner' }),
+    ]);
   });
 
   it('lets anyone find and join a public room, idempotently', async () => {
@@ -36,7 +45,10 @@ describe('rooms (REST)', () => {
     const name = uniqueName('Secret');
     const room = await owner.client.http.createRoom({ name, visibility: 'private' });
     expect(await guest.client.http.publicRooms(name)).toEqual([]);
-    await expect(guest.client.http.joinRoom(room.id)).rejects.toMatchObject({ status: 403, code: ErrorCode.FORBIDDEN });
+    await expect(guest.client.http.joinRoom(room.id)).rejects.toMatchObject({
+      status: 403,
+      code: ErrorCode.FORBIDDEN,
+    });
     await expect(guest.client.http.history(room.id, {})).rejects.toMatchObject({ status: 403 });
     await expect(guest.client.http.members(room.id)).rejects.toMatchObject({ status: 403 });
 
@@ -52,7 +64,10 @@ describe('rooms (REST)', () => {
     const room = await owner.client.http.createRoom({ name: 'Pair', visibility: 'public', capacity: 2 });
     await guest.client.http.joinRoom(room.id);
     const third = await registerUser(app.url, 'third');
-    await expect(third.client.http.joinRoom(room.id)).rejects.toMatchObject({ status: 409, code: ErrorCode.ROOM_FULL });
+    await expect(third.client.http.joinRoom(room.id)).rejects.toMatchObject({
+      status: 409,
+      code: ErrorCode.ROOM_FULL,
+    });
   });
 
   it('admits exactly `capacity` members when many join at once', async () => {
@@ -74,7 +89,10 @@ describe('rooms (REST)', () => {
   it('creates one direct room per pair, whoever asks, and keeps others out', async () => {
     const alice = await registerUser(app.url, 'dm_a');
     const bob = await registerUser(app.url, 'dm_b');
-    const [first, second] = await Promise.all([alice.client.http.directRoom(bob.id), bob.client.http.directRoom(alice.id)]);
+    const [first, second] = await Promise.all([
+      alice.client.http.directRoom(bob.id),
+      bob.client.http.directRoom(alice.id),
+    ]);
     expect(first.id).toBe(second.id);
     expect(first).toMatchObject({ kind: 'direct', visibility: 'private', memberCount: 2 });
 
@@ -88,7 +106,10 @@ describe('rooms (REST)', () => {
 
   it('answers unknown rooms with 404 and malformed ids or queries with 400', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
-    await expect(guest.client.http.joinRoom(missing)).rejects.toMatchObject({ status: 404, code: ErrorCode.NOT_FOUND });
+    await expect(guest.client.http.joinRoom(missing)).rejects.toMatchObject({
+      status: 404,
+      code: ErrorCode.NOT_FOUND,
+    });
     await expect(guest.client.http.history(missing, {})).rejects.toMatchObject({ status: 404 });
 
     const token = guest.auth.accessToken;
@@ -97,7 +118,14 @@ describe('rooms (REST)', () => {
     expect(badId.body.fields).toHaveProperty('id');
 
     const room = await owner.client.http.createRoom({ name: 'Queries', visibility: 'public' });
-    for (const query of ['limit=0', 'limit=1000', 'after=-1', 'before=abc', 'before=3&after=1', 'limit=1.5']) {
+    for (const query of [
+      'limit=0',
+      'limit=1000',
+      'after=-1',
+      'before=abc',
+      'before=3&after=1',
+      'limit=1.5',
+    ]) {
       const response = await rawRequest(app.url, 'GET', `/api/rooms/${room.id}/messages?${query}`, {
         token: owner.auth.accessToken,
       });

@@ -13,10 +13,10 @@ import type { AuthResponse, User } from '@chat/contracts';
 import { CurrentUser } from '../common/current-user.decorator';
 import { AuthResponseDto, ErrorResponse, UserResponse } from '../common/openapi/schemas';
 import { Public } from '../common/public.decorator';
-import { UsersService } from '../users/users.service';
 import { toUser } from '../users/users.mapper';
-import { AuthService } from './auth.service';
+import { UsersService } from '../users/users.service';
 import type { AuthUser } from './auth-user';
+import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 

@@ -63,6 +63,10 @@ export class AuthService {
   private async issue(user: UserEntity): Promise<AuthResponse> {
     const claims: TokenClaims = { sub: user.id, username: user.username };
     const accessToken = await this.jwt.signAsync(claims);
-    return { accessToken, expiresIn: this.config.get('auth.jwtTtlSeconds', { infer: true }), user: toUser(user) };
+    return {
+      accessToken,
+      expiresIn: this.config.get('auth.jwtTtlSeconds', { infer: true }),
+      user: toUser(user),
+    };
   }
 }

@@ -10,5 +10,8 @@ export const jwtSecretProvider: Provider = {
   provide: JWT_SECRET,
   inject: [ConfigService],
   useFactory: (config: ConfigService<AllConfig, true>) =>
-    resolveJwtSecret(config.get('auth.jwtSecret', { infer: true }), config.get('app.dataDir', { infer: true })),
+    resolveJwtSecret(
+      config.get('auth.jwtSecret', { infer: true }),
+      config.get('app.dataDir', { infer: true }),
+    ),
 };

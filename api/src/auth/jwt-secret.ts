@@ -19,6 +19,8 @@ export function resolveJwtSecret(configured: string | null, dataDir: string): st
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
-  logger.warn(`JWT_SECRET is not set: generated a development secret in ${file}; set JWT_SECRET in production`);
+  logger.warn(
+    `JWT_SECRET is not set: generated a development secret in ${file}; set JWT_SECRET in production`,
+  );
   return secret;
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 
-import { AuthService } from './auth.service';
 import type { AuthUser, TokenClaims } from './auth-user';
+import { AuthService } from './auth.service';
 import { JWT_SECRET } from './jwt-secret.provider';
-import { Inject } from '@nestjs/common';
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {

@@ -70,7 +70,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage(ClientEvent.ROOM_JOIN)
-  async join(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: RoomIdDto): Promise<AckOk<RoomJoinResult>> {
+  async join(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: RoomIdDto,
+  ): Promise<AckOk<RoomJoinResult>> {
     return { ok: true, ...(await this.chat.join(socket, dto.roomId)) };
   }
 
@@ -85,7 +88,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: MessageSendDto,
   ): Promise<AckOk<MessageSendResult>> {
-    return { ok: true, ...(await this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId)) };
+    return {
+      ok: true,
+      ...(await this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId)),
+    };
   }
 
   @SubscribeMessage(ClientEvent.MESSAGE_EDIT)

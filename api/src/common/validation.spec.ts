@@ -1,5 +1,5 @@
-import { IsString, MaxLength, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
+import { IsString, MaxLength, ValidateNested } from 'class-validator';
 
 import { ErrorCode } from '@chat/contracts';
 

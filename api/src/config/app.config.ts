@@ -14,20 +14,17 @@ export interface AppConfig {
   webDistDir: string;
 }
 
-export const appConfig = registerAs(
-  'app',
-  (): AppConfig => ({
-    nodeEnv: process.env.NODE_ENV ?? 'development',
-    port: process.env.PORT ? Number(process.env.PORT) : 3000,
-    host: process.env.HOST ?? '0.0.0.0',
-    instanceId: process.env.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
-    dataDir: resolve(process.env.DATA_DIR ?? './data'),
-    corsOrigins: parseOrigins(process.env.CORS_ORIGINS),
-    logLevel: process.env.LOG_LEVEL ?? 'info',
-    // dist/api/api/src → dist/web-angular/browser
-    webDistDir: resolve(process.env.WEB_DIST_DIR ?? resolve(__dirname, '../../../../web-angular/browser')),
-  }),
-);
+export const appConfig = registerAs('app', (): AppConfig => ({
+  nodeEnv: process.env.NODE_ENV ?? 'development',
+  port: process.env.PORT ? Number(process.env.PORT) : 3000,
+  host: process.env.HOST ?? '0.0.0.0',
+  instanceId: process.env.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+  dataDir: resolve(process.env.DATA_DIR ?? './data'),
+  corsOrigins: parseOrigins(process.env.CORS_ORIGINS),
+  logLevel: process.env.LOG_LEVEL ?? 'info',
+  // dist/api/api/src → dist/web-angular/browser
+  webDistDir: resolve(process.env.WEB_DIST_DIR ?? resolve(__dirname, '../../../../web-angular/browser')),
+}));
 
 function parseOrigins(value: string | undefined): string[] | true {
   if (!value || value.trim() === '*') return true;

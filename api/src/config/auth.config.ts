@@ -8,10 +8,7 @@ export interface AuthConfig {
   jwtTtlSeconds: number;
 }
 
-export const authConfig = registerAs(
-  'auth',
-  (): AuthConfig => ({
-    jwtSecret: process.env.JWT_SECRET || null,
-    jwtTtlSeconds: parseDurationSeconds(process.env.JWT_TTL ?? '12h'),
-  }),
-);
+export const authConfig = registerAs('auth', (): AuthConfig => ({
+  jwtSecret: process.env.JWT_SECRET || null,
+  jwtTtlSeconds: parseDurationSeconds(process.env.JWT_TTL ?? '12h'),
+}));

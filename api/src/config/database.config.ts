@@ -6,10 +6,7 @@ export interface DatabaseConfig {
   poolSize: number;
 }
 
-export const databaseConfig = registerAs(
-  'database',
-  (): DatabaseConfig => ({
-    url: process.env.DATABASE_URL || null,
-    poolSize: process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : 20,
-  }),
-);
+export const databaseConfig = registerAs('database', (): DatabaseConfig => ({
+  url: process.env.DATABASE_URL || null,
+  poolSize: process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : 20,
+}));

@@ -65,7 +65,9 @@ export class EnvironmentVariables {
   @Matches(/^[a-zA-Z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of [a-zA-Z0-9:_-]' })
   REDIS_KEY_PREFIX?: string;
 
-  @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === NodeEnv.Production || env.JWT_SECRET !== undefined)
+  @ValidateIf(
+    (env: EnvironmentVariables) => env.NODE_ENV === NodeEnv.Production || env.JWT_SECRET !== undefined,
+  )
   @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;

@@ -9,11 +9,8 @@ export interface RedisConfig {
   keyPrefix: string;
 }
 
-export const redisConfig = registerAs(
-  'redis',
-  (): RedisConfig => ({
-    url: process.env.REDIS_URL || null,
-    adapter: (process.env.SOCKET_ADAPTER as SocketAdapterKind | undefined) ?? 'redis',
-    keyPrefix: process.env.REDIS_KEY_PREFIX ?? 'chat',
-  }),
-);
+export const redisConfig = registerAs('redis', (): RedisConfig => ({
+  url: process.env.REDIS_URL || null,
+  adapter: (process.env.SOCKET_ADAPTER as SocketAdapterKind | undefined) ?? 'redis',
+  keyPrefix: process.env.REDIS_KEY_PREFIX ?? 'chat',
+}));

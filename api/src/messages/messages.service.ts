@@ -3,14 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-import {
-  Limits,
-  Message,
-  MessagePage,
-  MessageReadResult,
-  MessageSendResult,
-  UserRef,
-} from '@chat/contracts';
+import { Limits, Message, MessagePage, MessageReadResult, MessageSendResult, UserRef } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
 import { isUniqueViolation } from '../common/postgres-errors';
@@ -59,7 +52,13 @@ export class MessagesService {
   async send(sender: UserRef, roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
     let rows: Omit<MessageRow, 'sender_username' | 'sender_display_name'>[];
     try {
-      rows = await this.dataSource.query(INSERT_MESSAGE, [roomId, sender.id, body, clientMsgId, this.instanceId]);
+      rows = await this.dataSource.query(INSERT_MESSAGE, [
+        roomId,
+        sender.id,
+        body,
+        clientMsgId,
+        this.instanceId,
+      ]);
     } catch (error) {
       if (!isUniqueViolation(error, 'messages_sender_id_client_msg_id_key')) throw error;
       return { message: await this.original(sender.id, roomId, clientMsgId), duplicate: true };
@@ -68,7 +67,11 @@ export class MessagesService {
       await this.rooms.assertMember(roomId, sender.id);
       throw AppError.forbidden('You are not a member of this room');
     }
-    const message = toMessage({ ...rows[0], sender_username: sender.username, sender_display_name: sender.displayName });
+    const message = toMessage({
+      ...rows[0],
+      sender_username: sender.username,
+      sender_display_name: sender.displayName,
+    });
     this.broadcaster.toRoom(roomId, 'message:new', message);
     return { message, duplicate: false };
   }
@@ -131,7 +134,12 @@ export class MessagesService {
     return { lastReadSeq: Number(current.last_read_seq) };
   }
 
-  private async update(editor: UserRef, messageId: string, assignments: string, params: unknown[]): Promise<Message> {
+  private async update(
+    editor: UserRef,
+    messageId: string,
+    assignments: string,
+    params: unknown[],
+  ): Promise<Message> {
     const rows: Omit<MessageRow, 'sender_username' | 'sender_display_name'>[] = await this.dataSource.query(
       `WITH changed AS (
          UPDATE messages SET ${assignments} WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
@@ -141,13 +149,19 @@ export class MessagesService {
       [messageId, editor.id, ...params],
     );
     if (rows.length === 0) throw await this.whyNotEditable(editor.id, messageId);
-    const message = toMessage({ ...rows[0], sender_username: editor.username, sender_display_name: editor.displayName });
+    const message = toMessage({
+      ...rows[0],
+      sender_username: editor.username,
+      sender_display_name: editor.displayName,
+    });
     this.broadcaster.toRoom(message.roomId, 'message:updated', message);
     return message;
   }
 
   private async whyNotEditable(userId: string, messageId: string): Promise<AppError> {
-    const [row] = await this.dataSource.query('SELECT sender_id, deleted_at FROM messages WHERE id = $1', [messageId]);
+    const [row] = await this.dataSource.query('SELECT sender_id, deleted_at FROM messages WHERE id = $1', [
+      messageId,
+    ]);
     if (!row || row.deleted_at) return AppError.notFound('Message');
     return AppError.forbidden('Only the sender can change a message');
   }
@@ -158,7 +172,8 @@ export class MessagesService {
        WHERE m.sender_id = $1 AND m.client_msg_id = $2`,
       [senderId, clientMsgId],
     );
-    if (!row || row.room_id !== roomId) throw AppError.conflict('This clientMsgId was already used for another room');
+    if (!row || row.room_id !== roomId)
+      throw AppError.conflict('This clientMsgId was already used for another room');
     return toMessage(row);
   }
 }

@@ -15,7 +15,11 @@ describe('MemoryPresenceStore', () => {
     await store.addConnection('alice');
     await store.addConnection('alice');
     await store.addConnection('bob');
-    expect(await store.stats()).toEqual({ onlineUsers: 2, connections: 3, instances: [{ id: 'one', connections: 3 }] });
+    expect(await store.stats()).toEqual({
+      onlineUsers: 2,
+      connections: 3,
+      instances: [{ id: 'one', connections: 3 }],
+    });
     expect(await store.onlineAmong(['alice', 'carol'])).toEqual(new Set(['alice']));
   });
 });

@@ -29,7 +29,9 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     // A previous process with the same INSTANCE_ID (a restarted container) may have left its share behind.
-    await this.store.leave().catch((error: Error) => this.logger.warn(`Presence reset failed: ${error.message}`));
+    await this.store
+      .leave()
+      .catch((error: Error) => this.logger.warn(`Presence reset failed: ${error.message}`));
     await this.beat();
     this.heartbeatTimer = setInterval(() => void this.beat(), HEARTBEAT_INTERVAL_MS);
     this.heartbeatTimer.unref();

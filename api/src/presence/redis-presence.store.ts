@@ -33,7 +33,14 @@ export class RedisPresenceStore implements PresenceStore {
 
   async addConnection(userId: string): Promise<boolean> {
     this.local.set(userId, (this.local.get(userId) ?? 0) + 1);
-    const total = (await this.redis.eval(ADD_CONNECTION, 4, ...this.keys, userId, this.instanceId, Date.now())) as number;
+    const total = (await this.redis.eval(
+      ADD_CONNECTION,
+      4,
+      ...this.keys,
+      userId,
+      this.instanceId,
+      Date.now(),
+    )) as number;
     return total === 1;
   }
 
@@ -41,7 +48,13 @@ export class RedisPresenceStore implements PresenceStore {
     const count = this.local.get(userId) ?? 0;
     if (count <= 1) this.local.delete(userId);
     else this.local.set(userId, count - 1);
-    const total = (await this.redis.eval(REMOVE_CONNECTION, 4, ...this.keys, userId, this.instanceId)) as number;
+    const total = (await this.redis.eval(
+      REMOVE_CONNECTION,
+      4,
+      ...this.keys,
+      userId,
+      this.instanceId,
+    )) as number;
     return total === 0;
   }
 

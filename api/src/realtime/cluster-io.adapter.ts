@@ -61,10 +61,14 @@ export class ClusterIoAdapter extends IoAdapter {
           key: prefix,
         });
       case 'redis-sharded':
-        return createShardedAdapter(this.redis.duplicate('adapter-pub'), this.redis.duplicate('adapter-sub'), {
-          channelPrefix: prefix,
-          subscriptionMode: 'dynamic',
-        });
+        return createShardedAdapter(
+          this.redis.duplicate('adapter-pub'),
+          this.redis.duplicate('adapter-sub'),
+          {
+            channelPrefix: prefix,
+            subscriptionMode: 'dynamic',
+          },
+        );
       case 'redis-streams':
         return createStreamsAdapter(this.redis.duplicate('adapter-streams'), { streamName: prefix });
     }

@@ -36,7 +36,9 @@ export class RedisConnection implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     const connections = [...this.duplicates, ...(this.client ? [this.client] : [])];
-    await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+    await Promise.all(
+      connections.map((connection) => connection.quit().catch(() => connection.disconnect())),
+    );
   }
 
   private connect(url: string, role: string): Redis {

@@ -32,7 +32,10 @@ export class RoomsService {
         `INSERT INTO rooms (name, kind, visibility, capacity, owner_id) VALUES ($1, 'group', $2, $3, $4) RETURNING id`,
         [dto.name.trim() || dto.name, dto.visibility, dto.capacity ?? null, ownerId],
       );
-      await manager.query(`INSERT INTO memberships (room_id, user_id, role) VALUES ($1, $2, 'owner')`, [id, ownerId]);
+      await manager.query(`INSERT INTO memberships (room_id, user_id, role) VALUES ($1, $2, 'owner')`, [
+        id,
+        ownerId,
+      ]);
       return this.getRoom(id, manager);
     });
   }
@@ -45,7 +48,9 @@ export class RoomsService {
 
   /** The caller's rooms, most recently active first, with unread counts and the last message. */
   async myRooms(userId: string): Promise<MyRoom[]> {
-    const rows: (RoomRow & LastMessageColumns & PeerColumns & { role: Member['role']; last_read_seq: string; unread_count: string })[] =
+    const rows: (RoomRow &
+      LastMessageColumns &
+      PeerColumns & { role: Member['role']; last_read_seq: string; unread_count: string })[] =
       await this.dataSource.query(
         `SELECT ${ROOM_COLUMNS}, m.role, m.last_read_seq,
            (SELECT count(*) FROM messages x
@@ -109,7 +114,10 @@ export class RoomsService {
   async leave(userId: string, roomId: string): Promise<void> {
     const access = await this.access(roomId, userId);
     if (access.kind === 'direct') throw AppError.forbidden('Direct conversations cannot be left');
-    await this.dataSource.query('DELETE FROM memberships WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+    await this.dataSource.query('DELETE FROM memberships WHERE room_id = $1 AND user_id = $2', [
+      roomId,
+      userId,
+    ]);
     this.broadcaster.unsubscribeUser(userId, roomId);
   }
 
@@ -134,7 +142,8 @@ export class RoomsService {
 
   /** The one direct room of two users, created on first ask; the same room whoever asks. */
   async direct(callerId: string, userId: string): Promise<Room> {
-    if (callerId === userId) throw AppError.validation({ userId: ['Cannot start a conversation with yourself'] });
+    if (callerId === userId)
+      throw AppError.validation({ userId: ['Cannot start a conversation with yourself'] });
     const directKey = [callerId, userId].sort().join(':');
     return this.dataSource.transaction(async (manager) => {
       const users: { id: string; username: string }[] = await manager.query(
@@ -153,7 +162,9 @@ export class RoomsService {
           [inserted[0].id, callerId, userId],
         );
       }
-      const [row] = await manager.query(`SELECT ${ROOM_COLUMNS} FROM rooms r WHERE r.direct_key = $1`, [directKey]);
+      const [row] = await manager.query(`SELECT ${ROOM_COLUMNS} FROM rooms r WHERE r.direct_key = $1`, [
+        directKey,
+      ]);
       return toRoom(row);
     });
   }
@@ -180,7 +191,11 @@ export class RoomsService {
     return rows.map((row) => row.user_id);
   }
 
-  private async access(roomId: string, userId: string, options: { allowNonMember?: boolean } = {}): Promise<AccessRow> {
+  private async access(
+    roomId: string,
+    userId: string,
+    options: { allowNonMember?: boolean } = {},
+  ): Promise<AccessRow> {
     const [row]: AccessRow[] = await this.dataSource.query(
       `SELECT r.kind, r.visibility, m.role FROM rooms r
        LEFT JOIN memberships m ON m.room_id = r.id AND m.user_id = $2 WHERE r.id = $1`,
@@ -208,9 +223,10 @@ export class RoomsService {
 
   private async insertMember(manager: EntityManager, room: RoomRow, userId: string): Promise<void> {
     if (room.capacity !== null) {
-      const [{ count }] = await manager.query('SELECT count(*)::int AS count FROM memberships WHERE room_id = $1', [
-        room.id,
-      ]);
+      const [{ count }] = await manager.query(
+        'SELECT count(*)::int AS count FROM memberships WHERE room_id = $1',
+        [room.id],
+      );
       if (count >= room.capacity) throw new AppError(ErrorCode.ROOM_FULL, 'This room is full');
     }
     await manager.query(`INSERT INTO memberships (room_id, user_id, role) VALUES ($1, $2, 'member')`, [
@@ -220,14 +236,20 @@ export class RoomsService {
   }
 
   private async memberRows(manager: EntityManager, roomId: string, onlyUserId?: string): Promise<Member[]> {
-    const rows: { id: string; username: string; display_name: string; role: Member['role']; last_read_seq: string; joined_at: Date }[] =
-      await manager.query(
-        `SELECT u.id, u.username, u.display_name, m.role, m.last_read_seq, m.joined_at
+    const rows: {
+      id: string;
+      username: string;
+      display_name: string;
+      role: Member['role'];
+      last_read_seq: string;
+      joined_at: Date;
+    }[] = await manager.query(
+      `SELECT u.id, u.username, u.display_name, m.role, m.last_read_seq, m.joined_at
          FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.room_id = $1 AND ($2::uuid IS NULL OR m.user_id = $2)
          ORDER BY m.joined_at, u.username`,
-        [roomId, onlyUserId ?? null],
-      );
+      [roomId, onlyUserId ?? null],
+    );
     const online = await this.presence.onlineAmong(rows.map((row) => row.id));
     return rows.map((row) => ({
       user: { id: row.id, username: row.username, displayName: row.display_name },
@@ -240,7 +262,8 @@ export class RoomsService {
 }
 
 interface LastMessageColumns {
-  last_message: (Omit<MessageRow, 'created_at' | 'edited_at' | 'deleted_at'> & Record<string, unknown>) | null;
+  last_message:
+    (Omit<MessageRow, 'created_at' | 'edited_at' | 'deleted_at'> & Record<string, unknown>) | null;
 }
 interface PeerColumns {
   peer: MyRoom['peer'];
@@ -249,5 +272,10 @@ interface PeerColumns {
 /** to_jsonb turns timestamps into strings; MessageRow wants Dates. */
 function revive(json: NonNullable<LastMessageColumns['last_message']>): MessageRow {
   const date = (value: unknown) => (value ? new Date(value as string) : null);
-  return { ...json, created_at: date(json.created_at)!, edited_at: date(json.edited_at), deleted_at: date(json.deleted_at) } as MessageRow;
+  return {
+    ...json,
+    created_at: date(json.created_at)!,
+    edited_at: date(json.edited_at),
+    deleted_at: date(json.deleted_at),
+  } as MessageRow;
 }

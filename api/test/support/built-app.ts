@@ -31,10 +31,18 @@ export async function startBuiltApp(env: Record<string, string | undefined>): Pr
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build:api" (npm test does it)`);
   const port = await freePort();
   const childEnv: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env })) {
+  for (const [key, value] of Object.entries({
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ...env,
+  })) {
     if (value !== undefined) childEnv[key] = value;
   }
-  const child: ChildProcess = spawn(process.execPath, [MAIN], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -9,7 +9,10 @@ const WAIT_LIMIT_MS = 5_000;
  */
 export class EventRecorder<E extends ServerEventName> {
   readonly events: ServerPayload<E>[] = [];
-  private waiters: { predicate: (event: ServerPayload<E>) => boolean; resolve: (event: ServerPayload<E>) => void }[] = [];
+  private waiters: {
+    predicate: (event: ServerPayload<E>) => boolean;
+    resolve: (event: ServerPayload<E>) => void;
+  }[] = [];
   private readonly unsubscribe: () => void;
 
   constructor(socket: ChatSocket, event: E) {
@@ -24,7 +27,10 @@ export class EventRecorder<E extends ServerEventName> {
   }
 
   /** The first recorded or future event matching the predicate. */
-  next(predicate: (event: ServerPayload<E>) => boolean = () => true, label = 'event'): Promise<ServerPayload<E>> {
+  next(
+    predicate: (event: ServerPayload<E>) => boolean = () => true,
+    label = 'event',
+  ): Promise<ServerPayload<E>> {
     const seen = this.events.find(predicate);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -46,6 +52,8 @@ export class EventRecorder<E extends ServerEventName> {
 
 /** Emits anything, typed or not, and returns the raw ack: how the bad-input tests talk to the server. */
 export function rawAck(socket: ChatSocket, event: string, ...args: unknown[]): Promise<any> {
-  const untyped = socket.socket as unknown as { timeout(ms: number): { emitWithAck(...a: unknown[]): Promise<unknown> } };
+  const untyped = socket.socket as unknown as {
+    timeout(ms: number): { emitWithAck(...a: unknown[]): Promise<unknown> };
+  };
   return untyped.timeout(WAIT_LIMIT_MS).emitWithAck(event, ...args);
 }

@@ -11,12 +11,17 @@ export interface TestUser {
 }
 
 /** A unique name per call, so suites sharing the run's database never collide. */
-export const uniqueName = (prefix = 'u'): string => `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+export const uniqueName = (prefix = 'u'): string =>
+  `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
 export async function registerUser(baseUrl: string, prefix = 'u'): Promise<TestUser> {
   const client = new ChatClient({ baseUrl });
   const username = uniqueName(prefix);
-  const auth = await client.http.register({ username, password: 'correct horse battery', displayName: username });
+  const auth = await client.http.register({
+    username,
+    password: 'correct horse battery',
+    displayName: username,
+  });
   return { client, auth, id: auth.user.id, username };
 }
 

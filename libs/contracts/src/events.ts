@@ -134,8 +134,10 @@ export type ServerEventName = keyof ServerToClientEvents;
 
 /** The payload type of a client event, and the result carried by its successful ack. */
 export type ClientPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
-export type ClientAckResult<E extends ClientEventName> =
-  Parameters<ClientToServerEvents[E]>[1] extends AckCallback<infer R> | undefined ? R : never;
+export type ClientAckResult<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[1] extends
+  AckCallback<infer R> | undefined
+  ? R
+  : never;
 export type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /** Socket.IO room names. Rooms are an implementation detail of the server, shared so tools can inspect them. */

@@ -6,7 +6,11 @@ import { Limits, RegisterRequest } from '@chat/contracts';
 import { IsStorableText } from '../../common/text.validators';
 
 export class RegisterDto implements RegisterRequest {
-  @ApiProperty({ minLength: Limits.USERNAME_MIN, maxLength: Limits.USERNAME_MAX, pattern: '^[a-zA-Z0-9_.-]+$' })
+  @ApiProperty({
+    minLength: Limits.USERNAME_MIN,
+    maxLength: Limits.USERNAME_MAX,
+    pattern: '^[a-zA-Z0-9_.-]+$',
+  })
   @IsString()
   @Length(Limits.USERNAME_MIN, Limits.USERNAME_MAX)
   @Matches(Limits.USERNAME_PATTERN, { message: 'username may contain only letters, digits, _ . and -' })

@@ -1,4 +1,15 @@
-import { IsBoolean, IsInt, IsString, IsUUID, Length, Matches, Max, Min, MinLength, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 import type {
   MessageDeletePayload,
