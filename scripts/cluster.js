@@ -22,7 +22,7 @@ const TEMPLATE = path.join(ROOT, 'docker/nginx.conf.template');
 const READY_TIMEOUT_MS = 30_000;
 
 /**
- * @typedef {{ instances?: number, port?: number, basePort?: number, adapter?: string, env?: Record<string, string>, logDir?: string, quiet?: boolean }} ClusterOptions
+ * @typedef {{ instances?: number, port?: number, basePort?: number, ports?: number[], adapter?: string, env?: Record<string, string>, logDir?: string }} ClusterOptions
  * @typedef {{ id: string, port: number, url: string, process: import('node:child_process').ChildProcess | null }} Instance
  */
 
@@ -47,12 +47,10 @@ async function startCluster(options = {}) {
   };
 
   /** @type {Instance[]} */
-  const instances = Array.from({ length: count }, (_, i) => ({
-    id: `api-${i + 1}`,
-    port: basePort + i,
-    url: `http://127.0.0.1:${basePort + i}`,
-    process: null,
-  }));
+  const instances = Array.from({ length: count }, (_, i) => {
+    const instancePort = options.ports?.[i] ?? basePort + i;
+    return { id: `api-${i + 1}`, port: instancePort, url: `http://127.0.0.1:${instancePort}`, process: null };
+  });
 
   /** @param {Instance} instance */
   async function start(instance) {

@@ -20,8 +20,10 @@ import {
 } from '@chat/contracts';
 
 import { AuthService } from '../auth/auth.service';
+import { AppError } from '../common/app-error';
 import { createValidationPipe } from '../common/validation';
 import { MessagesService } from '../messages/messages.service';
+import { DrainService } from '../realtime/drain.service';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import type { ChatServer, ChatSocket } from '../realtime/socket-types';
 import { ChatService } from './chat.service';
@@ -34,7 +36,7 @@ import {
   TypingDto,
 } from './dto/socket-payloads.dto';
 import { WsAckExceptionFilter } from './ws-ack-exception.filter';
-import { createWsAuthMiddleware } from './ws-auth.middleware';
+import { createWsAuthMiddleware, unavailable } from './ws-auth.middleware';
 
 const KNOWN_EVENTS = new Set<string>(Object.values(ClientEvent));
 
@@ -48,9 +50,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly chat: ChatService,
     private readonly messages: MessagesService,
     private readonly broadcaster: RealtimeBroadcaster,
+    private readonly drain: DrainService,
   ) {}
 
   afterInit(server: ChatServer): void {
+    server.use((_socket, next) =>
+      next(this.drain.draining ? unavailable('This instance is shutting down, reconnect') : undefined),
+    );
     server.use(createWsAuthMiddleware(this.auth));
     this.broadcaster.attach(server);
   }
@@ -88,10 +94,12 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: MessageSendDto,
   ): Promise<AckOk<MessageSendResult>> {
-    return {
-      ok: true,
-      ...(await this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId)),
-    };
+    if (this.drain.draining)
+      throw new AppError(ErrorCode.UNAVAILABLE, 'This instance is shutting down, retry');
+    const result = await this.drain.track(() =>
+      this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId),
+    );
+    return { ok: true, ...result };
   }
 
   @SubscribeMessage(ClientEvent.MESSAGE_EDIT)

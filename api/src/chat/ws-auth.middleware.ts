@@ -31,6 +31,8 @@ export function createWsAuthMiddleware(auth: AuthService) {
   };
 }
 
+export const unavailable = (message: string): ExtendedError => refusal(ErrorCode.UNAVAILABLE, message);
+
 function refusal(code: ErrorCode, message: string): ExtendedError {
   const error: ExtendedError = new Error(code);
   error.data = { code, message };

@@ -30,6 +30,15 @@ export class RealtimeBroadcaster {
     this.server?.in(channelOfUser(userId)).socketsLeave(channelOfRoom(roomId));
   }
 
+  /** Closes every client transport of this instance; clients see a drop and reconnect. Returns how many. */
+  closeAllConnections(): number {
+    const engine = this.server?.engine;
+    if (!engine) return 0;
+    const count = engine.clientsCount;
+    engine.close();
+    return count;
+  }
+
   private emit<E extends ServerEventName>(channels: string[], event: E, payload: ServerPayload<E>): void {
     // socket.io's typed emit cannot follow a generic event name; the signature above keeps callers exact.
     (this.server as Server | null)?.to(channels).emit(event, payload);

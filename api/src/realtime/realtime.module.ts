@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 
+import { DrainService } from './drain.service';
 import { RealtimeBroadcaster } from './realtime-broadcaster';
 
 @Global()
-@Module({ providers: [RealtimeBroadcaster], exports: [RealtimeBroadcaster] })
+@Module({ providers: [RealtimeBroadcaster, DrainService], exports: [RealtimeBroadcaster, DrainService] })
 export class RealtimeModule {}

@@ -50,6 +50,8 @@ export type ChatSocketTuning = Pick<
 export interface ChatSocketSettings extends ChatSocketTuning {
   /** Default ack timeout of `request()` and each `send()` attempt. 5000 ms. */
   requestTimeoutMs?: number;
+  /** Node only: the local address to connect from (load tests spread clients over 127.0.0.x). */
+  localAddress?: string;
   /** Creates the underlying socket; defaults to socket.io-client's `io`. Tests pass a fake. */
   socketFactory?: SocketFactory;
 }
