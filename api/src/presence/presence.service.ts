@@ -9,8 +9,8 @@ import type { PresenceStore } from './presence-store';
 
 export const PRESENCE_STORE = Symbol('PRESENCE_STORE');
 export const HEARTBEAT_INTERVAL_MS = 5_000;
-/** Three missed heartbeats: a dead instance leaves presence within 15–20 s. */
-export const INSTANCE_STALE_AFTER_MS = 15_000;
+/** Two missed heartbeats and then some: a dead instance leaves presence within 12–17 s. */
+export const INSTANCE_STALE_AFTER_MS = 12_000;
 
 /**
  * Who is online, cluster-wide, and the `presence` events that announce a user's first connection
