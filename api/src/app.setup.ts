@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config/config.type';
+import { serveAdminUi } from './realtime/admin-ui';
 import { ClusterIoAdapter } from './realtime/cluster-io.adapter';
 import { serveWebApp } from './web-app';
 
@@ -24,6 +25,7 @@ export async function createApp(): Promise<NestExpressApplication> {
   // Small on purpose: the largest legitimate body is a room or a registration, far below this.
   app.useBodyParser('json', { limit: '32kb' });
   serveWebApp(app, config.get('app.webDistDir', { infer: true }));
+  if (config.get('app.adminUi', { infer: true })) serveAdminUi(app);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());

@@ -2,6 +2,8 @@ import { registerAs } from '@nestjs/config';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
+import { isTrue } from './env.validation';
+
 export interface AppConfig {
   nodeEnv: string;
   port: number;
@@ -12,6 +14,8 @@ export interface AppConfig {
   corsOrigins: string[] | true;
   logLevel: string;
   webDistDir: string;
+  /** Socket.IO Admin UI at /admin-ui (namespace /admin); null when disabled. */
+  adminUi: { username: string; password: string } | null;
 }
 
 export const appConfig = registerAs('app', (): AppConfig => ({
@@ -24,6 +28,9 @@ export const appConfig = registerAs('app', (): AppConfig => ({
   logLevel: process.env.LOG_LEVEL ?? 'info',
   // dist/api/api/src → dist/web-angular/browser
   webDistDir: resolve(process.env.WEB_DIST_DIR ?? resolve(__dirname, '../../../../web-angular/browser')),
+  adminUi: isTrue(process.env.ADMIN_UI_ENABLED)
+    ? { username: process.env.ADMIN_UI_USERNAME!, password: process.env.ADMIN_UI_PASSWORD! }
+    : null,
 }));
 
 function parseOrigins(value: string | undefined): string[] | true {

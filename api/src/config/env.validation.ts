@@ -95,7 +95,22 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   WEB_DIST_DIR?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false', true, false])
+  ADMIN_UI_ENABLED?: string | boolean;
+
+  @ValidateIf((env: EnvironmentVariables) => isTrue(env.ADMIN_UI_ENABLED))
+  @Matches(/^[a-zA-Z0-9_.-]{3,32}$/, { message: 'ADMIN_UI_USERNAME is required when ADMIN_UI_ENABLED=true' })
+  ADMIN_UI_USERNAME?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => isTrue(env.ADMIN_UI_ENABLED))
+  @IsString({ message: 'ADMIN_UI_PASSWORD is required when ADMIN_UI_ENABLED=true' })
+  @MinLength(12, { message: 'ADMIN_UI_PASSWORD must be at least 12 characters' })
+  ADMIN_UI_PASSWORD?: string;
 }
+
+export const isTrue = (value: unknown): boolean => value === true || value === 'true';
 
 /** Called by ConfigModule at boot: one line per bad variable, then the process refuses to start. */
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {

@@ -3,12 +3,14 @@ import { ConfigService } from '@nestjs/config';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter as createRedisAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
+import type Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
 import { Limits } from '@chat/contracts';
 
 import { AllConfig } from '../config/config.type';
 import { RedisConnection } from '../redis/redis.module';
+import { instrumentAdminUi } from './admin-ui';
 
 /** A message body is ≤ 4,000 UTF-16 units (≤ 12 KB as UTF-8); anything far larger is hostile. */
 const MAX_PACKET_BYTES = Limits.MESSAGE_BODY_MAX * 4 + 4_096;
@@ -21,6 +23,8 @@ export class ClusterIoAdapter extends IoAdapter {
   private readonly logger = new Logger(ClusterIoAdapter.name);
   private readonly config: ConfigService<AllConfig, true>;
   private readonly redis: RedisConnection;
+  /** Cross-instance emits lost to a Redis failure (local delivery still happened). */
+  droppedPublishes = 0;
 
   constructor(app: INestApplicationContext) {
     super(app);
@@ -50,6 +54,8 @@ export class ClusterIoAdapter extends IoAdapter {
     });
     if (kind !== 'memory') server.adapter(this.createAdapter(kind));
     this.logger.log(`Socket.IO adapter: ${kind}`);
+    const adminUi = this.config.get('app.adminUi', { infer: true });
+    if (adminUi) instrumentAdminUi(server, adminUi, this.config.get('app.instanceId', { infer: true }));
     return server;
   }
 
@@ -57,20 +63,38 @@ export class ClusterIoAdapter extends IoAdapter {
     const prefix = this.redis.key('sio');
     switch (kind) {
       case 'redis':
-        return createRedisAdapter(this.redis.duplicate('adapter-pub'), this.redis.duplicate('adapter-sub'), {
+        return createRedisAdapter(this.publisher('publish'), this.redis.duplicate('adapter-sub'), {
           key: prefix,
         });
       case 'redis-sharded':
-        return createShardedAdapter(
-          this.redis.duplicate('adapter-pub'),
-          this.redis.duplicate('adapter-sub'),
-          {
-            channelPrefix: prefix,
-            subscriptionMode: 'dynamic',
-          },
-        );
+        return createShardedAdapter(this.publisher('spublish'), this.redis.duplicate('adapter-sub'), {
+          channelPrefix: prefix,
+          subscriptionMode: 'dynamic',
+        });
       case 'redis-streams':
-        return createStreamsAdapter(this.redis.duplicate('adapter-streams'), { streamName: prefix });
+        return createStreamsAdapter(this.publisher('xadd'), { streamName: prefix });
     }
+  }
+
+  /**
+   * The adapters publish without handling a failed publish: while Redis is down (or after it was
+   * closed at shutdown) that is an unhandled rejection, which would crash the process. Here a failed
+   * publish is counted and logged instead; local delivery has already happened, and clients fill
+   * what other instances missed from history by seq.
+   */
+  private publisher(method: 'publish' | 'spublish' | 'xadd'): Redis {
+    const client = this.redis.duplicate(`adapter-${method}`);
+    const original = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
+      original(...args).catch((error: Error) => {
+        this.droppedPublishes++;
+        if (this.droppedPublishes === 1 || this.droppedPublishes % 100 === 0) {
+          this.logger.warn(
+            `Redis ${method} failed (${this.droppedPublishes} dropped so far): ${error.message}`,
+          );
+        }
+        return null;
+      });
+    return client;
   }
 }
