@@ -27,7 +27,11 @@ export interface Cluster {
 }
 
 /** `npm run cluster`, as the tests use it: built instances behind real nginx, on free ports. */
-export async function startTestCluster(instances: number, adapter: string): Promise<Cluster> {
+export async function startTestCluster(
+  instances: number,
+  adapter: string,
+  env: Record<string, string> = {},
+): Promise<Cluster> {
   const ports = await Promise.all(Array.from({ length: instances + 1 }, () => freePort()));
   return startCluster({
     instances,
@@ -40,6 +44,7 @@ export async function startTestCluster(instances: number, adapter: string): Prom
       REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:${randomUUID().slice(0, 8)}`,
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: 'warn',
+      ...env,
     },
   });
 }
