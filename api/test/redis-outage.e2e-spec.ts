@@ -11,7 +11,6 @@ import { registerUser } from './support/users';
 const BEFORE = 10;
 const DURING = 10;
 const AFTER = 10;
-const TOTAL = BEFORE + DURING + AFTER;
 
 describe('Redis restarted under load (2 instances, classic pub/sub adapter)', () => {
   let redis: PrivateRedis;
@@ -48,8 +47,14 @@ describe('Redis restarted under load (2 instances, classic pub/sub adapter)', ()
     await new Promise<void>((resolve) => liveOnly.once('connect', () => resolve()));
     await liveOnly.timeout(5_000).emitWithAck('room:join', { roomId: room.id });
 
+    let sent = 0;
+    const sendOne = async (label: string) => {
+      const { message } = await aliceSocket.send(room.id, `${label} ${sent}`, { retries: 10 });
+      sent++;
+      return message;
+    };
     const send = async (count: number, label: string) => {
-      for (let i = 0; i < count; i++) await aliceSocket.send(room.id, `${label} ${i}`, { retries: 10 });
+      for (let i = 0; i < count; i++) await sendOne(label);
     };
     await send(BEFORE, 'before');
     await redis.kill();
@@ -66,18 +71,17 @@ describe('Redis restarted under load (2 instances, classic pub/sub adapter)', ()
     );
 
     // Cross-instance delivery resumes once the subscriber has re-subscribed.
-    let probe = 0;
     await eventually(
       async () => {
-        const { message } = await aliceSocket.send(room.id, `after ${probe++}`);
+        const message = await sendOne('after');
         return live.some((m) => m.id === message.id);
       },
       15_000,
       'a live cross-instance delivery after the restart',
     );
-    await send(AFTER - probe, 'after');
+    await send(AFTER, 'after');
 
-    const total = TOTAL;
+    const total = sent;
     await bobHolds.next((m) => m.seq === total, `seq ${total}`);
     expect(bobHolds.events.map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     const dropped = total - new Set(live.map((m) => m.seq)).size;
