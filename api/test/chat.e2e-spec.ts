@@ -27,6 +27,14 @@ describe('chat gateway (Socket.IO)', () => {
     return room;
   }
 
+  /** Alice and Bob, both members of a fresh room, each with a socket subscribed to it. */
+  async function bothSubscribed() {
+    const room = await sharedRoom();
+    const [aliceSocket, bobSocket] = await Promise.all([connect(alice), connect(bob)]);
+    await Promise.all([aliceSocket.join(room.id), bobSocket.join(room.id)]);
+    return { room, aliceSocket, bobSocket };
+  }
+
   beforeAll(async () => {
     app = await startTestApp();
     alice = await registerUser(app.url, 'alice');
@@ -109,11 +117,7 @@ describe('chat gateway (Socket.IO)', () => {
     });
 
     it('stores before acking, then delivers message:new to the room, tagged with the instance', async () => {
-      const room = await sharedRoom();
-      const aliceSocket = await connect(alice);
-      const bobSocket = await connect(bob);
-      await aliceSocket.join(room.id);
-      await bobSocket.join(room.id);
+      const { room, aliceSocket, bobSocket } = await bothSubscribed();
       const received = new EventRecorder(bobSocket, 'message:new');
 
       const { message, duplicate } = await aliceSocket.send(room.id, 'Hello <b>Bob</b> 👋');
@@ -134,11 +138,7 @@ describe('chat gateway (Socket.IO)', () => {
     });
 
     it('stores a resent clientMsgId once, acks the original and broadcasts nothing new', async () => {
-      const room = await sharedRoom();
-      const aliceSocket = await connect(alice);
-      const bobSocket = await connect(bob);
-      await aliceSocket.join(room.id);
-      await bobSocket.join(room.id);
+      const { room, aliceSocket, bobSocket } = await bothSubscribed();
       const received = new EventRecorder(bobSocket, 'message:new');
 
       const clientMsgId = randomUUID();
@@ -199,11 +199,7 @@ describe('chat gateway (Socket.IO)', () => {
     });
 
     it('lets only the sender edit or delete; the room sees message:updated and the seq stays', async () => {
-      const room = await sharedRoom();
-      const aliceSocket = await connect(alice);
-      const bobSocket = await connect(bob);
-      await aliceSocket.join(room.id);
-      await bobSocket.join(room.id);
+      const { room, aliceSocket, bobSocket } = await bothSubscribed();
       const updates = new EventRecorder(bobSocket, 'message:updated');
       const { message } = await aliceSocket.send(room.id, 'tpyo');
 
@@ -226,11 +222,7 @@ describe('chat gateway (Socket.IO)', () => {
     });
 
     it('relays typing to the others in the room, not back to the typist', async () => {
-      const room = await sharedRoom();
-      const aliceSocket = await connect(alice);
-      const bobSocket = await connect(bob);
-      await aliceSocket.join(room.id);
-      await bobSocket.join(room.id);
+      const { room, aliceSocket, bobSocket } = await bothSubscribed();
       const bobSees = new EventRecorder(bobSocket, 'typing');
       const aliceSees = new EventRecorder(aliceSocket, 'typing');
 
@@ -249,11 +241,7 @@ describe('chat gateway (Socket.IO)', () => {
     });
 
     it('stores read receipts, tells the room, and unread counts follow', async () => {
-      const room = await sharedRoom();
-      const aliceSocket = await connect(alice);
-      const bobSocket = await connect(bob);
-      await aliceSocket.join(room.id);
-      await bobSocket.join(room.id);
+      const { room, aliceSocket, bobSocket } = await bothSubscribed();
       const receipts = new EventRecorder(aliceSocket, 'receipt');
       for (const body of ['one', 'two', 'three']) await aliceSocket.send(room.id, body);
 
