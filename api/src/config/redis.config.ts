@@ -11,6 +11,6 @@ export interface RedisConfig {
 
 export const redisConfig = registerAs('redis', (): RedisConfig => ({
   url: process.env.REDIS_URL || null,
-  adapter: (process.env.SOCKET_ADAPTER as SocketAdapterKind | undefined) ?? 'redis',
+  adapter: (process.env.SOCKET_ADAPTER as SocketAdapterKind | undefined) ?? 'redis-streams',
   keyPrefix: process.env.REDIS_KEY_PREFIX ?? 'chat',
 }));
