@@ -133,7 +133,7 @@ describe('rooms (REST)', () => {
     }
     const badRoom = await rawRequest(app.url, 'POST', '/api/rooms', {
       token,
-      body: JSON.stringify({ name: '', visibility: 'secret', capacity: 0 }),
+      body: JSON.stringify({ name: '   ', visibility: 'secret', capacity: 0 }),
     });
     expect(badRoom.status).toBe(400);
     expect(Object.keys(badRoom.body.fields).sort()).toEqual(['capacity', 'name', 'visibility']);

@@ -30,7 +30,7 @@ export class RoomsService {
     return this.dataSource.transaction(async (manager) => {
       const [{ id }] = await manager.query(
         `INSERT INTO rooms (name, kind, visibility, capacity, owner_id) VALUES ($1, 'group', $2, $3, $4) RETURNING id`,
-        [dto.name.trim() || dto.name, dto.visibility, dto.capacity ?? null, ownerId],
+        [dto.name.trim(), dto.visibility, dto.capacity ?? null, ownerId],
       );
       await manager.query(`INSERT INTO memberships (room_id, user_id, role) VALUES ($1, $2, 'owner')`, [
         id,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 import { CreateRoomRequest, Limits } from '@chat/contracts';
 
@@ -9,6 +9,7 @@ export class CreateRoomDto implements CreateRoomRequest {
   @ApiProperty({ minLength: Limits.ROOM_NAME_MIN, maxLength: Limits.ROOM_NAME_MAX })
   @IsString()
   @Length(Limits.ROOM_NAME_MIN, Limits.ROOM_NAME_MAX)
+  @Matches(/\S/, { message: 'name must not be blank' })
   @IsStorableText()
   name!: string;
 
