@@ -109,6 +109,27 @@ describe('chat gateway (Socket.IO)', () => {
       });
     });
 
+    it('tells a user on every socket when someone adds them to a room or opens a conversation', async () => {
+      const bobSocket = await connect(bob);
+      const added = new EventRecorder(bobSocket, 'room:added');
+      const privateRoom = await alice.client.http.createRoom({ name: 'Invite only', visibility: 'private' });
+      await alice.client.http.addMember(privateRoom.id, bob.id);
+      await expect(added.next((e) => e.room.id === privateRoom.id)).resolves.toMatchObject({
+        room: { id: privateRoom.id, memberCount: 2 },
+      });
+      const carol = await registerUser(app.url, 'carol');
+      const direct = await carol.client.http.directRoom(bob.id);
+      await added.next((e) => e.room.id === direct.id, 'room:added for the direct room');
+
+      // Adding again, or asking for the same conversation again, announces nothing new.
+      await alice.client.http.addMember(privateRoom.id, bob.id);
+      await bob.client.http.directRoom(carol.id);
+      const marker = await alice.client.http.createRoom({ name: 'Marker', visibility: 'private' });
+      await alice.client.http.addMember(marker.id, bob.id);
+      await added.next((e) => e.room.id === marker.id);
+      expect(added.events.map((e) => e.room.id)).toEqual([privateRoom.id, direct.id, marker.id]);
+    });
+
     it('joining a public room over the socket makes the user a member', async () => {
       const room = await alice.client.http.createRoom({ name: 'Open', visibility: 'public' });
       const bobSocket = await connect(bob);

@@ -25,6 +25,11 @@ export class RealtimeBroadcaster {
     if (roomIds.length > 0) this.emit(roomIds.map(channelOfRoom), event, payload);
   }
 
+  /** Reaches every socket of a user, on every instance. */
+  toUser<E extends ServerEventName>(userId: string, event: E, payload: ServerPayload<E>): void {
+    this.emit([channelOfUser(userId)], event, payload);
+  }
+
   /** Stops a user's sockets, on every instance, from receiving a room's events. */
   unsubscribeUser(userId: string, roomId: string): void {
     this.server?.in(channelOfUser(userId)).socketsLeave(channelOfRoom(roomId));

@@ -122,17 +122,21 @@ export class RoomsService {
   }
 
   /** The owner adds someone to their group room (the way into a private room). Idempotent. */
-  addMember(callerId: string, roomId: string, userId: string): Promise<Member> {
-    return this.dataSource.transaction(async (manager) => {
+  async addMember(callerId: string, roomId: string, userId: string): Promise<Member> {
+    const { member, added } = await this.dataSource.transaction(async (manager) => {
       const room = await this.lockRoom(manager, roomId);
       if (room.kind !== 'group' || room.owner_id !== callerId) {
         throw AppError.forbidden('Only the room owner can add members');
       }
       const [user] = await manager.query('SELECT 1 FROM users WHERE id = $1', [userId]);
       if (!user) throw AppError.notFound('User');
-      if (!(await this.roleOf(manager, roomId, userId))) await this.insertMember(manager, room, userId);
-      return (await this.memberRows(manager, roomId, userId))[0];
+      const isNew = !(await this.roleOf(manager, roomId, userId));
+      if (isNew) await this.insertMember(manager, room, userId);
+      return { member: (await this.memberRows(manager, roomId, userId))[0], added: isNew };
     });
+    // After the commit: a client that reacts by listing its rooms must find this one.
+    if (added) this.broadcaster.toUser(userId, 'room:added', { room: await this.getRoom(roomId) });
+    return member;
   }
 
   async members(callerId: string, roomId: string): Promise<Member[]> {
@@ -145,7 +149,7 @@ export class RoomsService {
     if (callerId === userId)
       throw AppError.validation({ userId: ['Cannot start a conversation with yourself'] });
     const directKey = [callerId, userId].sort().join(':');
-    return this.dataSource.transaction(async (manager) => {
+    const { room, created } = await this.dataSource.transaction(async (manager) => {
       const users: { id: string; username: string }[] = await manager.query(
         'SELECT id, username FROM users WHERE id = ANY($1::uuid[]) ORDER BY username',
         [[callerId, userId]],
@@ -165,8 +169,10 @@ export class RoomsService {
       const [row] = await manager.query(`SELECT ${ROOM_COLUMNS} FROM rooms r WHERE r.direct_key = $1`, [
         directKey,
       ]);
-      return toRoom(row);
+      return { room: toRoom(row), created: inserted.length > 0 };
     });
+    if (created) this.broadcaster.toUser(userId, 'room:added', { room });
+    return room;
   }
 
   /**

@@ -20,6 +20,8 @@ export const ServerEvent = {
   PRESENCE: 'presence',
   /** Sent once after the handshake: who the server thinks you are, and where you landed. */
   SESSION: 'session',
+  /** To every socket of a user who became a member of a room someone else made them part of. */
+  ROOM_ADDED: 'room:added',
 } as const;
 
 // ---- acks ---------------------------------------------------------------
@@ -103,6 +105,10 @@ export interface PresenceEvent {
   online: boolean;
 }
 
+export interface RoomAddedEvent {
+  room: Room;
+}
+
 export interface SessionEvent {
   userId: string;
   instanceId: string;
@@ -127,6 +133,7 @@ export interface ServerToClientEvents {
   receipt: (event: ReceiptEvent) => void;
   presence: (event: PresenceEvent) => void;
   session: (event: SessionEvent) => void;
+  'room:added': (event: RoomAddedEvent) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;

@@ -318,6 +318,7 @@ export class ChatSocket {
     socket.on('typing', (event) => this.events.emit('typing', event));
     socket.on('receipt', (event) => this.events.emit('receipt', event));
     socket.on('presence', (event) => this.events.emit('presence', event));
+    socket.on('room:added', (event) => this.events.emit('room:added', event));
   }
 
   private handleConnect(): void {
