@@ -1,10 +1,30 @@
 import { Routes } from '@angular/router';
 
+import { signedInGuard, visitorGuard } from './auth/auth.guards';
+
 export const routes: Routes = [
   {
     path: '',
-    title: 'Chat gateway',
-    loadComponent: () => import('./home/home.page').then((m) => m.HomePage),
+    canMatch: [visitorGuard],
+    loadChildren: () => import('./auth/auth.routes').then((m) => m.authRoutes),
+  },
+  {
+    path: '',
+    canMatch: [signedInGuard],
+    loadComponent: () => import('./shell/shell.component').then((m) => m.ShellComponent),
+    children: [
+      {
+        path: '',
+        title: 'Chat',
+        loadComponent: () => import('./shell/welcome.page').then((m) => m.WelcomePage),
+      },
+      { path: 'rooms', loadChildren: () => import('./rooms/rooms.routes').then((m) => m.roomsRoutes) },
+      {
+        path: 'direct/new',
+        title: 'Message someone · Chat',
+        loadComponent: () => import('./people/new-direct.page').then((m) => m.NewDirectPage),
+      },
+    ],
   },
   { path: '**', redirectTo: '' },
 ];

@@ -346,7 +346,10 @@ export class ChatSocket {
     const retrying = this.socket.active && this.socket.io.reconnection();
     if (!retrying) this.setState('offline');
     else this.setState(this.hasConnected ? 'reconnecting' : 'connecting');
-    this.settleConnect(connectFailure(error));
+    const failure = connectFailure(error);
+    // A refusal during an automatic reconnect (e.g. the token expired meanwhile) has no caller to reject.
+    if (this.pendingConnect) this.settleConnect(failure);
+    else if (!retrying) this.failures.emit('error', failure);
   }
 
   private handleMessage(message: Message): void {

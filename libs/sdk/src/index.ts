@@ -3,4 +3,5 @@ export * from './chat-socket';
 export * from './errors';
 export * from './http-client';
 export * from './room-feed';
+export { isTransient } from './retry-policy';
 export { randomUuid } from './uuid';

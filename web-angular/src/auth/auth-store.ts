@@ -1,0 +1,139 @@
+import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
+import { Router } from '@angular/router';
+
+import { AuthResponse, LoginRequest, RegisterRequest, User } from '@chat/contracts';
+import { ChatClient } from '@chat/sdk';
+
+import { BROWSER_STORAGE, readJson } from '../shared/browser-storage';
+
+/** The fetch the REST client uses; tests provide a fake server. */
+export const API_FETCH = new InjectionToken<typeof fetch>('API_FETCH', {
+  providedIn: 'root',
+  factory: () => (input, init) => fetch(input, init),
+});
+
+export interface StoredSession {
+  token: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  user: User;
+}
+
+const SESSION_KEY = 'chat.session';
+const EXPIRED_NOTICE = 'Your session has expired. Please sign in again.';
+/** setTimeout's limit; a longer-lived token is re-checked when the timer fires. */
+const MAX_TIMER_MS = 2_147_483_647;
+/** Auth endpoints answer 401 for a wrong password: that is not an expired session. */
+const AUTH_ENDPOINT = /\/api\/auth\/(login|register)$/;
+
+/**
+ * The signed-in user and their token: kept across reloads, dropped on sign-out or when the server
+ * stops accepting the token (expiry, revocation), in which case the user is told why.
+ */
+@Injectable({ providedIn: 'root' })
+export class AuthStore {
+  private readonly storage = inject(BROWSER_STORAGE);
+  private readonly router = inject(Router);
+  private readonly apiFetch = inject(API_FETCH);
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private readonly current = signal<StoredSession | null>(null);
+  readonly session = this.current.asReadonly();
+  readonly user = computed(() => this.current()?.user ?? null);
+  readonly token = computed(() => this.current()?.token ?? null);
+  readonly isSignedIn = computed(() => this.current() !== null);
+  /** Why the user was signed out, shown on the sign-in page. */
+  readonly notice = signal<string | null>(null);
+
+  /** REST and socket factory of the signed-in user; the token is swapped in place. */
+  readonly client = new ChatClient({
+    baseUrl: '',
+    fetch: (input, init) => this.fetchWatchingExpiry(input, init),
+  });
+
+  constructor() {
+    const stored = readJson<StoredSession>(this.storage, SESSION_KEY);
+    if (isStoredSession(stored)) {
+      if (stored.expiresAt > Date.now()) this.apply(stored);
+      else {
+        this.storage.removeItem(SESSION_KEY);
+        this.notice.set(EXPIRED_NOTICE);
+      }
+    }
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.expiryTimer));
+  }
+
+  async signIn(request: LoginRequest): Promise<void> {
+    this.start(await this.client.http.login(request));
+  }
+
+  async register(request: RegisterRequest): Promise<void> {
+    this.start(await this.client.http.register(request));
+  }
+
+  signOut(): void {
+    this.end(null);
+  }
+
+  /** The server refused the token: back to sign-in, saying why. Safe to call repeatedly. */
+  expire(reason = EXPIRED_NOTICE): void {
+    if (this.current()) this.end(reason);
+  }
+
+  private start(response: AuthResponse): void {
+    const session: StoredSession = {
+      token: response.accessToken,
+      expiresAt: Date.now() + response.expiresIn * 1000,
+      user: response.user,
+    };
+    this.storage.setItem(SESSION_KEY, JSON.stringify(session));
+    this.notice.set(null);
+    this.apply(session);
+  }
+
+  private apply(session: StoredSession): void {
+    this.client.http.setToken(session.token);
+    this.current.set(session);
+    clearTimeout(this.expiryTimer);
+    const remaining = session.expiresAt - Date.now();
+    this.expiryTimer = setTimeout(
+      () => (Date.now() >= session.expiresAt ? this.expire() : this.apply(session)),
+      Math.min(Math.max(remaining, 0), MAX_TIMER_MS),
+    );
+  }
+
+  private end(reason: string | null): void {
+    clearTimeout(this.expiryTimer);
+    this.storage.removeItem(SESSION_KEY);
+    this.client.http.setToken(null);
+    this.current.set(null);
+    this.notice.set(reason);
+    void this.router.navigateByUrl('/sign-in');
+  }
+
+  private async fetchWatchingExpiry(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const sentWith = this.current()?.token;
+    const response = await this.apiFetch(input, init);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    // Only if the refused token is still the current one: a late answer must not end a newer session.
+    if (
+      response.status === 401 &&
+      sentWith &&
+      sentWith === this.current()?.token &&
+      !AUTH_ENDPOINT.test(url)
+    ) {
+      this.expire();
+    }
+    return response;
+  }
+}
+
+function isStoredSession(value: unknown): value is StoredSession {
+  const session = value as StoredSession | null;
+  return (
+    typeof session?.token === 'string' &&
+    typeof session.expiresAt === 'number' &&
+    typeof session.user?.id === 'string' &&
+    typeof session.user.username === 'string'
+  );
+}

@@ -1,0 +1,248 @@
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { filter } from 'rxjs';
+
+import { Limits, Member, Message } from '@chat/contracts';
+
+import { AuthStore } from '../auth/auth-store';
+import { ChatConnection } from '../realtime/chat-connection';
+import { RoomsStore } from '../rooms/rooms-store';
+import { errorText } from '../shared/error-text';
+import { mergeMessages } from './message-merge';
+import { Outbox } from './outbox';
+
+/** A typing signal not renewed within this long is stale (the sender renews every few seconds). */
+const TYPING_TTL_MS = 6_000;
+
+/**
+ * One open room: its timeline (history pages merged with live messages), members with presence and
+ * read markers, who is typing, and the user's pending messages. Provided per room page.
+ */
+@Injectable()
+export class ChatRoomStore {
+  private readonly auth = inject(AuthStore);
+  private readonly connection = inject(ChatConnection);
+  private readonly rooms = inject(RoomsStore);
+  private readonly outbox = inject(Outbox);
+  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private openGeneration = 0;
+
+  readonly roomId = signal<string | null>(null);
+  readonly room = computed(() => {
+    const id = this.roomId();
+    return id ? (this.rooms.rooms().find((room) => room.id === id) ?? null) : null;
+  });
+  readonly messages = signal<readonly Message[]>([]);
+  readonly loading = signal(false);
+  readonly loadError = signal<string | null>(null);
+  readonly hasOlder = signal(false);
+  readonly loadingOlder = signal(false);
+  readonly members = signal<Member[]>([]);
+  private readonly typingIds = signal<string[]>([]);
+
+  readonly myUserId = computed(() => this.auth.user()?.id ?? null);
+  readonly pending = computed(() => this.outbox.entries().filter((entry) => entry.roomId === this.roomId()));
+  readonly lastSeq = computed(() => this.messages().at(-1)?.seq ?? 0);
+  readonly onlineCount = computed(() => this.members().filter((member) => member.online).length);
+
+  /** "Alice is typing…", "Alice and Bob are typing…", "3 people are typing…". */
+  readonly typingText = computed(() => {
+    const names = this.typingIds().map((id) => this.nameOf(id));
+    if (names.length === 0) return null;
+    if (names.length === 1) return `${names[0]} is typing…`;
+    if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+    return `${names.length} people are typing…`;
+  });
+
+  /** Seq → names of the other members whose read marker is exactly there ("seen by …"). */
+  readonly seenBy = computed(() => {
+    const seen = new Map<number, string[]>();
+    const me = this.myUserId();
+    const seqs = new Set(this.messages().map((message) => message.seq));
+    for (const member of this.members()) {
+      if (member.user.id === me || member.lastReadSeq === 0) continue;
+      // On the newest loaded message at or below their marker: deleted rows still count as seen.
+      const seq = seqs.has(member.lastReadSeq) ? member.lastReadSeq : null;
+      if (seq === null) continue;
+      seen.set(seq, [...(seen.get(seq) ?? []), member.user.displayName || member.user.username]);
+    }
+    return seen;
+  });
+
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+    const inThisRoom = <T extends { roomId: string }>(event: T) => event.roomId === this.roomId();
+    this.connection.messages
+      .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
+      .subscribe((message) => this.receive(message));
+    this.outbox.delivered
+      .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
+      .subscribe((message) => this.receive(message));
+    this.connection.updates
+      .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
+      .subscribe((message) => this.merge([message]));
+    this.connection.typing
+      .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
+      .subscribe(({ userId, isTyping }) => {
+        if (userId !== this.myUserId()) this.setTyping(userId, isTyping);
+      });
+    this.connection.receipts
+      .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
+      .subscribe(({ userId, seq }) =>
+        this.updateMember(userId, (member) => ({
+          ...member,
+          lastReadSeq: Math.max(member.lastReadSeq, seq),
+        })),
+      );
+    this.connection.presence
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe(({ userId, online }) => this.updateMember(userId, (member) => ({ ...member, online })));
+    // Catch up the members (presence may have changed unseen) whenever the connection returns.
+    this.connection.reconnected.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.loadMembers());
+    destroyRef.onDestroy(() => this.clearTyping());
+  }
+
+  /** Shows a room: its newest page of history, then live messages as they come. */
+  async open(roomId: string): Promise<void> {
+    const generation = ++this.openGeneration;
+    this.roomId.set(roomId);
+    this.messages.set([]);
+    this.members.set([]);
+    this.hasOlder.set(false);
+    this.loadError.set(null);
+    this.clearTyping();
+    this.loading.set(true);
+    try {
+      const [page] = await Promise.all([
+        this.auth.client.http.history(roomId, { limit: Limits.HISTORY_PAGE_DEFAULT }),
+        this.loadMembers(),
+      ]);
+      if (generation !== this.openGeneration) return;
+      this.merge(page.messages);
+      this.hasOlder.set(page.hasMore);
+      this.connection.watch(roomId, this.lastSeq());
+    } catch (error) {
+      if (generation === this.openGeneration) this.loadError.set(errorText(error));
+    } finally {
+      if (generation === this.openGeneration) this.loading.set(false);
+    }
+  }
+
+  /** The page before the oldest message shown (scrolling up). */
+  async loadOlder(): Promise<void> {
+    const roomId = this.roomId();
+    const oldest = this.messages()[0]?.seq;
+    if (!roomId || !oldest || !this.hasOlder() || this.loadingOlder()) return;
+    this.loadingOlder.set(true);
+    try {
+      const page = await this.auth.client.http.history(roomId, {
+        before: oldest,
+        limit: Limits.HISTORY_PAGE_DEFAULT,
+      });
+      if (roomId !== this.roomId()) return;
+      this.merge(page.messages);
+      this.hasOlder.set(page.hasMore);
+    } catch (error) {
+      this.loadError.set(errorText(error));
+    } finally {
+      this.loadingOlder.set(false);
+    }
+  }
+
+  send(body: string): void {
+    const roomId = this.roomId();
+    if (roomId) this.outbox.enqueue(roomId, body);
+  }
+
+  retry(clientMsgId: string): void {
+    this.outbox.retry(clientMsgId);
+  }
+
+  discard(clientMsgId: string): void {
+    this.outbox.discard(clientMsgId);
+  }
+
+  async edit(messageId: string, body: string): Promise<void> {
+    const { message } = await this.connection.edit(messageId, body);
+    this.merge([message]);
+  }
+
+  async delete(messageId: string): Promise<void> {
+    const { message } = await this.connection.delete(messageId);
+    this.merge([message]);
+  }
+
+  /** Marks everything shown as read, once per new seq. */
+  async markRead(): Promise<void> {
+    const roomId = this.roomId();
+    const seq = this.lastSeq();
+    const room = this.room();
+    if (!roomId || seq === 0 || (room && room.lastReadSeq >= seq)) return;
+    this.rooms.markRead(roomId, seq);
+    const me = this.myUserId();
+    if (me)
+      this.updateMember(me, (member) => ({ ...member, lastReadSeq: Math.max(member.lastReadSeq, seq) }));
+    await this.connection.markRead(roomId, seq).catch(() => undefined);
+  }
+
+  typing(isTyping: boolean): void {
+    const roomId = this.roomId();
+    if (roomId) this.connection.setTyping(roomId, isTyping);
+  }
+
+  private receive(message: Message): void {
+    this.merge([message]);
+    this.setTyping(message.senderId, false);
+    if (!this.members().some((member) => member.user.id === message.senderId)) void this.loadMembers();
+  }
+
+  private merge(messages: readonly Message[]): void {
+    this.messages.update((current) => mergeMessages(current, messages));
+  }
+
+  private async loadMembers(): Promise<void> {
+    const roomId = this.roomId();
+    if (!roomId) return;
+    try {
+      const members = await this.auth.client.http.members(roomId);
+      if (roomId === this.roomId()) this.members.set(members);
+    } catch {
+      // The member list is decoration; the timeline reports real failures.
+    }
+  }
+
+  private updateMember(userId: string, change: (member: Member) => Member): void {
+    this.members.update((members) => {
+      const index = members.findIndex((member) => member.user.id === userId);
+      if (index === -1) return members;
+      const next = [...members];
+      next[index] = change(members[index]);
+      return next;
+    });
+  }
+
+  private setTyping(userId: string, isTyping: boolean): void {
+    clearTimeout(this.typingTimers.get(userId));
+    this.typingTimers.delete(userId);
+    if (isTyping)
+      this.typingTimers.set(
+        userId,
+        setTimeout(() => this.setTyping(userId, false), TYPING_TTL_MS),
+      );
+    this.typingIds.update((ids) => {
+      const without = ids.filter((id) => id !== userId);
+      return isTyping ? [...without, userId] : without.length === ids.length ? ids : without;
+    });
+  }
+
+  private clearTyping(): void {
+    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+    this.typingTimers.clear();
+    this.typingIds.set([]);
+  }
+
+  private nameOf(userId: string): string {
+    const user = this.members().find((member) => member.user.id === userId)?.user;
+    return user ? user.displayName || user.username : 'Someone';
+  }
+}

@@ -1,0 +1,62 @@
+import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+
+import { Member } from '@chat/contracts';
+
+/** Who is in the room and who of them is online right now, anywhere in the cluster. */
+@Component({
+  selector: 'app-members-panel',
+  template: `
+    <h2 class="members__title">Members ({{ members().length }})</h2>
+    <ul class="members" aria-label="Members">
+      @for (member of members(); track member.user.id) {
+        <li class="member" [attr.data-user]="member.user.username">
+          <span class="member__dot" [class.member__dot--online]="member.online" aria-hidden="true"></span>
+          <span class="member__name">{{ member.user.displayName || member.user.username }}</span>
+          <span class="member__state" data-testid="presence">{{ member.online ? 'online' : 'offline' }}</span>
+          @if (member.role === 'owner') {
+            <span class="member__state">· owner</span>
+          }
+        </li>
+      }
+    </ul>
+  `,
+  styles: `
+    :host {
+      display: block;
+      padding: 12px 16px;
+    }
+    .members__title {
+      margin: 0 0 8px;
+      font: var(--mat-sys-title-small);
+    }
+    .members {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+    .member {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      padding: 4px 0;
+    }
+    .member__dot {
+      width: 10px;
+      height: 10px;
+      border-radius: 50%;
+      border: 2px solid var(--mat-sys-outline);
+    }
+    .member__dot--online {
+      background: #2e7d32;
+      border-color: #2e7d32;
+    }
+    .member__state {
+      color: var(--mat-sys-on-surface-variant);
+      font: var(--mat-sys-body-small);
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class MembersPanelComponent {
+  readonly members = input.required<readonly Member[]>();
+}

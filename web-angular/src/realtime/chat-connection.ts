@@ -1,0 +1,201 @@
+import { DOCUMENT } from '@angular/common';
+import {
+  DestroyRef,
+  Injectable,
+  InjectionToken,
+  computed,
+  effect,
+  inject,
+  signal,
+  untracked,
+} from '@angular/core';
+import { Subject } from 'rxjs';
+
+import {
+  Message,
+  MessageSendResult,
+  MessageUpdateResult,
+  PresenceEvent,
+  ReceiptEvent,
+  RoomAddedEvent,
+  RoomJoinResult,
+  TypingEvent,
+} from '@chat/contracts';
+import { ChatError, ChatSocket, ConnectionState, SocketFactory } from '@chat/sdk';
+
+import { AuthStore } from '../auth/auth-store';
+
+/** How sockets are made; unset, socket.io-client's `io`. Tests provide a fake. */
+export const SOCKET_FACTORY = new InjectionToken<SocketFactory | undefined>('SOCKET_FACTORY', {
+  providedIn: 'root',
+  factory: () => undefined,
+});
+
+/** An attempt per send: the outbox, not the SDK, decides what happens after that. */
+const SEND_RETRIES = 2;
+
+/**
+ * The one Socket.IO connection of the signed-in user, over the SDK. Components never touch the
+ * socket: they read `state` and the event streams, and call the methods below.
+ *
+ * Rooms the app wants live events for are `watch`ed once; the SDK re-joins them and fills gaps
+ * from history after every reconnect, whichever instance the connection lands on.
+ */
+@Injectable({ providedIn: 'root' })
+export class ChatConnection {
+  private readonly auth = inject(AuthStore);
+  private readonly socketFactory = inject(SOCKET_FACTORY);
+  private readonly window = inject(DOCUMENT).defaultView;
+  private socket: ChatSocket | null = null;
+  private readonly stopListening: (() => void)[] = [];
+  /** Room id → seq the view already has; delivery starts after it. */
+  private readonly watched = new Map<string, number>();
+
+  private readonly connectionState = signal<ConnectionState>('offline');
+  private readonly instance = signal<string | null>(null);
+  readonly state = this.connectionState.asReadonly();
+  readonly online = computed(() => this.connectionState() === 'online');
+  /** The API instance this browser is connected to (the last one while reconnecting). */
+  readonly instanceId = this.instance.asReadonly();
+  /** Set when the browser itself reports no network. */
+  readonly browserOffline = signal(false);
+
+  /** Each message of a watched room once, in seq order per room, including catch-up after reconnects. */
+  readonly messages = new Subject<Message>();
+  readonly updates = new Subject<Message>();
+  readonly typing = new Subject<TypingEvent>();
+  readonly receipts = new Subject<ReceiptEvent>();
+  readonly presence = new Subject<PresenceEvent>();
+  readonly roomsAdded = new Subject<RoomAddedEvent>();
+  /** Emits each time the connection comes (back) online. */
+  readonly reconnected = new Subject<void>();
+
+  constructor() {
+    effect(() => {
+      const token = this.auth.token();
+      untracked(() => (token ? this.open() : this.close()));
+    });
+    this.listenToBrowserNetwork();
+    inject(DestroyRef).onDestroy(() => this.close());
+  }
+
+  /** Subscribes to a room's live events, delivering messages after `sinceSeq`. Idempotent. */
+  watch(roomId: string, sinceSeq: number): void {
+    if (this.watched.has(roomId)) return;
+    this.watched.set(roomId, sinceSeq);
+    if (this.socket?.connected) void this.joinWatched(this.socket, roomId);
+  }
+
+  /** Stops live events of a room the user left. */
+  unwatch(roomId: string): void {
+    this.watched.delete(roomId);
+    if (this.socket?.connected) this.socket.leave(roomId).catch(() => undefined);
+  }
+
+  send(roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
+    return this.requireSocket().send(roomId, body, { clientMsgId, retries: SEND_RETRIES });
+  }
+
+  edit(messageId: string, body: string): Promise<MessageUpdateResult> {
+    return this.requireSocket().edit(messageId, body);
+  }
+
+  delete(messageId: string): Promise<MessageUpdateResult> {
+    return this.requireSocket().delete(messageId);
+  }
+
+  async markRead(roomId: string, seq: number): Promise<void> {
+    if (this.socket?.connected) await this.socket.markRead(roomId, seq);
+  }
+
+  setTyping(roomId: string, isTyping: boolean): void {
+    this.socket?.typing(roomId, isTyping);
+  }
+
+  private open(): void {
+    this.close();
+    const socket = this.auth.client.socket(this.socketFactory ? { socketFactory: this.socketFactory } : {});
+    this.socket = socket;
+    this.stopListening.push(
+      socket.onState((state) => this.handleState(socket, state)),
+      socket.on('session', (session) => this.instance.set(session.instanceId)),
+      socket.on('message:new', (message) => this.messages.next(message)),
+      socket.on('message:updated', (message) => this.updates.next(message)),
+      socket.on('typing', (event) => this.typing.next(event)),
+      socket.on('receipt', (event) => this.receipts.next(event)),
+      socket.on('presence', (event) => this.presence.next(event)),
+      socket.on('room:added', (event) => this.roomsAdded.next(event)),
+      socket.onError((error) => this.handleFailure(error)),
+    );
+    if (!this.browserOffline()) this.connect(socket);
+  }
+
+  private close(): void {
+    for (const stop of this.stopListening.splice(0)) stop();
+    this.socket?.disconnect();
+    this.socket = null;
+    this.watched.clear();
+    this.connectionState.set('offline');
+    this.instance.set(null);
+  }
+
+  private connect(socket: ChatSocket): void {
+    this.connectionState.set('connecting');
+    socket.connect().catch((error: unknown) => this.handleFailure(error));
+  }
+
+  private handleState(socket: ChatSocket, state: ConnectionState): void {
+    this.connectionState.set(state);
+    if (state !== 'online') return;
+    for (const roomId of this.watched.keys()) {
+      // Rooms the SDK already tracks are re-joined by it; only first joins are ours.
+      if (!socket.joinedRooms().includes(roomId)) void this.joinWatched(socket, roomId);
+    }
+    this.reconnected.next();
+  }
+
+  private async joinWatched(socket: ChatSocket, roomId: string): Promise<RoomJoinResult | null> {
+    try {
+      return await socket.join(roomId, { sinceSeq: this.watched.get(roomId) });
+    } catch (error) {
+      // Not a member any more (removed, or the room is gone): stop watching it.
+      if (error instanceof ChatError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND')) {
+        this.watched.delete(roomId);
+      }
+      return null;
+    }
+  }
+
+  private handleFailure(error: unknown): void {
+    if (error instanceof ChatError && error.code === 'UNAUTHORIZED') this.auth.expire();
+  }
+
+  private requireSocket(): ChatSocket {
+    if (!this.socket) throw new Error('Not signed in');
+    return this.socket;
+  }
+
+  /**
+   * The browser knows before the socket's heartbeat does: go offline at once, and reconnect the
+   * moment the network returns instead of waiting out the reconnection backoff.
+   */
+  private listenToBrowserNetwork(): void {
+    const view = this.window;
+    if (!view) return;
+    const goOffline = () => {
+      this.browserOffline.set(true);
+      this.socket?.disconnect();
+    };
+    const goOnline = () => {
+      this.browserOffline.set(false);
+      if (this.socket && !this.socket.connected) this.connect(this.socket);
+    };
+    if (view.navigator.onLine === false) this.browserOffline.set(true);
+    view.addEventListener('offline', goOffline);
+    view.addEventListener('online', goOnline);
+    inject(DestroyRef).onDestroy(() => {
+      view.removeEventListener('offline', goOffline);
+      view.removeEventListener('online', goOnline);
+    });
+  }
+}

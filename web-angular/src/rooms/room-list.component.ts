@@ -1,0 +1,29 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { RouterLink, RouterLinkActive } from '@angular/router';
+
+import { MyRoom } from '@chat/contracts';
+
+import { roomTitle } from './room-summaries';
+import { RoomsStore } from './rooms-store';
+
+/** The user's rooms, most recently active first, with unread badges and the last message. */
+@Component({
+  selector: 'app-room-list',
+  imports: [RouterLink, RouterLinkActive, MatButtonModule],
+  templateUrl: './room-list.component.html',
+  styleUrl: './room-list.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class RoomListComponent {
+  protected readonly store = inject(RoomsStore);
+  protected readonly title = roomTitle;
+
+  protected preview(room: MyRoom): string {
+    const last = room.lastMessage;
+    if (!last) return room.kind === 'direct' ? 'Say hello' : 'No messages yet';
+    if (last.deletedAt) return 'Message deleted';
+    const who = room.kind === 'direct' ? '' : `${last.sender.displayName || last.sender.username}: `;
+    return who + last.body;
+  }
+}

@@ -1,0 +1,66 @@
+import { BreakpointObserver } from '@angular/cdk/layout';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatSidenavModule } from '@angular/material/sidenav';
+import { MatToolbarModule } from '@angular/material/toolbar';
+import { NavigationEnd, Router, RouterOutlet } from '@angular/router';
+import { filter, map } from 'rxjs';
+
+import { AuthStore } from '../auth/auth-store';
+import { Outbox } from '../chat/outbox';
+import { ChatConnection } from '../realtime/chat-connection';
+import { ClusterStatsStore } from '../realtime/cluster-stats';
+import { RoomListComponent } from '../rooms/room-list.component';
+import { RoomsStore } from '../rooms/rooms-store';
+import { CONNECTION_LABELS } from './connection-status';
+
+/** The signed-in frame: header (connection, instance, online count, account), room list, outlet. */
+@Component({
+  selector: 'app-shell',
+  imports: [RouterOutlet, MatToolbarModule, MatSidenavModule, MatButtonModule, RoomListComponent],
+  templateUrl: './shell.component.html',
+  styleUrl: './shell.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ShellComponent {
+  private readonly auth = inject(AuthStore);
+  private readonly connection = inject(ChatConnection);
+  private readonly clusterStats = inject(ClusterStatsStore);
+  private readonly outbox = inject(Outbox);
+  protected readonly roomsStore = inject(RoomsStore);
+
+  protected readonly user = this.auth.user;
+  protected readonly state = this.connection.state;
+  protected readonly stateLabel = computed(() => CONNECTION_LABELS[this.state()]);
+  protected readonly instanceId = this.connection.instanceId;
+  protected readonly onlineUsers = computed(() => this.clusterStats.stats()?.onlineUsers ?? null);
+  protected readonly instanceCount = computed(() => this.clusterStats.stats()?.instances.length ?? null);
+  protected readonly outboxSize = this.outbox.size;
+
+  protected readonly handset = toSignal(
+    inject(BreakpointObserver)
+      .observe('(max-width: 799px)')
+      .pipe(map((result) => result.matches)),
+    { initialValue: false },
+  );
+  protected readonly navOpen = signal(false);
+
+  constructor() {
+    const router = inject(Router);
+    // On a phone the room list covers the chat: close it once the user picked somewhere to go.
+    router.events
+      .pipe(
+        filter((event) => event instanceof NavigationEnd),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => this.navOpen.set(false));
+    effect(() => {
+      if (!this.handset()) this.navOpen.set(false);
+    });
+  }
+
+  protected signOut(): void {
+    this.auth.signOut();
+  }
+}
