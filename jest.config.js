@@ -1,4 +1,5 @@
 /** @type {import('jest').Config} */
+const { createCjsPreset } = require('jest-preset-angular/presets');
 
 // swc instead of ts-jest: an order of magnitude faster, and it emits the decorator metadata Nest's DI reads.
 const transform = {
@@ -40,9 +41,18 @@ module.exports = {
       testMatch: ['<rootDir>/api/src/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
     },
     {
+      // Angular needs its own compiler (templates, signals inputs): jest-preset-angular, in jsdom.
+      ...createCjsPreset({ tsconfig: '<rootDir>/web-angular/tsconfig.spec.json' }),
+      rootDir: __dirname,
+      displayName: 'web',
+      moduleNameMapper,
+      setupFilesAfterEnv: ['<rootDir>/web-angular/setup-jest.ts'],
+      testMatch: ['<rootDir>/web-angular/src/**/*.spec.ts'],
+    },
+    {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/api/test/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/api/test/**/*.e2e-spec.ts', '<rootDir>/web-angular/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/api/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/api/test/support/global-teardown.ts',
       slowTestThreshold: 20,

@@ -7,5 +7,8 @@ import { AuthStore } from './auth-store';
 export const signedInGuard: CanMatchFn = () =>
   inject(AuthStore).isSignedIn() || inject(Router).parseUrl('/sign-in');
 
-/** Sign-in and registration are for visitors; a signed-in user goes to their rooms. */
-export const visitorGuard: CanMatchFn = () => !inject(AuthStore).isSignedIn() || inject(Router).parseUrl('/');
+/**
+ * Sign-in and registration are for visitors. For a signed-in user the routes simply do not match
+ * (a redirect to / would match these same routes again, forever): the chat routes take the URL.
+ */
+export const visitorGuard: CanMatchFn = () => !inject(AuthStore).isSignedIn();

@@ -58,12 +58,11 @@ export class ChatRoomStore {
   readonly seenBy = computed(() => {
     const seen = new Map<number, string[]>();
     const me = this.myUserId();
-    const seqs = new Set(this.messages().map((message) => message.seq));
+    const senderOf = new Map(this.messages().map((message) => [message.seq, message.senderId]));
     for (const member of this.members()) {
-      if (member.user.id === me || member.lastReadSeq === 0) continue;
-      // On the newest loaded message at or below their marker: deleted rows still count as seen.
-      const seq = seqs.has(member.lastReadSeq) ? member.lastReadSeq : null;
-      if (seq === null) continue;
+      const seq = member.lastReadSeq;
+      // Not on their own message (of course they saw it), and only where the marker is loaded.
+      if (member.user.id === me || !senderOf.has(seq) || senderOf.get(seq) === member.user.id) continue;
       seen.set(seq, [...(seen.get(seq) ?? []), member.user.displayName || member.user.username]);
     }
     return seen;
@@ -84,16 +83,19 @@ export class ChatRoomStore {
     this.connection.typing
       .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
       .subscribe(({ userId, isTyping }) => {
-        if (userId !== this.myUserId()) this.setTyping(userId, isTyping);
+        if (userId === this.myUserId()) return;
+        this.noticeMember(userId);
+        this.setTyping(userId, isTyping);
       });
     this.connection.receipts
       .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
-      .subscribe(({ userId, seq }) =>
+      .subscribe(({ userId, seq }) => {
+        this.noticeMember(userId);
         this.updateMember(userId, (member) => ({
           ...member,
           lastReadSeq: Math.max(member.lastReadSeq, seq),
-        })),
-      );
+        }));
+      });
     this.connection.presence
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe(({ userId, online }) => this.updateMember(userId, (member) => ({ ...member, online })));
@@ -193,7 +195,12 @@ export class ChatRoomStore {
   private receive(message: Message): void {
     this.merge([message]);
     this.setTyping(message.senderId, false);
-    if (!this.members().some((member) => member.user.id === message.senderId)) void this.loadMembers();
+    this.noticeMember(message.senderId);
+  }
+
+  /** Someone not in the member list spoke, typed or read: they joined since it was loaded. */
+  private noticeMember(userId: string): void {
+    if (!this.members().some((member) => member.user.id === userId)) void this.loadMembers();
   }
 
   private merge(messages: readonly Message[]): void {

@@ -1,11 +1,16 @@
 import { DOCUMENT } from '@angular/common';
 import { DestroyRef, Injectable, effect, inject, signal, untracked } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { debounceTime } from 'rxjs';
 
 import { ClusterStats } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
+import { ChatConnection } from './chat-connection';
 
 const REFRESH_MS = 5_000;
+/** Presence changes come in bursts (a room of people reconnecting): one refresh per burst. */
+const PRESENCE_DEBOUNCE_MS = 500;
 
 /** Cluster-wide online count from `/api/stats`, refreshed while signed in and the tab is visible. */
 @Injectable({ providedIn: 'root' })
@@ -21,6 +26,9 @@ export class ClusterStatsStore {
       const signedIn = this.auth.isSignedIn();
       untracked(() => (signedIn ? this.start() : this.stop()));
     });
+    inject(ChatConnection)
+      .presence.pipe(debounceTime(PRESENCE_DEBOUNCE_MS), takeUntilDestroyed())
+      .subscribe(() => void this.refresh());
     const refreshWhenShown = () => {
       if (this.document.visibilityState === 'visible' && this.timer) void this.refresh();
     };
