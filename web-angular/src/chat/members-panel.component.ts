@@ -41,6 +41,7 @@ import { Member } from '@chat/contracts';
       padding: 4px 0;
     }
     .member__dot {
+      flex: none;
       width: 10px;
       height: 10px;
       border-radius: 50%;
@@ -50,7 +51,14 @@ import { Member } from '@chat/contracts';
       background: #2e7d32;
       border-color: #2e7d32;
     }
+    .member__name {
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
     .member__state {
+      flex: none;
       color: var(--mat-sys-on-surface-variant);
       font: var(--mat-sys-body-small);
     }
