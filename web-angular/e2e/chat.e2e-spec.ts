@@ -85,6 +85,12 @@ describe('web app in a browser, across two instances', () => {
         .getByTestId('presence')
         .filter({ hasText: 'online' })
         .waitFor();
+      // The header's count comes from /api/stats, polled: wait for it to include both of them.
+      await alice.page.waitForFunction(
+        () =>
+          Number.parseInt(document.querySelector('[data-testid="online-count"]')?.textContent ?? '0', 10) >=
+          2,
+      );
       await alice.screenshot('chat-desktop');
       await bob.screenshot('chat-desktop-other-instance');
     },

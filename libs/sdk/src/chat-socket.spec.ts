@@ -77,6 +77,25 @@ describe('ChatSocket', () => {
       await expect(session).rejects.toBeInstanceOf(ChatSocketError);
       expect(socket.state).toBe('offline');
     });
+
+    it('reports a refusal during an automatic reconnect (e.g. the token expired meanwhile) through onError', async () => {
+      const { fake, socket } = await connected();
+      const errors: string[] = [];
+      socket.onError((error) => errors.push(error.code));
+      fake.drop();
+      // A network failure while reconnecting is not news: socket.io keeps trying.
+      fake.fire('connect_error', new Error('xhr poll error'));
+      expect(errors).toEqual([]);
+      fake.active = false;
+      fake.fire(
+        'connect_error',
+        Object.assign(new Error('UNAUTHORIZED'), {
+          data: { code: 'UNAUTHORIZED', message: 'Token expired' },
+        }),
+      );
+      expect(errors).toEqual(['UNAUTHORIZED']);
+      expect(socket.state).toBe('offline');
+    });
   });
 
   describe('request', () => {
