@@ -15,6 +15,7 @@ import { redisConfig } from './config/redis.config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PresenceModule } from './presence/presence.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
@@ -57,6 +58,7 @@ import { UsersModule } from './users/users.module';
     MessagesModule,
     ChatModule,
     HealthModule,
+    MetricsModule,
   ],
 })
 export class AppModule {}

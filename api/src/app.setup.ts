@@ -26,7 +26,7 @@ export async function createApp(): Promise<NestExpressApplication> {
   app.useBodyParser('json', { limit: '32kb' });
   serveWebApp(app, config.get('app.webDistDir', { infer: true }));
   if (config.get('app.adminUi', { infer: true })) serveAdminUi(app);
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableCors({ origin: config.get('app.corsOrigins', { infer: true }), credentials: true });

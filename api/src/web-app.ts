@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const NOT_THE_WEB_APP = /^\/(api|socket\.io)(\/|$)/;
+const NOT_THE_WEB_APP = /^\/(api|socket\.io|metrics)(\/|$)/;
 
 /**
  * Serves the built Angular app at / (static files, and index.html for its client-side routes).

@@ -29,6 +29,14 @@ describe.each(ADAPTERS)('cluster of 3 behind nginx, %s adapter', (adapter) => {
   });
   afterAll(() => cluster?.close());
 
+  it('serves metrics on each instance, never through the load balancer', async () => {
+    for (const instance of cluster.instances) {
+      const text = await (await fetch(`${instance.url}/metrics`)).text();
+      expect(text).toContain(`chat_adapter_info{adapter="${adapter}",instance="${instance.id}"} 1`);
+    }
+    expect((await fetch(`${cluster.url}/metrics`)).status).toBe(404);
+  });
+
   it('carries messages, edits, typing, receipts and presence between instances', async () => {
     const [one, two] = cluster.instances;
     const alice = await registerUser(cluster.url, 'alice');

@@ -23,6 +23,7 @@ import { AuthService } from '../auth/auth.service';
 import { AppError } from '../common/app-error';
 import { createValidationPipe } from '../common/validation';
 import { MessagesService } from '../messages/messages.service';
+import { chatMetrics } from '../metrics/chat-metrics';
 import { DrainService } from '../realtime/drain.service';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import type { ChatServer, ChatSocket } from '../realtime/socket-types';
@@ -68,10 +69,12 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         ack({ ok: false, error: { code: ErrorCode.NOT_FOUND, message: `Unknown event: ${event}` } });
       }
     });
+    chatMetrics.connections.inc();
     await this.chat.onConnect(socket);
   }
 
   async handleDisconnect(socket: ChatSocket): Promise<void> {
+    chatMetrics.connections.dec();
     await this.chat.onDisconnect(socket);
   }
 
@@ -80,7 +83,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: RoomIdDto,
   ): Promise<AckOk<RoomJoinResult>> {
-    return { ok: true, ...(await this.chat.join(socket, dto.roomId)) };
+    const result = await this.chat.join(socket, dto.roomId);
+    chatMetrics.joins.inc();
+    return { ok: true, ...result };
   }
 
   @SubscribeMessage(ClientEvent.ROOM_LEAVE)
@@ -94,12 +99,23 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: MessageSendDto,
   ): Promise<AckOk<MessageSendResult>> {
-    if (this.drain.draining)
-      throw new AppError(ErrorCode.UNAVAILABLE, 'This instance is shutting down, retry');
-    const result = await this.drain.track(() =>
-      this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId),
-    );
-    return { ok: true, ...result };
+    chatMetrics.messagesReceived.inc();
+    const stopTimer = chatMetrics.ackSeconds.startTimer();
+    try {
+      if (this.drain.draining)
+        throw new AppError(ErrorCode.UNAVAILABLE, 'This instance is shutting down, retry');
+      const result = await this.drain.track(() =>
+        this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId),
+      );
+      const outcome = result.duplicate ? 'duplicate' : 'stored';
+      chatMetrics.messagesAcked.inc({ outcome });
+      stopTimer({ outcome });
+      return { ok: true, ...result };
+    } catch (error) {
+      chatMetrics.messagesAcked.inc({ outcome: 'error' });
+      stopTimer({ outcome: 'error' });
+      throw error;
+    }
   }
 
   @SubscribeMessage(ClientEvent.MESSAGE_EDIT)

@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 
 import { ErrorBody, ErrorCode } from '@chat/contracts';
 
+import { chatMetrics } from '../metrics/chat-metrics';
 import { AppError } from './app-error';
 
 export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
@@ -55,6 +56,7 @@ export function mapError(error: unknown): MappedError {
     return { status: clientError.status, body: { code, message: clientError.message }, unexpected: false };
   }
   if (isDatabaseUnavailable(error)) {
+    chatMetrics.databaseErrors.inc();
     return {
       status: HttpStatus.SERVICE_UNAVAILABLE,
       body: { code: ErrorCode.UNAVAILABLE, message: 'Storage is unavailable, try again' },

@@ -9,6 +9,7 @@ import type { Server, ServerOptions } from 'socket.io';
 import { Limits } from '@chat/contracts';
 
 import { AllConfig } from '../config/config.type';
+import { chatMetrics } from '../metrics/chat-metrics';
 import { RedisConnection } from '../redis/redis.module';
 import { instrumentAdminUi } from './admin-ui';
 
@@ -54,6 +55,8 @@ export class ClusterIoAdapter extends IoAdapter {
     });
     if (kind !== 'memory') server.adapter(this.createAdapter(kind));
     this.logger.log(`Socket.IO adapter: ${kind}`);
+    chatMetrics.adapter.reset();
+    chatMetrics.adapter.set({ adapter: kind }, 1);
     const adminUi = this.config.get('app.adminUi', { infer: true });
     if (adminUi) instrumentAdminUi(server, adminUi, this.config.get('app.instanceId', { infer: true }));
     return server;
@@ -88,6 +91,7 @@ export class ClusterIoAdapter extends IoAdapter {
     (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
       original(...args).catch((error: Error) => {
         this.droppedPublishes++;
+        chatMetrics.droppedPublishes.inc();
         if (this.droppedPublishes === 1 || this.droppedPublishes % 100 === 0) {
           this.logger.warn(
             `Redis ${method} failed (${this.droppedPublishes} dropped so far): ${error.message}`,

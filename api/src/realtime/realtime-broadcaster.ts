@@ -3,6 +3,7 @@ import type { Server } from 'socket.io';
 
 import { ServerEventName, ServerPayload, channelOfRoom, channelOfUser } from '@chat/contracts';
 
+import { chatMetrics } from '../metrics/chat-metrics';
 import type { ChatServer } from './socket-types';
 
 /**
@@ -47,5 +48,6 @@ export class RealtimeBroadcaster {
   private emit<E extends ServerEventName>(channels: string[], event: E, payload: ServerPayload<E>): void {
     // socket.io's typed emit cannot follow a generic event name; the signature above keeps callers exact.
     (this.server as Server | null)?.to(channels).emit(event, payload);
+    chatMetrics.broadcasts.inc({ event });
   }
 }

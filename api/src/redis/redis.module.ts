@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 
 import { AllConfig } from '../config/config.type';
+import { chatMetrics } from '../metrics/chat-metrics';
 
 /**
  * The shared Redis command connection, or null in single-instance mode (no REDIS_URL).
@@ -55,7 +56,10 @@ export class RedisConnection implements OnApplicationShutdown {
   private watch(client: Redis, role: string): Redis {
     let healthy = true;
     client.on('error', (error: Error) => {
-      if (healthy) this.logger.error(`Redis (${role}) error: ${error.message}`);
+      if (healthy) {
+        this.logger.error(`Redis (${role}) error: ${error.message}`);
+        chatMetrics.redisErrors.inc({ role });
+      }
       healthy = false;
     });
     client.on('ready', () => {
