@@ -1,8 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 const MAIN = resolve(__dirname, '../../../dist/api/api/src/main.js');
 const READY_TIMEOUT_MS = 30_000;
