@@ -1,0 +1,67 @@
+/**
+ * The bare baselines the project is measured against, one per process:
+ *   ws            B1: a `ws` server broadcasting each message to the clients of its room
+ *   sio           B2: Socket.IO, one process
+ *   sio-redis     B3: Socket.IO with @socket.io/redis-adapter (run two of them)
+ * Same transport settings as the project: websocket, perMessageDeflate off, bufferutil present.
+ * Usage: node baseline-server.js <mode> <port> [redisUrl]
+ */
+import { createAdapter } from '@socket.io/redis-adapter';
+import Redis from 'ioredis';
+import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Server } from 'socket.io';
+import { WebSocket, WebSocketServer } from 'ws';
+
+const [mode, portText, redisUrl] = process.argv.slice(2);
+const port = Number(portText);
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+
+// The orchestrator asks for event-loop lag p99 (ms) per step; each answer starts a new window.
+process.on('message', (message: { type: string }) => {
+  if (message.type !== 'lag') return;
+  process.send?.({ type: 'lag', p99Ms: lag.percentile(99) / 1e6 });
+  lag.reset();
+});
+
+const http = createServer((_request, response) => {
+  response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+});
+
+if (mode === 'ws') {
+  const rooms = new Map<string, Set<WebSocket>>();
+  const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
+  wss.on('connection', (ws) => {
+    let joined: Set<WebSocket> | undefined;
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { type: string; room: string; body?: string };
+      if (message.type === 'join') {
+        joined = rooms.get(message.room) ?? new Set();
+        rooms.set(message.room, joined);
+        joined.add(ws);
+      } else if (message.type === 'send' && message.body !== undefined) {
+        for (const member of rooms.get(message.room) ?? []) member.send(message.body);
+      }
+    });
+    ws.on('close', () => joined?.delete(ws));
+  });
+} else {
+  const io = new Server(http, { transports: ['websocket'], perMessageDeflate: false, serveClient: false });
+  if (mode === 'sio-redis') {
+    const pub = new Redis(redisUrl);
+    io.adapter(createAdapter(pub, pub.duplicate()));
+  }
+  io.on('connection', (socket) => {
+    socket.on('join', (room: string, ack: (result: object) => void) => {
+      void socket.join(room);
+      ack({ ok: true });
+    });
+    socket.on('send', (payload: { room: string; body: string }, ack: (result: object) => void) => {
+      io.to(payload.room).emit('msg', payload.body);
+      ack({ ok: true });
+    });
+  });
+}
+
+http.listen(port, '127.0.0.1', () => process.send?.({ type: 'ready' }));

@@ -1,0 +1,222 @@
+/**
+ * `npm run bench` — the project against bare Socket.IO and ws, side by side, on this machine.
+ *   --quick          smaller sizes, one repetition (under 3 minutes)
+ *   --smoke          tiny sizes, seconds (run by `npm test` so the tool cannot rot)
+ *   --reps N         repetitions (default 3; the median is reported)
+ *   --out FILE       JSON results (default dist/bench/results.json); the chart goes beside it (.svg)
+ *   --scenarios a,b  any of fanout,latency,rooms,connections (default: all)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { latencyChart } from './chart';
+import {
+  ConnectionsResult,
+  FULL,
+  FanoutResult,
+  LatencyResult,
+  QUICK,
+  RoomsResult,
+  SMOKE,
+  connections,
+  fanout,
+  fixedLatency,
+  manyRooms,
+} from './scenarios';
+import { median } from './stats';
+import { TargetName } from './targets';
+
+const ALL_TARGETS: TargetName[] = ['project', 'B1 ws', 'B2 socket.io', 'B3 socket.io+redis'];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
+    reps: { type: 'string' },
+    out: { type: 'string', default: 'dist/bench/results.json' },
+    scenarios: { type: 'string', default: 'fanout,latency,rooms,connections' },
+  },
+});
+
+const sizes = values.smoke ? SMOKE : values.quick ? QUICK : FULL;
+const reps = Number(values.reps ?? (values.quick || values.smoke ? 1 : 3));
+const scenarios = new Set(values.scenarios.split(','));
+const out = resolve(values.out);
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  log(
+    `bench: ${values.smoke ? 'smoke' : values.quick ? 'quick' : 'full'}, ${reps} repetition(s), ${machine}`,
+  );
+  const results: {
+    fanout: FanoutResult[][];
+    latency: LatencyResult[][];
+    rooms: RoomsResult[][];
+    connections: ConnectionsResult[][];
+  } = { fanout: [], latency: [], rooms: [], connections: [] };
+
+  for (let rep = 0; rep < reps; rep++) {
+    if (scenarios.has('fanout')) {
+      const row: FanoutResult[] = [];
+      for (const target of ALL_TARGETS) {
+        const result = await fanout(target, sizes);
+        log(`fanout   ${target.padEnd(20)} knee ${fmt(result.kneeDeliveriesPerSec, 0)} deliveries/s`);
+        row.push(result);
+      }
+      results.fanout.push(row);
+    }
+    if (scenarios.has('latency')) {
+      const row: LatencyResult[] = [];
+      for (const target of ALL_TARGETS) {
+        const result = await fixedLatency(target, sizes);
+        log(
+          `latency  ${target.padEnd(20)} p50 ${fmt(result.step.latency.p50)} p99 ${fmt(result.step.latency.p99)} ms, delivered ${fmt(result.step.deliveryRatio * 100, 2)}%`,
+        );
+        row.push(result);
+      }
+      results.latency.push(row);
+    }
+    if (scenarios.has('rooms')) {
+      const row: RoomsResult[] = [];
+      for (const target of ['project', 'B3 socket.io+redis'] as TargetName[]) {
+        const result = await manyRooms(target, sizes);
+        log(
+          `rooms    ${target.padEnd(20)} ${fmt(result.committedPerSec, 0)} acked msg/s, ack p99 ${fmt(result.step.ack.p99)} ms, stored ${result.stored ?? '–'}`,
+        );
+        row.push(result);
+      }
+      results.rooms.push(row);
+    }
+    if (scenarios.has('connections')) {
+      const row: ConnectionsResult[] = [];
+      for (const target of ['project', 'B2 socket.io'] as TargetName[]) {
+        const result = await connections(target, sizes);
+        log(
+          `conns    ${target.padEnd(20)} ${result.connected}/${sizes.connections} at ${fmt(result.connectPerSec, 0)}/s, handshake p99 ${fmt(result.handshake.p99)} ms, ${fmt(result.rssPerConnectionKiB)} KiB/conn`,
+        );
+        row.push(result);
+      }
+      results.connections.push(row);
+    }
+  }
+
+  const summary = summarizeRuns(results);
+  printTables(summary);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        machine,
+        sizes,
+        reps,
+        startedAt: new Date(started).toISOString(),
+        durationS: (Date.now() - started) / 1000,
+        summary,
+        runs: results,
+      },
+      null,
+      2,
+    ),
+  );
+  const chartPath = out.replace(/\.json$/, '') + '.svg';
+  if (results.fanout.length > 0) {
+    const lastRun = results.fanout[Math.floor(results.fanout.length / 2)];
+    writeFileSync(
+      chartPath,
+      latencyChart(
+        lastRun.map((r) => ({
+          name: r.target,
+          points: r.steps.map((s) => [s.offeredDeliveriesPerSec, s.latency.p99] as [number, number]),
+        })),
+        `Fan-out: ${sizes.fanoutSockets} sockets in one room`,
+      ),
+    );
+  }
+  log(
+    `\nJSON: ${out}${results.fanout.length > 0 ? `\nchart: ${chartPath}` : ''}\ntook ${fmt((Date.now() - started) / 1000, 0)} s`,
+  );
+}
+
+type Summary = ReturnType<typeof summarizeRuns>;
+
+/** The median over repetitions, per target. */
+function summarizeRuns(results: {
+  fanout: FanoutResult[][];
+  latency: LatencyResult[][];
+  rooms: RoomsResult[][];
+  connections: ConnectionsResult[][];
+}) {
+  const per = <R extends { target: TargetName }>(runs: R[][], value: (r: R) => number) => {
+    const targets = [...new Set(runs.flat().map((r) => r.target))];
+    return Object.fromEntries(
+      targets.map((t) => [
+        t,
+        median(
+          runs
+            .map((run) => run.find((r) => r.target === t))
+            .filter(Boolean)
+            .map((r) => value(r!)),
+        ),
+      ]),
+    );
+  };
+  return {
+    fanoutKnee: per(results.fanout, (r) => r.kneeDeliveriesPerSec),
+    fanoutLagP99Ms: per(results.fanout, (r) => Math.max(...r.steps.flatMap((s) => s.lagP99Ms))),
+    latencyP50: per(results.latency, (r) => r.step.latency.p50),
+    latencyP99: per(results.latency, (r) => r.step.latency.p99),
+    latencyDelivered: per(results.latency, (r) => r.step.deliveryRatio),
+    latencyLagP99Ms: per(results.latency, (r) => Math.max(...r.step.lagP99Ms)),
+    roomsCommittedPerSec: per(results.rooms, (r) => r.committedPerSec),
+    roomsAckP99: per(results.rooms, (r) => r.step.ack.p99),
+    roomsDeliveryP99: per(results.rooms, (r) => r.step.latency.p99),
+    roomsLagP99Ms: per(results.rooms, (r) => Math.max(...r.step.lagP99Ms)),
+    roomsStoredEqualsAcked: results.rooms
+      .flat()
+      .filter((r) => r.stored !== null)
+      .every((r) => r.stored === r.step.ack.count),
+    connectionsConnected: per(results.connections, (r) => r.connected),
+    connectionsPerSec: per(results.connections, (r) => r.connectPerSec),
+    handshakeP99: per(results.connections, (r) => r.handshake.p99),
+    rssPerConnectionKiB: per(results.connections, (r) => r.rssPerConnectionKiB),
+  };
+}
+
+function printTables(summary: Summary): void {
+  const rows: [string, Record<string, number>, (n: number) => string][] = [
+    ['fan-out knee, deliveries/s', summary.fanoutKnee, (n) => fmt(n, 0)],
+    ['fan-out: worst event-loop lag p99, ms', summary.fanoutLagP99Ms, (n) => fmt(n)],
+    ['fixed load: delivery p50, ms', summary.latencyP50, (n) => fmt(n)],
+    ['fixed load: delivery p99, ms', summary.latencyP99, (n) => fmt(n)],
+    ['fixed load: delivered', summary.latencyDelivered, (n) => `${fmt(n * 100, 2)}%`],
+    ['fixed load: event-loop lag p99, ms', summary.latencyLagP99Ms, (n) => fmt(n)],
+    ['many rooms: acked msg/s', summary.roomsCommittedPerSec, (n) => fmt(n, 0)],
+    ['many rooms: ack p99, ms', summary.roomsAckP99, (n) => fmt(n)],
+    ['many rooms: delivery p99, ms', summary.roomsDeliveryP99, (n) => fmt(n)],
+    ['many rooms: event-loop lag p99, ms', summary.roomsLagP99Ms, (n) => fmt(n)],
+    ['connections: connected', summary.connectionsConnected, (n) => fmt(n, 0)],
+    ['connections: per second', summary.connectionsPerSec, (n) => fmt(n, 0)],
+    ['connections: handshake p99, ms', summary.handshakeP99, (n) => fmt(n)],
+    ['connections: RSS per connection, KiB', summary.rssPerConnectionKiB, (n) => fmt(n)],
+  ];
+  log('');
+  log(`| metric | ${ALL_TARGETS.join(' | ')} |`);
+  log(`| --- | ${ALL_TARGETS.map(() => '---').join(' | ')} |`);
+  for (const [label, values, format] of rows) {
+    if (Object.keys(values).length === 0) continue;
+    log(`| ${label} | ${ALL_TARGETS.map((t) => (t in values ? format(values[t]) : '')).join(' | ')} |`);
+  }
+  if (!summary.roomsStoredEqualsAcked) log('\nWARNING: stored messages differ from acked messages');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
