@@ -21,6 +21,7 @@ const transform = {
 const moduleNameMapper = {
   '^@chat/contracts$': '<rootDir>/libs/contracts/src/index.ts',
   '^@chat/sdk$': '<rootDir>/libs/sdk/src/index.ts',
+  '^@chat/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
 };
 
 const common = {
@@ -52,7 +53,11 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/api/test/**/*.e2e-spec.ts', '<rootDir>/web-angular/e2e/**/*.e2e-spec.ts'],
+      testMatch: [
+        '<rootDir>/api/test/**/*.e2e-spec.ts',
+        '<rootDir>/web-angular/e2e/**/*.e2e-spec.ts',
+        '<rootDir>/libs/loadgen/test/**/*.e2e-spec.ts',
+      ],
       globalSetup: '<rootDir>/api/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/api/test/support/global-teardown.ts',
       slowTestThreshold: 20,

@@ -13,6 +13,7 @@ import { databaseConfig } from './config/database.config';
 import { validateEnvironment } from './config/env.validation';
 import { redisConfig } from './config/redis.config';
 import { DatabaseModule } from './database/database.module';
+import { DocsModule } from './docs/docs.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -59,6 +60,7 @@ import { UsersModule } from './users/users.module';
     ChatModule,
     HealthModule,
     MetricsModule,
+    DocsModule,
   ],
 })
 export class AppModule {}

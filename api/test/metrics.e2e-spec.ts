@@ -76,4 +76,12 @@ describe('GET /metrics (Prometheus)', () => {
     const openapi = (await (await fetch(`${app.url}/api/docs-json`)).json()) as { paths: object };
     expect(Object.keys(openapi.paths).some((path) => path.includes('metrics'))).toBe(false);
   });
+
+  it('serves the AsyncAPI document of the Socket.IO events beside OpenAPI', async () => {
+    const response = await fetch(`${app.url}/api/asyncapi.json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { asyncapi: string; operations: Record<string, unknown> };
+    expect(document.asyncapi).toBe('3.0.0');
+    expect(Object.keys(document.operations)).toEqual(expect.arrayContaining(['messageSend', 'onMessageNew']));
+  });
 });

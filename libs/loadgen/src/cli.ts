@@ -5,6 +5,7 @@
  *   --reps N         repetitions (default 3; the median is reported)
  *   --out FILE       JSON results (default dist/bench/results.json); the chart goes beside it (.svg)
  *   --scenarios a,b  any of fanout,latency,rooms,connections (default: all)
+ *   --connections N  sockets of the connections scenario (default 50,000; quick 3,000)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -37,10 +38,12 @@ const { values } = parseArgs({
     reps: { type: 'string' },
     out: { type: 'string', default: 'dist/bench/results.json' },
     scenarios: { type: 'string', default: 'fanout,latency,rooms,connections' },
+    connections: { type: 'string' },
   },
 });
 
-const sizes = values.smoke ? SMOKE : values.quick ? QUICK : FULL;
+const preset = values.smoke ? SMOKE : values.quick ? QUICK : FULL;
+const sizes = values.connections ? { ...preset, connections: Number(values.connections) } : preset;
 const reps = Number(values.reps ?? (values.quick || values.smoke ? 1 : 3));
 const scenarios = new Set(values.scenarios.split(','));
 const out = resolve(values.out);
@@ -104,27 +107,14 @@ async function main(): Promise<void> {
       }
       results.connections.push(row);
     }
+    // Saved after every repetition: a long run cut short still leaves its finished repetitions.
+    save(results, machine, started);
   }
 
   const summary = summarizeRuns(results);
   printTables(summary);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(
-    out,
-    JSON.stringify(
-      {
-        machine,
-        sizes,
-        reps,
-        startedAt: new Date(started).toISOString(),
-        durationS: (Date.now() - started) / 1000,
-        summary,
-        runs: results,
-      },
-      null,
-      2,
-    ),
-  );
+  save(results, machine, started);
+
   const chartPath = out.replace(/\.json$/, '') + '.svg';
   if (results.fanout.length > 0) {
     const lastRun = results.fanout[Math.floor(results.fanout.length / 2)];
@@ -145,6 +135,27 @@ async function main(): Promise<void> {
 }
 
 type Summary = ReturnType<typeof summarizeRuns>;
+type Runs = Parameters<typeof summarizeRuns>[0];
+
+function save(results: Runs, machine: string, started: number): void {
+  mkdirSync(dirname(out), { recursive: true });
+  const document = {
+    machine,
+    sizes,
+    reps,
+    completedReps: Math.max(
+      results.fanout.length,
+      results.latency.length,
+      results.rooms.length,
+      results.connections.length,
+    ),
+    startedAt: new Date(started).toISOString(),
+    durationS: (Date.now() - started) / 1000,
+    summary: summarizeRuns(results),
+    runs: results,
+  };
+  writeFileSync(out, JSON.stringify(document, null, 2));
+}
 
 /** The median over repetitions, per target. */
 function summarizeRuns(results: {

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+/**
+ * Generates the AsyncAPI 3.0 document of the Socket.IO contract from the TypeScript types in
+ * libs/contracts (the single source of the wire format), so a client in any language can be
+ * written from it. `node scripts/asyncapi.js` rewrites libs/contracts/src/asyncapi.json; a unit
+ * test fails when the committed file is out of date.
+ */
+const { writeFileSync } = require('node:fs');
+const { resolve } = require('node:path');
+const { createGenerator } = require('ts-json-schema-generator');
+
+const ROOT = resolve(__dirname, '..');
+const OUTPUT = resolve(ROOT, 'libs/contracts/src/asyncapi.json');
+
+/** Client → server events: payload type and the result type carried by a successful ack. */
+const CLIENT_EVENTS = {
+  'room:join': [
+    'RoomJoinPayload',
+    'RoomJoinResult',
+    'Subscribe to a room’s events; the ack tells its last seq and who is online.',
+  ],
+  'room:leave': ['RoomLeavePayload', null, 'Stop receiving a room’s events (membership is unchanged).'],
+  'message:send': [
+    'MessageSendPayload',
+    'MessageSendResult',
+    'Store and broadcast a message. Acked only after it is stored; resending the same clientMsgId returns the original with duplicate: true.',
+  ],
+  'message:edit': ['MessageEditPayload', 'MessageUpdateResult', 'Edit one of your messages.'],
+  'message:delete': [
+    'MessageDeletePayload',
+    'MessageUpdateResult',
+    'Delete one of your messages (its body becomes empty).',
+  ],
+  'message:read': [
+    'MessageReadPayload',
+    'MessageReadResult',
+    'Move your read marker forward; the room receives a receipt.',
+  ],
+  typing: ['TypingPayload', null, 'Say you are (not) typing; volatile, the ack is optional.'],
+};
+
+/** Server → client events and their payload types. */
+const SERVER_EVENTS = {
+  session: ['SessionEvent', 'Sent once after the handshake: who you are and which instance you reached.'],
+  'message:new': [
+    'Message',
+    'A stored message of a joined room; seqs are contiguous per room, so a gap means something was missed (fill it with GET /api/rooms/:id/messages?after=).',
+  ],
+  'message:updated': ['Message', 'A message of a joined room was edited or deleted.'],
+  typing: ['TypingEvent', 'Someone in a joined room is (no longer) typing.'],
+  receipt: ['ReceiptEvent', 'Someone in a joined room read up to seq.'],
+  presence: [
+    'PresenceEvent',
+    'A member of one of your rooms came online (first connection) or went offline (last one).',
+  ],
+  'room:added': ['RoomAddedEvent', 'Someone added you to a room or opened a direct conversation with you.'],
+};
+
+const operationId = (event) =>
+  event.replace(/:(\w)/g, (_, c) => c.toUpperCase()).replace(/^\w/, (c) => c.toLowerCase());
+
+function buildAsyncApi() {
+  const generator = createGenerator({
+    path: resolve(ROOT, 'libs/contracts/src/index.ts'),
+    tsconfig: resolve(ROOT, 'tsconfig.base.json'),
+    expose: 'export',
+    topRef: true,
+    skipTypeCheck: true,
+    additionalProperties: false,
+  });
+  // Only the types the events use (and what they reference), each under its own name.
+  const wanted = new Set(['AckError']);
+  for (const [payload, result] of Object.values(CLIENT_EVENTS)) {
+    wanted.add(payload);
+    if (result) wanted.add(result);
+  }
+  for (const [payload] of Object.values(SERVER_EVENTS)) wanted.add(payload);
+  const definitions = {};
+  for (const name of [...wanted].sort()) Object.assign(definitions, generator.createSchema(name).definitions);
+  const sorted = Object.fromEntries(
+    Object.keys(definitions)
+      .sort()
+      .map((key) => [key, definitions[key]]),
+  );
+  const schemas = JSON.parse(JSON.stringify(sorted).replaceAll('#/definitions/', '#/components/schemas/'));
+  const ref = (name) => {
+    if (!schemas[name]) throw new Error(`No schema for ${name}: is it exported from libs/contracts?`);
+    return { $ref: `#/components/schemas/${name}` };
+  };
+
+  const messages = {};
+  const operations = {};
+  const ackOf = (result) => ({
+    oneOf: [
+      result
+        ? { allOf: [{ type: 'object', properties: { ok: { const: true } }, required: ['ok'] }, ref(result)] }
+        : { type: 'object', properties: { ok: { const: true } }, required: ['ok'] },
+      ref('AckError'),
+    ],
+  });
+
+  for (const [event, [payload, result, description]] of Object.entries(CLIENT_EVENTS)) {
+    const id = operationId(event);
+    messages[`${id}Request`] = { name: event, title: event, summary: description, payload: ref(payload) };
+    messages[`${id}Ack`] = {
+      name: `${event} ack`,
+      title: `${event} ack`,
+      summary:
+        'The Socket.IO acknowledgement: {ok: true, …result} or {ok: false, error: {code, message, fields?, retryAfter?}}.',
+      payload: ackOf(result),
+    };
+    operations[id] = {
+      action: 'send',
+      channel: { $ref: '#/channels/chat' },
+      summary: description,
+      messages: [{ $ref: `#/channels/chat/messages/${id}Request` }],
+      reply: {
+        channel: { $ref: '#/channels/chat' },
+        messages: [{ $ref: `#/channels/chat/messages/${id}Ack` }],
+      },
+    };
+  }
+  for (const [event, [payload, description]] of Object.entries(SERVER_EVENTS)) {
+    const id = `on${operationId(event).replace(/^\w/, (c) => c.toUpperCase())}`;
+    messages[id] = { name: event, title: event, summary: description, payload: ref(payload) };
+    operations[id] = {
+      action: 'receive',
+      channel: { $ref: '#/channels/chat' },
+      summary: description,
+      messages: [{ $ref: `#/channels/chat/messages/${id}` }],
+    };
+  }
+
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Chat gateway — Socket.IO events',
+      version: '1',
+      description: [
+        'Socket.IO v4 (Engine.IO protocol 4), default namespace, path /socket.io, transports websocket and polling.',
+        'Each message below is a Socket.IO event: its name is the event name, its payload the first argument.',
+        'Client events take an acknowledgement callback; its argument is the "ack" message.',
+        'Authenticate in the CONNECT packet: auth = {"token": "<JWT from POST /api/auth/login>"}; never in the URL.',
+        'A refused handshake is a connect_error whose message is the error code (UNAUTHORIZED, UNAVAILABLE) and whose data is {code, message}.',
+        'REST (history, rooms, auth) is documented in OpenAPI at /api/docs.',
+      ].join('\n'),
+    },
+    defaultContentType: 'application/json',
+    servers: {
+      gateway: {
+        host: 'localhost:3000',
+        protocol: 'ws',
+        pathname: '/socket.io/',
+        description: 'Any instance, or the load balancer in front of them.',
+      },
+    },
+    channels: { chat: { address: '/', title: 'Default Socket.IO namespace', messages } },
+    operations,
+    components: { schemas },
+  };
+}
+
+module.exports = { buildAsyncApi, OUTPUT };
+
+if (require.main === module) {
+  writeFileSync(OUTPUT, `${JSON.stringify(buildAsyncApi(), null, 2)}\n`);
+  process.stdout.write(`wrote ${OUTPUT}\n`);
+}
