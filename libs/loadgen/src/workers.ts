@@ -7,14 +7,8 @@ const WORKER = join(__dirname, 'client-worker.js');
 /** Well under the 20,000 open files a process may have. */
 export const MAX_SOCKETS_PER_WORKER = 15_000;
 
-export interface MergedStep {
-  sent: number;
-  acked: number;
-  ackFailed: number;
-  received: number;
-  latencies: number[];
-  ackLatencies: number[];
-}
+/** A step's reports from every client process, merged (raw samples concatenated). */
+export type MergedStep = Omit<StepReport, 'type' | 'step'>;
 
 /** Client processes sharing one target's sockets; each socket lives in exactly one of them. */
 export class WorkerPool {
