@@ -1,32 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { Limits, Message, MessagePage, MessageReadResult, MessageSendResult, UserRef } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
-import { isUniqueViolation } from '../common/postgres-errors';
-import { AllConfig } from '../config/config.type';
 import { MESSAGE_COLUMNS, MessageRow, toMessage } from '../database/rows';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import { RoomsService } from '../rooms/rooms.service';
 import { HistoryQueryDto } from './dto/history.query';
-
-/**
- * Allocates the room's next seq and stores the message in one statement: the UPDATE takes the room
- * row's lock, so concurrent senders (on any instance) queue on it and get consecutive seqs; if the
- * INSERT fails (a duplicate clientMsgId), the whole statement rolls back and the seq is not spent.
- */
-const INSERT_MESSAGE = `
-  WITH room AS (
-    UPDATE rooms SET last_seq = last_seq + 1
-    WHERE id = $1 AND EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2)
-    RETURNING last_seq
-  )
-  INSERT INTO messages (room_id, seq, sender_id, body, client_msg_id, instance_id)
-  SELECT $1, room.last_seq, $2, $3, $4, $5 FROM room
-  RETURNING id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at`;
+import { MessageWriter } from './message-writer';
 
 /*
  * UPDATEs are wrapped as `WITH x AS (UPDATE … RETURNING …) SELECT * FROM x`: TypeORM answers a bare
@@ -34,41 +17,27 @@ const INSERT_MESSAGE = `
  */
 @Injectable()
 export class MessagesService {
-  private readonly instanceId: string;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rooms: RoomsService,
     private readonly broadcaster: RealtimeBroadcaster,
-    config: ConfigService<AllConfig, true>,
-  ) {
-    this.instanceId = config.get('app.instanceId', { infer: true });
-  }
+    private readonly writer: MessageWriter,
+  ) {}
 
   /**
    * Stores, then broadcasts: the ack and `message:new` only ever describe a committed row.
    * A clientMsgId seen before returns the original message and broadcasts nothing.
    */
   async send(sender: UserRef, roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
-    let rows: Omit<MessageRow, 'sender_username' | 'sender_display_name'>[];
-    try {
-      rows = await this.dataSource.query(INSERT_MESSAGE, [
-        roomId,
-        sender.id,
-        body,
-        clientMsgId,
-        this.instanceId,
-      ]);
-    } catch (error) {
-      if (!isUniqueViolation(error, 'messages_sender_id_client_msg_id_key')) throw error;
-      return { message: await this.original(sender.id, roomId, clientMsgId), duplicate: true };
-    }
-    if (rows.length === 0) {
+    const row = await this.writer.insert({ roomId, senderId: sender.id, body, clientMsgId });
+    if (!row) {
+      const original = await this.original(sender.id, roomId, clientMsgId);
+      if (original) return { message: original, duplicate: true };
       await this.rooms.assertMember(roomId, sender.id);
       throw AppError.forbidden('You are not a member of this room');
     }
     const message = toMessage({
-      ...rows[0],
+      ...row,
       sender_username: sender.username,
       sender_display_name: sender.displayName,
     });
@@ -166,14 +135,19 @@ export class MessagesService {
     return AppError.forbidden('Only the sender can change a message');
   }
 
-  private async original(senderId: string, roomId: string, clientMsgId: string): Promise<Message> {
+  /** The message this sender already stored under this clientMsgId, if any. */
+  private async original(
+    senderId: string,
+    roomId: string,
+    clientMsgId: string,
+  ): Promise<Message | undefined> {
     const [row]: MessageRow[] = await this.dataSource.query(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
        WHERE m.sender_id = $1 AND m.client_msg_id = $2`,
       [senderId, clientMsgId],
     );
-    if (!row || row.room_id !== roomId)
-      throw AppError.conflict('This clientMsgId was already used for another room');
+    if (!row) return undefined;
+    if (row.room_id !== roomId) throw AppError.conflict('This clientMsgId was already used for another room');
     return toMessage(row);
   }
 }

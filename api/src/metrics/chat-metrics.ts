@@ -40,6 +40,12 @@ export const chatMetrics = {
     buckets: ACK_BUCKETS,
     registers: [metricsRegistry],
   }),
+  messageBatchSize: new Histogram({
+    name: 'chat_message_batch_size',
+    help: 'Messages stored per database transaction by the group commit of message:send',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200],
+    registers: [metricsRegistry],
+  }),
   broadcasts: new Counter({
     name: 'chat_broadcasts_total',
     help: 'Events emitted to rooms or users through the adapter, by event',

@@ -1,0 +1,190 @@
+import type { ConfigService } from '@nestjs/config';
+import type { DataSource } from 'typeorm';
+
+import { InsertedMessageRow, MessageToInsert, MessageWriter } from './message-writer';
+
+const ROOM_A = '00000000-0000-4000-8000-00000000000a';
+const ROOM_B = '00000000-0000-4000-8000-00000000000b';
+
+const message = (roomId: string, senderId: string, clientMsgId: string): MessageToInsert => ({
+  roomId,
+  senderId,
+  body: `body of ${clientMsgId}`,
+  clientMsgId,
+});
+
+const rowOf = (m: MessageToInsert, seq: number): InsertedMessageRow => ({
+  id: `id-${m.clientMsgId}`,
+  room_id: m.roomId,
+  seq,
+  sender_id: m.senderId,
+  body: m.body,
+  client_msg_id: m.clientMsgId,
+  instance_id: 'test',
+  created_at: new Date(0),
+  edited_at: null,
+  deleted_at: null,
+});
+
+interface Deferred {
+  resolve(): void;
+}
+
+/** Records what the writer asks of the database; each batch can be held open or made to fail. */
+class FakeDatabase {
+  readonly single: MessageToInsert[] = [];
+  readonly batches: MessageToInsert[][] = [];
+  readonly lockedRooms: string[][] = [];
+  failSingle = new Map<string, unknown>();
+  failNextBatch: unknown = null;
+  holdBatches = false;
+  readonly held: Deferred[] = [];
+  private seq = 0;
+
+  readonly dataSource = {
+    query: async (_sql: string, params: unknown[]) => {
+      const [roomId, senderId, body, clientMsgId] = params as string[];
+      const m = { roomId, senderId, body, clientMsgId };
+      this.single.push(m);
+      const failure = this.failSingle.get(clientMsgId);
+      if (failure) throw failure;
+      return [rowOf(m, ++this.seq)];
+    },
+    transaction: async <T>(work: (manager: unknown) => Promise<T>): Promise<T> => {
+      if (this.holdBatches) await new Promise<void>((resolve) => this.held.push({ resolve }));
+      if (this.failNextBatch) {
+        const failure = this.failNextBatch;
+        this.failNextBatch = null;
+        throw failure;
+      }
+      const manager = {
+        query: async (sql: string, params: unknown[]) => {
+          if (sql.includes('FOR UPDATE')) {
+            this.lockedRooms.push(params[0] as string[]);
+            return [];
+          }
+          const [roomIds, senderIds, bodies, clientMsgIds] = params as string[][];
+          const batch = roomIds.map((roomId, i) => ({
+            roomId,
+            senderId: senderIds[i],
+            body: bodies[i],
+            clientMsgId: clientMsgIds[i],
+          }));
+          this.batches.push(batch);
+          return batch.map((m) => rowOf(m, ++this.seq));
+        },
+      };
+      return work(manager);
+    },
+  };
+}
+
+const config = { get: () => 'test' } as unknown as ConfigService<never, true>;
+
+function writerOn(db: FakeDatabase): MessageWriter {
+  return new MessageWriter(db.dataSource as unknown as DataSource, config as never);
+}
+
+const uniqueViolation = Object.assign(new Error('duplicate key'), {
+  code: '23505',
+  constraint: 'messages_sender_id_client_msg_id_key',
+});
+
+describe('MessageWriter (group commit)', () => {
+  it('writes a message that arrives alone with the single-row statement', async () => {
+    const db = new FakeDatabase();
+    const m = message(ROOM_A, 'alice', 'c1');
+    const row = await writerOn(db).insert(m);
+    expect(row?.client_msg_id).toBe('c1');
+    expect(db.single).toEqual([m]);
+    expect(db.batches).toEqual([]);
+  });
+
+  it('stores messages that arrive together in one transaction, in arrival order, locking rooms sorted', async () => {
+    const db = new FakeDatabase();
+    const writer = writerOn(db);
+    const sent = [message(ROOM_B, 'bob', 'b1'), message(ROOM_A, 'alice', 'a1'), message(ROOM_B, 'bob', 'b2')];
+    const rows = await Promise.all(sent.map((m) => writer.insert(m)));
+    expect(db.batches).toEqual([sent]);
+    expect(db.lockedRooms).toEqual([[ROOM_A, ROOM_B]]);
+    expect(rows.map((row) => row?.client_msg_id)).toEqual(['b1', 'a1', 'b2']);
+  });
+
+  it('answers undefined for a message the batch did not store (not a member, or already stored)', async () => {
+    const db = new FakeDatabase();
+    const writer = writerOn(db);
+    const manager = db.dataSource.transaction;
+    db.dataSource.transaction = (work) =>
+      manager(async (inner) => {
+        const rows = (await work(inner)) as InsertedMessageRow[];
+        return rows.filter((row) => row.client_msg_id !== 'skipped') as never;
+      });
+    const [kept, skipped] = await Promise.all([
+      writer.insert(message(ROOM_A, 'alice', 'kept')),
+      writer.insert(message(ROOM_A, 'mallory', 'skipped')),
+    ]);
+    expect(kept?.client_msg_id).toBe('kept');
+    expect(skipped).toBeUndefined();
+  });
+
+  it('never puts the same sender and clientMsgId twice in one batch: the retry waits for the next one', async () => {
+    const db = new FakeDatabase();
+    const writer = writerOn(db);
+    const first = message(ROOM_A, 'alice', 'same');
+    const other = message(ROOM_A, 'bob', 'other');
+    await Promise.all([writer.insert(first), writer.insert(other), writer.insert({ ...first })]);
+    expect(db.batches).toEqual([[first, other]]);
+    expect(db.single).toEqual([first]);
+  });
+
+  it('retries each message on its own when one of them aborts the batch, so the others are stored', async () => {
+    const db = new FakeDatabase();
+    const writer = writerOn(db);
+    db.failNextBatch = uniqueViolation;
+    db.failSingle.set('raced', uniqueViolation);
+    const [raced, fine] = await Promise.all([
+      writer.insert(message(ROOM_A, 'alice', 'raced')),
+      writer.insert(message(ROOM_B, 'bob', 'fine')),
+    ]);
+    expect(raced).toBeUndefined();
+    expect(fine?.client_msg_id).toBe('fine');
+    expect(db.single.map((m) => m.clientMsgId)).toEqual(['raced', 'fine']);
+  });
+
+  it('fails every message of the batch, without retrying, when the database is unreachable', async () => {
+    const db = new FakeDatabase();
+    const writer = writerOn(db);
+    const outage = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    db.failNextBatch = outage;
+    const results = await Promise.allSettled([
+      writer.insert(message(ROOM_A, 'alice', 'x1')),
+      writer.insert(message(ROOM_A, 'alice', 'x2')),
+    ]);
+    expect(results).toEqual([
+      { status: 'rejected', reason: outage },
+      { status: 'rejected', reason: outage },
+    ]);
+    expect(db.single).toEqual([]);
+  });
+
+  it('keeps at most four batches in flight and gathers what arrives meanwhile into the next one', async () => {
+    const db = new FakeDatabase();
+    db.holdBatches = true;
+    const writer = writerOn(db);
+    const pending: Promise<unknown>[] = [];
+    // Four bursts, each its own batch of two, occupy every slot.
+    for (let burst = 0; burst < 4; burst++) {
+      pending.push(writer.insert(message(ROOM_A, 'alice', `p${burst}a`)));
+      pending.push(writer.insert(message(ROOM_A, 'bob', `p${burst}b`)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 5; i++) pending.push(writer.insert(message(ROOM_B, 'carol', `later${i}`)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(db.held).toHaveLength(4);
+
+    db.holdBatches = false;
+    db.held.forEach((batch) => batch.resolve());
+    await Promise.all(pending);
+    expect(db.batches.map((batch) => batch.length)).toEqual([2, 2, 2, 2, 5]);
+  });
+});

@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { isUniqueViolation } from '../common/postgres-errors';
+import { AllConfig } from '../config/config.type';
+import { MessageRow } from '../database/rows';
+import { chatMetrics } from '../metrics/chat-metrics';
+
+export type InsertedMessageRow = Omit<MessageRow, 'sender_username' | 'sender_display_name'>;
+
+export interface MessageToInsert {
+  roomId: string;
+  senderId: string;
+  body: string;
+  clientMsgId: string;
+}
+
+const RETURNED_COLUMNS =
+  'id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at';
+
+/**
+ * One message, one statement: the UPDATE takes the room row's lock, so concurrent senders (on any
+ * instance) queue on it and get consecutive seqs; if the INSERT fails (a duplicate clientMsgId), the
+ * whole statement rolls back and the seq is not spent.
+ */
+const INSERT_ONE = `
+  WITH room AS (
+    UPDATE rooms SET last_seq = last_seq + 1
+    WHERE id = $1 AND EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2)
+    RETURNING last_seq
+  )
+  INSERT INTO messages (room_id, seq, sender_id, body, client_msg_id, instance_id)
+  SELECT $1, room.last_seq, $2, $3, $4, $5 FROM room
+  RETURNING ${RETURNED_COLUMNS}`;
+
+/**
+ * Taken before INSERT_MANY in the same transaction. Locking every room of the batch in one global
+ * order means two instances' batches never deadlock; and because READ COMMITTED gives each statement
+ * a fresh snapshot, INSERT_MANY then sees every message committed by whoever held these locks before.
+ */
+const LOCK_ROOMS = `SELECT 1 FROM rooms WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
+
+/**
+ * Many messages, one statement: members' messages whose (sender, clientMsgId) is new are numbered
+ * per room in arrival order (`n`), each room's last_seq moves by its count, and the rows take
+ * last_seq_before + n — contiguous, in order. Skipped rows (not a member, already stored) spend no seq.
+ */
+const INSERT_MANY = `
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])
+      WITH ORDINALITY AS t(room_id, sender_id, body, client_msg_id, ord)
+  ),
+  accepted AS (
+    SELECT i.*, row_number() OVER (PARTITION BY i.room_id ORDER BY i.ord) AS n
+    FROM input i
+    WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = i.room_id AND m.user_id = i.sender_id)
+      AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.sender_id = i.sender_id AND x.client_msg_id = i.client_msg_id)
+  ),
+  bumped AS (
+    UPDATE rooms r SET last_seq = r.last_seq + c.count
+    FROM (SELECT room_id, count(*) AS count FROM accepted GROUP BY room_id) c
+    WHERE r.id = c.room_id
+    RETURNING r.id, r.last_seq - c.count AS base
+  )
+  INSERT INTO messages (room_id, seq, sender_id, body, client_msg_id, instance_id)
+  SELECT a.room_id, b.base + a.n, a.sender_id, a.body, a.client_msg_id, $5
+  FROM accepted a JOIN bumped b ON b.id = a.room_id
+  ORDER BY a.ord
+  RETURNING ${RETURNED_COLUMNS}`;
+
+/** Upper bound of one batch: keeps a statement's parameters and lock set small. */
+const MAX_BATCH = 200;
+/** Batches in flight per instance; the rest of the pool stays free for history, joins and reads. */
+const MAX_IN_FLIGHT = 4;
+
+interface Pending {
+  message: MessageToInsert;
+  key: string;
+  resolve(row: InsertedMessageRow | undefined): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for `message:send`. A message that arrives while the database is idle is written at
+ * once on its own; messages that arrive while batches are in flight wait for the next free slot and
+ * go in together, so under load many messages share one transaction and one fsync instead of each
+ * paying for its own. No timer: the batch window is exactly the time the previous batch took.
+ *
+ * Resolves with the stored row, or `undefined` when nothing was stored because the sender is not a
+ * member or the (sender, clientMsgId) pair already exists — the caller tells which.
+ */
+@Injectable()
+export class MessageWriter {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private drainScheduled = false;
+  private readonly instanceId: string;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: ConfigService<AllConfig, true>,
+  ) {
+    this.instanceId = config.get('app.instanceId', { infer: true });
+  }
+
+  insert(message: MessageToInsert): Promise<InsertedMessageRow | undefined> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, key: `${message.senderId}:${message.clientMsgId}`, resolve, reject });
+      if (!this.drainScheduled) {
+        this.drainScheduled = true;
+        // Messages read from the network in the same tick join the first batch.
+        setImmediate(() => {
+          this.drainScheduled = false;
+          this.drain();
+        });
+      }
+    });
+  }
+
+  private drain(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      this.inFlight++;
+      void this.write(batch).finally(() => {
+        this.inFlight--;
+        this.drain();
+      });
+    }
+  }
+
+  /**
+   * In arrival order, skipping a (sender, clientMsgId) already in the batch: a retry racing its
+   * original goes in the next batch, where it finds the original stored.
+   */
+  private takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    const keys = new Set<string>();
+    const rest: Pending[] = [];
+    for (const pending of this.queue) {
+      if (batch.length < MAX_BATCH && !keys.has(pending.key)) {
+        batch.push(pending);
+        keys.add(pending.key);
+      } else {
+        rest.push(pending);
+      }
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    chatMetrics.messageBatchSize.observe(batch.length);
+    if (batch.length === 1) {
+      await this.writeOne(batch[0]);
+      return;
+    }
+    let rows: InsertedMessageRow[];
+    try {
+      rows = await this.insertMany(batch.map((pending) => pending.message));
+    } catch (error) {
+      if (!isAboutTheBatchContent(error)) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+      // E.g. a clientMsgId racing on another instance for another room, or a deadlock with a
+      // single-row writer: nothing of the batch was stored, and on its own each message gets its own
+      // outcome, so one bad message never fails the others.
+      await Promise.all(batch.map((pending) => this.writeOne(pending)));
+      return;
+    }
+    const stored = new Map(rows.map((row) => [`${row.sender_id}:${row.client_msg_id}`, row]));
+    for (const pending of batch) pending.resolve(stored.get(pending.key));
+  }
+
+  private async writeOne(pending: Pending): Promise<void> {
+    const { roomId, senderId, body, clientMsgId } = pending.message;
+    try {
+      const rows: InsertedMessageRow[] = await this.dataSource.query(INSERT_ONE, [
+        roomId,
+        senderId,
+        body,
+        clientMsgId,
+        this.instanceId,
+      ]);
+      pending.resolve(rows[0]);
+    } catch (error) {
+      if (isUniqueViolation(error, 'messages_sender_id_client_msg_id_key')) pending.resolve(undefined);
+      else pending.reject(error);
+    }
+  }
+
+  private insertMany(messages: MessageToInsert[]): Promise<InsertedMessageRow[]> {
+    const roomIds = [...new Set(messages.map((m) => m.roomId))].sort();
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(LOCK_ROOMS, [roomIds]);
+      return manager.query(INSERT_MANY, [
+        messages.map((m) => m.roomId),
+        messages.map((m) => m.senderId),
+        messages.map((m) => m.body),
+        messages.map((m) => m.clientMsgId),
+        this.instanceId,
+      ]);
+    });
+  }
+}
+
+/**
+ * SQLSTATE classes 22 (data), 23 (integrity) and 40 (rollback: deadlock, serialization) abort the
+ * whole batch because of one of its rows or of a race; anything else (the database is unreachable,
+ * a timeout) would fail each message alone just the same.
+ */
+function isAboutTheBatchContent(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' && /^(22|23|40)/.test(code);
+}
