@@ -54,6 +54,7 @@ const SERVER_EVENTS = {
     'A member of one of your rooms came online (first connection) or went offline (last one).',
   ],
   'room:added': ['RoomAddedEvent', 'Someone added you to a room or opened a direct conversation with you.'],
+  'room:removed': ['RoomRemovedEvent', "The room's owner banned you: its events stop on every one of your sockets."],
 };
 
 const operationId = (event) =>

@@ -1,16 +1,17 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
+import { httpLoggerOptions } from './common/logging';
 import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
 import { AllConfig } from './config/config.type';
 import { databaseConfig } from './config/database.config';
+import { limitsConfig } from './config/limits.config';
 import { validateEnvironment } from './config/env.validation';
+import { realtimeConfig } from './config/realtime.config';
 import { redisConfig } from './config/redis.config';
 import { DatabaseModule } from './database/database.module';
 import { DocsModule } from './docs/docs.module';
@@ -28,26 +29,17 @@ import { UsersModule } from './users/users.module';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, authConfig, databaseConfig, redisConfig],
+      load: [appConfig, authConfig, databaseConfig, limitsConfig, redisConfig, realtimeConfig],
       validate: validateEnvironment,
     }),
     LoggerModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<AllConfig, true>) => {
-        const instanceId = config.get('app.instanceId', { infer: true });
-        return {
-          pinoHttp: {
-            level: config.get('app.logLevel', { infer: true }),
-            genReqId: (request: IncomingMessage) =>
-              (request.headers['x-request-id'] as string) || randomUUID(),
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'],
-            customProps: () => ({ instanceId }),
-            autoLogging: {
-              ignore: (request: IncomingMessage) => request.url?.startsWith('/api/health') ?? false,
-            },
-          },
-        };
-      },
+      useFactory: (config: ConfigService<AllConfig, true>) => ({
+        pinoHttp: httpLoggerOptions({
+          level: config.get('app.logLevel', { infer: true }),
+          instanceId: config.get('app.instanceId', { infer: true }),
+        }),
+      }),
     }),
     RedisModule,
     DatabaseModule,

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { useSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config/config.type';
 import { serveAdminUi } from './realtime/admin-ui';
@@ -22,10 +23,14 @@ export async function createApp(): Promise<NestExpressApplication> {
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
 
   app.useLogger(app.get(Logger));
+  // First, so that every response has the headers, even a body parser's refusal.
+  const adminUi = config.get('app.adminUi', { infer: true }) !== null;
+  useSecurityHeaders(app, { adminUi });
   // Small on purpose: the largest legitimate body is a room or a registration, far below this.
   app.useBodyParser('json', { limit: '32kb' });
+  // Before the web app, whose fallback would otherwise answer /admin-ui/ with its own index.html.
+  if (adminUi) serveAdminUi(app);
   serveWebApp(app, config.get('app.webDistDir', { infer: true }));
-  if (config.get('app.adminUi', { infer: true })) serveAdminUi(app);
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());

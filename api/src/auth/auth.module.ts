@@ -5,12 +5,14 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 
 import { AllConfig } from '../config/config.type';
+import { RedisConnection } from '../redis/redis.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JWT_SECRET, jwtSecretProvider } from './jwt-secret.provider';
 import { JwtStrategy } from './jwt.strategy';
+import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 
 @Module({
@@ -31,6 +33,15 @@ import { PasswordHasher } from './password-hasher';
   providers: [
     AuthService,
     PasswordHasher,
+    {
+      provide: LoginThrottle,
+      inject: [ConfigService, RedisConnection],
+      useFactory: (config: ConfigService<AllConfig, true>, redis: RedisConnection) =>
+        LoginThrottle.create(
+          config.get('auth.loginThrottle', { infer: true }),
+          redis.client ? { client: redis.client, keyPrefix: redis.keyPrefix } : null,
+        ),
+    },
     JwtStrategy,
     jwtSecretProvider,
     { provide: APP_GUARD, useClass: JwtAuthGuard },

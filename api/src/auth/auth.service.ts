@@ -11,6 +11,7 @@ import { toUser, toUserRef } from '../users/users.mapper';
 import { UsersService } from '../users/users.service';
 import { AuthUser, TokenClaims } from './auth-user';
 import { LoginDto } from './dto/login.dto';
+import { LoginThrottle } from './login-throttle';
 import { RegisterDto } from './dto/register.dto';
 import { PasswordHasher } from './password-hasher';
 
@@ -21,6 +22,7 @@ export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
     private readonly jwt: JwtService,
     private readonly config: ConfigService<AllConfig, true>,
   ) {}
@@ -31,12 +33,18 @@ export class AuthService {
     return this.issue(user);
   }
 
-  /** Unknown user and wrong password fail alike: same status, same body, same argon2 cost. */
+  /**
+   * Unknown user and wrong password fail alike: same status, same body, and one argon2 verification
+   * each (against a decoy hash when there is no such user), so neither the answer nor its time tells
+   * which accounts exist. Attempts are throttled per username first (see LoginThrottle).
+   */
   async login(dto: LoginDto): Promise<AuthResponse> {
+    await this.throttle.attempt(dto.username);
     const plausible = dto.username.length <= Limits.USERNAME_MAX;
     const user = plausible ? await this.users.findForLogin(dto.username) : null;
     const valid = await this.hasher.verify(user?.passwordHash ?? null, dto.password);
     if (!user || !valid) throw AppError.unauthorized(INVALID_CREDENTIALS);
+    await this.throttle.succeeded(dto.username);
     return this.issue(user);
   }
 

@@ -20,9 +20,13 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return isPublic || super.canActivate(context);
   }
 
+  /**
+   * passport-jwt reports a missing, malformed or expired token as no user; `error` is what validate()
+   * threw for a valid token — e.g. the database is unreachable (503), not a reason to log anyone out.
+   */
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
-    if (error instanceof AppError) throw error;
-    if (error || !user) throw AppError.unauthorized('Invalid or missing token');
+    if (error) throw error;
+    if (!user) throw AppError.unauthorized('Invalid or missing token');
     return user;
   }
 }

@@ -26,6 +26,7 @@ import { MessagesService } from '../messages/messages.service';
 import { chatMetrics } from '../metrics/chat-metrics';
 import { DrainService } from '../realtime/drain.service';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
+import { SlowConsumerWatchdog } from '../realtime/slow-consumer-watchdog';
 import type { ChatServer, ChatSocket } from '../realtime/socket-types';
 import { ChatService } from './chat.service';
 import {
@@ -36,8 +37,9 @@ import {
   RoomIdDto,
   TypingDto,
 } from './dto/socket-payloads.dto';
+import { MessageRateLimiter } from './message-rate-limiter';
 import { WsAckExceptionFilter } from './ws-ack-exception.filter';
-import { createWsAuthMiddleware, unavailable } from './ws-auth.middleware';
+import { createWsAuthMiddleware, refusalOf, unavailable } from './ws-auth.middleware';
 
 const KNOWN_EVENTS = new Set<string>(Object.values(ClientEvent));
 
@@ -52,6 +54,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly messages: MessagesService,
     private readonly broadcaster: RealtimeBroadcaster,
     private readonly drain: DrainService,
+    private readonly slowConsumers: SlowConsumerWatchdog,
+    private readonly rateLimiter: MessageRateLimiter,
   ) {}
 
   afterInit(server: ChatServer): void {
@@ -59,7 +63,14 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       next(this.drain.draining ? unavailable('This instance is shutting down, reconnect') : undefined),
     );
     server.use(createWsAuthMiddleware(this.auth));
+    server.use((socket, next) => {
+      this.chat.admit(socket).then(
+        () => next(),
+        (error: unknown) => next(refusalOf(error)),
+      );
+    });
     this.broadcaster.attach(server);
+    this.slowConsumers.watch(server);
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
@@ -104,6 +115,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     try {
       if (this.drain.draining)
         throw new AppError(ErrorCode.UNAVAILABLE, 'This instance is shutting down, retry');
+      await this.rateLimiter.consume(socket.data.user.id);
       const result = await this.drain.track(() =>
         this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId),
       );

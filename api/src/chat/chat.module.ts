@@ -6,9 +6,10 @@ import { PresenceModule } from '../presence/presence.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { ChatGateway } from './chat.gateway';
 import { ChatService } from './chat.service';
+import { MessageRateLimiter } from './message-rate-limiter';
 
 @Module({
   imports: [AuthModule, RoomsModule, MessagesModule, PresenceModule],
-  providers: [ChatGateway, ChatService],
+  providers: [ChatGateway, ChatService, MessageRateLimiter],
 })
 export class ChatModule {}

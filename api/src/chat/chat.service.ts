@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
-import { RoomJoinResult, channelOfRoom, channelOfUser } from '@chat/contracts';
+import { ErrorCode, RoomJoinResult, channelOfRoom, channelOfUser } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
 import { AllConfig } from '../config/config.type';
+import { LimitsConfig } from '../config/limits.config';
 import { PresenceService } from '../presence/presence.service';
 import type { ChatSocket } from '../realtime/socket-types';
 import { RoomsService } from '../rooms/rooms.service';
@@ -14,6 +15,7 @@ import { RoomsService } from '../rooms/rooms.service';
 export class ChatService {
   private readonly logger = new Logger(ChatService.name);
   readonly instanceId: string;
+  private readonly limits: LimitsConfig;
 
   constructor(
     private readonly rooms: RoomsService,
@@ -21,16 +23,45 @@ export class ChatService {
     config: ConfigService<AllConfig, true>,
   ) {
     this.instanceId = config.get('app.instanceId', { infer: true });
+    this.limits = config.get('limits', { infer: true });
+  }
+
+  /**
+   * Handshake check after authentication: the user's sockets across the cluster stay under the
+   * limit. Read from the presence counts, so two handshakes racing may both pass: a soft limit that
+   * stops runaway clients, not an exact quota.
+   */
+  async admit(socket: ChatSocket): Promise<void> {
+    const open = await this.presence.connectionsOf(socket.data.user.id).catch(() => 0);
+    if (open >= this.limits.connectionsPerUser) {
+      throw new AppError(
+        ErrorCode.RATE_LIMITED,
+        `Too many connections for this account (at most ${this.limits.connectionsPerUser})`,
+      );
+    }
   }
 
   async onConnect(socket: ChatSocket): Promise<void> {
     const { user } = socket.data;
     // The user channel lets any instance reach all of a user's sockets (room leave, bans).
     await socket.join(channelOfUser(user.id));
+    if (socket.recovered) await this.dropLostRooms(socket);
     socket.emit('session', { userId: user.id, instanceId: this.instanceId });
     await this.presence.connected(user.id).catch((error: Error) => {
       this.logger.warn(`Presence update failed for ${user.id}: ${error.message}`);
     });
+  }
+
+  /**
+   * Connection state recovery brings a socket's rooms back without asking anyone; a ban (or leave)
+   * that happened while it was away must not be undone that way.
+   */
+  private async dropLostRooms(socket: ChatSocket): Promise<void> {
+    const roomIds = [...socket.rooms]
+      .filter((channel) => channel.startsWith(ROOM_CHANNEL_PREFIX))
+      .map((channel) => channel.slice(ROOM_CHANNEL_PREFIX.length));
+    const kept = await this.rooms.memberOfAmong(socket.data.user.id, roomIds);
+    for (const roomId of roomIds) if (!kept.has(roomId)) await socket.leave(channelOfRoom(roomId));
   }
 
   async onDisconnect(socket: ChatSocket): Promise<void> {
@@ -42,8 +73,14 @@ export class ChatService {
   }
 
   async join(socket: ChatSocket, roomId: string): Promise<RoomJoinResult> {
+    const channel = channelOfRoom(roomId);
+    if (!socket.rooms.has(channel) && roomsOf(socket) >= this.limits.roomsPerSocket) {
+      throw AppError.forbidden(
+        `A connection can be in at most ${this.limits.roomsPerSocket} rooms at once; leave one first`,
+      );
+    }
     await this.rooms.subscribe(socket.data.user.id, roomId);
-    await socket.join(channelOfRoom(roomId));
+    await socket.join(channel);
     // Read after joining: every message with a seq above this one is certain to arrive live.
     const room = await this.rooms.getRoom(roomId);
     const online = await this.presence.onlineAmong(await this.rooms.memberIds(roomId));
@@ -60,4 +97,12 @@ export class ChatService {
     if (!socket.rooms.has(channel)) throw AppError.forbidden('Join the room before signalling typing');
     socket.to(channel).emit('typing', { roomId, userId: socket.data.user.id, isTyping });
   }
+}
+
+const ROOM_CHANNEL_PREFIX = channelOfRoom('');
+
+function roomsOf(socket: ChatSocket): number {
+  let count = 0;
+  for (const channel of socket.rooms) if (channel.startsWith(ROOM_CHANNEL_PREFIX)) count++;
+  return count;
 }

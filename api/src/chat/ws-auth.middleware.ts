@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { ExtendedError } from 'socket.io';
 
 import { ErrorCode } from '@chat/contracts';
@@ -12,19 +13,23 @@ import type { ChatSocket } from '../realtime/socket-types';
  * client as `connect_error` with `message` = the error code and `data` = the error body.
  */
 export function createWsAuthMiddleware(auth: AuthService) {
+  const logger = new Logger('SocketAuth');
   return (socket: ChatSocket, next: (error?: ExtendedError) => void): void => {
     const token: unknown = socket.handshake.auth?.token;
     if (typeof token !== 'string' || token.length === 0) {
+      logger.debug({ code: ErrorCode.UNAUTHORIZED }, 'Handshake refused: no auth.token');
       next(refusal(ErrorCode.UNAUTHORIZED, 'Missing token: connect with auth: { token }'));
       return;
     }
     auth.authenticate(token).then(
       (user) => {
         socket.data.user = user;
+        logger.debug('Handshake authenticated');
         next();
       },
       (error: unknown) => {
         const { body } = mapError(error);
+        logger.debug({ code: body.code }, 'Handshake refused');
         next(refusal(body.code, body.message));
       },
     );
@@ -32,6 +37,12 @@ export function createWsAuthMiddleware(auth: AuthService) {
 }
 
 export const unavailable = (message: string): ExtendedError => refusal(ErrorCode.UNAVAILABLE, message);
+
+/** Anything a handshake check throws, as the `connect_error` the client receives. */
+export function refusalOf(error: unknown): ExtendedError {
+  const { body } = mapError(error);
+  return refusal(body.code, body.message);
+}
 
 function refusal(code: ErrorCode, message: string): ExtendedError {
   const error: ExtendedError = new Error(code);

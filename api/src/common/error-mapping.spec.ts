@@ -1,4 +1,5 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 
 import { ErrorCode } from '@chat/contracts';
 
@@ -34,6 +35,30 @@ describe('mapError', () => {
     expect(mapError(refused)).toMatchObject({ status: 503, body: { code: ErrorCode.UNAVAILABLE } });
     const adminShutdown = Object.assign(new Error('terminating connection'), { code: '57P01' });
     expect(mapError(adminShutdown).body.code).toBe(ErrorCode.UNAVAILABLE);
+  });
+
+  it('reports node-postgres connection failures and timeouts as UNAVAILABLE, also wrapped by TypeORM', () => {
+    const driverErrors = [
+      new Error('Connection terminated unexpectedly'),
+      new Error('Connection terminated due to connection timeout'),
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Query read timeout'),
+      new Error('Client has encountered a connection error and is not queryable'),
+      Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
+    ];
+    for (const driverError of driverErrors) {
+      expect(mapError(driverError)).toMatchObject({ status: 503, body: { code: ErrorCode.UNAVAILABLE } });
+      const wrapped = new QueryFailedError('SELECT 1', [], driverError);
+      expect(mapError(wrapped)).toMatchObject({ status: 503, body: { code: ErrorCode.UNAVAILABLE } });
+    }
+  });
+
+  it('keeps bad SQL and constraint failures INTERNAL, not UNAVAILABLE', () => {
+    const syntax = Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' });
+    expect(mapError(new QueryFailedError('SELEC 1', [], syntax)).body.code).toBe(ErrorCode.INTERNAL);
+    const lockNotAvailable = Object.assign(new Error('lock not available'), { code: '55P03' });
+    expect(mapError(lockNotAvailable).body.code).toBe(ErrorCode.INTERNAL);
   });
 
   it('hides the details of anything unexpected', () => {

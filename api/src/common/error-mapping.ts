@@ -29,8 +29,31 @@ const CODE_OF_STATUS: Record<number, ErrorCode> = {
   503: ErrorCode.UNAVAILABLE,
 };
 
-/** Postgres SQLSTATEs that mean "the database is not reachable right now", not "the request is bad". */
-const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/;
+/**
+ * Postgres SQLSTATEs that mean "the database cannot serve this right now", not "the request is bad":
+ * connection exceptions (08), insufficient resources (53), shutdown (57P01-03), and statement_timeout
+ * or a cancel (57014).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3]|57014$)/;
+
+/** Socket errors from connecting to or talking with the database. */
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * node-postgres and pg-pool raise these as plain Errors without a code: a connection that ended
+ * ("Connection terminated unexpectedly", "… due to connection timeout"), no connection within
+ * connectionTimeoutMillis, no answer within query_timeout, a client already broken.
+ */
+const UNAVAILABLE_DRIVER_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|is not queryable/i;
 
 export interface MappedError {
   status: number;
@@ -87,9 +110,11 @@ function asHttpClientError(error: unknown): { status: number; message: string } 
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && UNAVAILABLE_SQLSTATE.test(code)) return true;
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return true;
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+  // Duck-typed, not `instanceof Error`: socket errors from Node's net module come from another realm
+  // when the code runs in a vm context (as under jest), and fail that test.
+  if (typeof error !== 'object' || error === null) return false;
+  // TypeORM's QueryFailedError copies the driver error's code and message onto itself.
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+  return typeof message === 'string' && UNAVAILABLE_DRIVER_MESSAGE.test(message);
 }

@@ -1,6 +1,8 @@
 import type { AppConfig } from './app.config';
 import type { AuthConfig } from './auth.config';
 import type { DatabaseConfig } from './database.config';
+import type { LimitsConfig } from './limits.config';
+import type { RealtimeConfig } from './realtime.config';
 import type { RedisConfig } from './redis.config';
 
 /** For `ConfigService<AllConfig, true>` so `get('app.port', { infer: true })` is typed. */
@@ -8,5 +10,7 @@ export interface AllConfig {
   app: AppConfig;
   auth: AuthConfig;
   database: DatabaseConfig;
+  limits: LimitsConfig;
+  realtime: RealtimeConfig;
   redis: RedisConfig;
 }

@@ -15,6 +15,31 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).not.toThrow();
   });
 
+  it('accepts login throttling limits and refuses nonsense', () => {
+    const env = validateEnvironment({ LOGIN_MAX_FAILURES: '10', LOGIN_FAILURE_WINDOW: '1h' });
+    expect(env.LOGIN_MAX_FAILURES).toBe(10);
+    expect(() => validateEnvironment({ LOGIN_MAX_FAILURES: '0' })).toThrow(/LOGIN_MAX_FAILURES/);
+    expect(() => validateEnvironment({ LOGIN_MAX_FAILURES: 'five' })).toThrow(/LOGIN_MAX_FAILURES/);
+    expect(() => validateEnvironment({ LOGIN_FAILURE_WINDOW: '0' })).toThrow(/LOGIN_FAILURE_WINDOW/);
+    expect(() => validateEnvironment({ LOGIN_FAILURE_WINDOW: '15 minutes' })).toThrow(
+      /LOGIN_FAILURE_WINDOW/,
+    );
+  });
+
+  it.each(['*', 'https://chat.example.com', 'http://localhost:4200, https://chat.example.com:8443'])(
+    'accepts CORS_ORIGINS=%j',
+    (value) => {
+      expect(() => validateEnvironment({ CORS_ORIGINS: value })).not.toThrow();
+    },
+  );
+
+  it.each(['chat.example.com', 'https://chat.example.com/', 'https://chat.example.com/app', 'https://*.example.com', ''])(
+    'refuses CORS_ORIGINS=%j: browsers send bare origins, which would never match',
+    (value) => {
+      expect(() => validateEnvironment({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
+    },
+  );
+
   it('names every bad variable in one message', () => {
     const attempt = () =>
       validateEnvironment({

@@ -26,6 +26,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 /** A duration such as `3600`, `90s`, `15m`, `12h` or `7d`. */
 export const DURATION_PATTERN = /^\d+[smhd]?$/;
+const POSITIVE_DURATION_PATTERN = /^0*[1-9]\d*[smhd]?$/;
+
+/** `*`, or origins as browsers send them in `Origin`: `https://host` or `http://host:port`, no path. */
+const ORIGIN = 'https?://[^\\s/,*]+';
+const CORS_ORIGINS_PATTERN = new RegExp(`^\\s*(\\*|${ORIGIN}(\\s*,\\s*${ORIGIN})*)\\s*$`);
 
 /** The process environment this service understands; every value is checked before anything starts. */
 export class EnvironmentVariables {
@@ -54,6 +59,18 @@ export class EnvironmentVariables {
   DATABASE_POOL_SIZE?: number;
 
   @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  DATABASE_CONNECT_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS?: number;
+
+  @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
@@ -64,6 +81,42 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^[a-zA-Z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of [a-zA-Z0-9:_-]' })
   REDIS_KEY_PREFIX?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(1024 * 1024 * 1024)
+  SOCKET_MAX_BUFFERED_BYTES?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MESSAGE_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  MESSAGE_RATE_WINDOW_SECONDS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  MESSAGE_BURST?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  MAX_CONNECTIONS_PER_USER?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MAX_ROOMS_PER_SOCKET?: number;
 
   @ValidateIf(
     (env: EnvironmentVariables) => env.NODE_ENV === NodeEnv.Production || env.JWT_SECRET !== undefined,
@@ -77,6 +130,18 @@ export class EnvironmentVariables {
   JWT_TTL?: string;
 
   @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_FAILURES?: number;
+
+  @IsOptional()
+  @Matches(POSITIVE_DURATION_PATTERN, {
+    message: 'LOGIN_FAILURE_WINDOW must be a duration above zero such as 900, 15m or 1h',
+  })
+  LOGIN_FAILURE_WINDOW?: string;
+
+  @IsOptional()
   @Matches(/^[a-zA-Z0-9._:-]{1,128}$/, { message: 'INSTANCE_ID must be 1-128 of [a-zA-Z0-9._:-]' })
   INSTANCE_ID?: string;
 
@@ -85,7 +150,10 @@ export class EnvironmentVariables {
   DATA_DIR?: string;
 
   @IsOptional()
-  @IsString()
+  @Matches(CORS_ORIGINS_PATTERN, {
+    message:
+      'CORS_ORIGINS must be * or comma-separated origins such as https://chat.example.com (scheme, host and port; no path)',
+  })
   CORS_ORIGINS?: string;
 
   @IsOptional()

@@ -6,8 +6,12 @@ import { DataSource } from 'typeorm';
 import { AllConfig } from '../config/config.type';
 import { EmbeddedDatabaseHolder, EmbeddedDatabaseModule } from './embedded-database.module';
 import { entities } from './entities';
+import { closeConnectionsWithLostQueries } from './lost-query-connections';
 import { runMigrationsUnderLock } from './migrate';
 import { migrations } from './migrations';
+
+/** How long after Postgres's own statement_timeout the client stops waiting for an answer. */
+const QUERY_TIMEOUT_MARGIN_MS = 2_000;
 
 @Module({
   imports: [
@@ -16,6 +20,7 @@ import { migrations } from './migrations';
       inject: [ConfigService, EmbeddedDatabaseHolder],
       useFactory: async (config: ConfigService<AllConfig, true>, embedded: EmbeddedDatabaseHolder) => {
         const url = await embedded.resolveUrl();
+        const { poolSize, connectTimeoutMs, statementTimeoutMs } = config.get('database', { infer: true });
         return {
           type: 'postgres' as const,
           url,
@@ -23,11 +28,20 @@ import { migrations } from './migrations';
           migrations,
           synchronize: false,
           migrationsRun: false,
-          // Fail a request fast instead of queueing it forever when the database is gone.
+          // node-postgres pool options. Without them a lost database hangs requests instead of failing
+          // them: a connect that is never answered, or a query whose answer never comes, waits forever.
           extra: {
-            max: embedded.isEmbedded ? 1 : config.get('database.poolSize', { infer: true }),
-            connectionTimeoutMillis: 5_000,
-            statement_timeout: 10_000,
+            max: embedded.isEmbedded ? 1 : poolSize,
+            // Bounds both the wait for a free pooled connection and the opening of a new one.
+            connectionTimeoutMillis: connectTimeoutMs,
+            // Server side: Postgres cancels a statement that runs too long (SQLSTATE 57014).
+            statement_timeout: statementTimeoutMs,
+            // Client side: gives up on an answer that never arrives (a partition, a frozen server).
+            // Later than statement_timeout, so a reachable server always cancels first.
+            query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
+            // Lets the OS notice a silently dropped idle connection instead of keeping it in the pool.
+            keepAlive: true,
+            keepAliveInitialDelayMillis: 10_000,
             application_name: `chat-api:${config.get('app.instanceId', { infer: true })}`,
           },
           retryAttempts: 3,
@@ -36,6 +50,7 @@ import { migrations } from './migrations';
       },
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
+        // closeConnectionsWithLostQueries(dataSource);
         await runMigrationsUnderLock(dataSource);
         return dataSource;
       },

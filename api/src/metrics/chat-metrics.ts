@@ -68,6 +68,11 @@ export const chatMetrics = {
     help: 'Cross-instance emits lost to a Redis failure (local delivery still happened)',
     registers: [metricsRegistry],
   }),
+  slowConsumerDisconnects: new Counter({
+    name: 'chat_slow_consumer_disconnects_total',
+    help: 'Connections closed because more output was waiting for them than SOCKET_MAX_BUFFERED_BYTES',
+    registers: [metricsRegistry],
+  }),
   adapter: new Gauge({
     name: 'chat_adapter_info',
     help: 'The Socket.IO adapter in use (value is always 1)',

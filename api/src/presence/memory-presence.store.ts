@@ -28,6 +28,10 @@ export class MemoryPresenceStore implements PresenceStore {
     return false;
   }
 
+  async connectionsOf(userId: string): Promise<number> {
+    return this.connections.get(userId) ?? 0;
+  }
+
   async onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
     return new Set(userIds.filter((id) => this.connections.has(id)));
   }

@@ -6,6 +6,8 @@ export interface PresenceStore {
   addConnection(userId: string): Promise<boolean>;
   /** Forgets one connection of the user here; true when the user has none left anywhere. */
   removeConnection(userId: string): Promise<boolean>;
+  /** The user's open connections across the cluster. */
+  connectionsOf(userId: string): Promise<number>;
   /** Of these users, the ones connected anywhere. */
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
   stats(): Promise<ClusterStats>;

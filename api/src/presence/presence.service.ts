@@ -52,6 +52,10 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
     if (lastAnywhere) await this.announce(userId, false);
   }
 
+  connectionsOf(userId: string): Promise<number> {
+    return this.store.connectionsOf(userId);
+  }
+
   onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
     return this.store.onlineAmong(userIds);
   }

@@ -58,6 +58,10 @@ export class RedisPresenceStore implements PresenceStore {
     return total === 0;
   }
 
+  async connectionsOf(userId: string): Promise<number> {
+    return Number((await this.redis.hget(`${this.prefix}:online`, userId)) ?? 0);
+  }
+
   async onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
     const counts = await this.redis.hmget(`${this.prefix}:online`, ...userIds);

@@ -8,6 +8,8 @@ import type { Server, ServerOptions } from 'socket.io';
 
 import { Limits } from '@chat/contracts';
 
+import { createOriginCheck } from '../common/origins';
+import { attachSocketLogContext } from '../common/socket-log-context';
 import { AllConfig } from '../config/config.type';
 import { chatMetrics } from '../metrics/chat-metrics';
 import { RedisConnection } from '../redis/redis.module';
@@ -35,10 +37,13 @@ export class ClusterIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const kind = this.redis.client ? this.config.get('redis.adapter', { infer: true }) : 'memory';
+    const corsOrigins = this.config.get('app.corsOrigins', { infer: true });
     const server: Server = super.createIOServer(port, {
       ...options,
       path: '/socket.io',
-      cors: { origin: this.config.get('app.corsOrigins', { infer: true }), credentials: true },
+      cors: { origin: corsOrigins, credentials: true },
+      // CORS headers do not stop a WebSocket handshake from another site; this refuses it.
+      allowRequest: createOriginCheck(corsOrigins),
       maxHttpBufferSize: MAX_PACKET_BYTES,
       perMessageDeflate: false,
       httpCompression: false,
@@ -54,6 +59,8 @@ export class ClusterIoAdapter extends IoAdapter {
         : {}),
     });
     if (kind !== 'memory') server.adapter(this.createAdapter(kind));
+    // Before the gateway's handshake middlewares, so their logs carry the socket id too.
+    attachSocketLogContext(server);
     this.logger.log(`Socket.IO adapter: ${kind}`);
     chatMetrics.adapter.reset();
     chatMetrics.adapter.set({ adapter: kind }, 1);

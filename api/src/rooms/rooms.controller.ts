@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -79,6 +79,30 @@ export class RoomsController {
     @Body() dto: UserIdDto,
   ): Promise<Member> {
     return this.rooms.addMember(user.id, roomId, dto.userId);
+  }
+
+  @Post(':id/bans')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Removed from the room, kept out, and their sockets unsubscribed' })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only the owner bans' })
+  ban(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam('id')) roomId: string,
+    @Body() dto: UserIdDto,
+  ): Promise<void> {
+    return this.rooms.ban(user.id, roomId, dto.userId);
+  }
+
+  @Delete(':id/bans/:userId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse()
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only the owner lifts bans' })
+  unban(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam('id')) roomId: string,
+    @Param('userId', UuidParam('userId')) userId: string,
+  ): Promise<void> {
+    return this.rooms.unban(user.id, roomId, userId);
   }
 
   @Get(':id/members')

@@ -106,6 +106,7 @@ export class RoomsService {
       if (room.kind !== 'group' || room.visibility !== 'public') {
         throw AppError.forbidden('This room is private: ask its owner to add you');
       }
+      if (await this.isBanned(manager, roomId, userId)) throw AppError.forbidden('You are banned from this room');
       await this.insertMember(manager, room, userId);
       return this.getRoom(roomId, manager);
     });
@@ -130,6 +131,9 @@ export class RoomsService {
       }
       const [user] = await manager.query('SELECT 1 FROM users WHERE id = $1', [userId]);
       if (!user) throw AppError.notFound('User');
+      if (await this.isBanned(manager, roomId, userId)) {
+        throw AppError.forbidden('This user is banned from the room: lift the ban first');
+      }
       const isNew = !(await this.roleOf(manager, roomId, userId));
       if (isNew) await this.insertMember(manager, room, userId);
       return { member: (await this.memberRows(manager, roomId, userId))[0], added: isNew };
@@ -176,6 +180,50 @@ export class RoomsService {
   }
 
   /**
+   * The owner bans someone from their group room: the membership goes, the ban keeps them from
+   * joining again, and every socket of theirs, on every instance, stops receiving the room's events
+   * and is told so. Idempotent.
+   */
+  async ban(callerId: string, roomId: string, userId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const room = await this.lockRoom(manager, roomId);
+      if (room.kind !== 'group' || room.owner_id !== callerId) {
+        throw AppError.forbidden('Only the room owner can ban members');
+      }
+      if (userId === callerId) throw AppError.validation({ userId: ['The owner cannot ban themselves'] });
+      const [user] = await manager.query('SELECT 1 FROM users WHERE id = $1', [userId]);
+      if (!user) throw AppError.notFound('User');
+      await manager.query('DELETE FROM memberships WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+      await manager.query(
+        `INSERT INTO room_bans (room_id, user_id, banned_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [roomId, userId, callerId],
+      );
+    });
+    this.broadcaster.unsubscribeUser(userId, roomId);
+    this.broadcaster.toUser(userId, 'room:removed', { roomId, reason: 'banned' });
+  }
+
+  /** The owner lifts a ban; the user may join (public) or be added (private) again. Idempotent. */
+  async unban(callerId: string, roomId: string, userId: string): Promise<void> {
+    const [room]: RoomRow[] = await this.dataSource.query('SELECT * FROM rooms WHERE id = $1', [roomId]);
+    if (!room) throw AppError.notFound('Room');
+    if (room.kind !== 'group' || room.owner_id !== callerId) {
+      throw AppError.forbidden('Only the room owner can lift bans');
+    }
+    await this.dataSource.query('DELETE FROM room_bans WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+  }
+
+  /** Of these rooms, the ones the user is a member of (to re-check subscriptions a session brings back). */
+  async memberOfAmong(userId: string, roomIds: string[]): Promise<Set<string>> {
+    if (roomIds.length === 0) return new Set();
+    const rows: { room_id: string }[] = await this.dataSource.query(
+      'SELECT room_id FROM memberships WHERE user_id = $1 AND room_id = ANY($2::uuid[])',
+      [userId, roomIds],
+    );
+    return new Set(rows.map((row) => row.room_id));
+  }
+
+  /**
    * Authorizes a socket's subscription to a room's live events: members of any room, and anyone
    * for a public group room (which makes them a member, as the REST join does).
    */
@@ -217,6 +265,14 @@ export class RoomsService {
     const [room]: RoomRow[] = await manager.query(`SELECT * FROM rooms WHERE id = $1 FOR UPDATE`, [roomId]);
     if (!room) throw AppError.notFound('Room');
     return room;
+  }
+
+  private async isBanned(manager: EntityManager, roomId: string, userId: string): Promise<boolean> {
+    const [row] = await manager.query('SELECT 1 FROM room_bans WHERE room_id = $1 AND user_id = $2', [
+      roomId,
+      userId,
+    ]);
+    return Boolean(row);
   }
 
   private async roleOf(manager: EntityManager, roomId: string, userId: string): Promise<string | null> {

@@ -22,6 +22,8 @@ export const ServerEvent = {
   SESSION: 'session',
   /** To every socket of a user who became a member of a room someone else made them part of. */
   ROOM_ADDED: 'room:added',
+  /** To every socket of a user who is no longer in a room (banned by its owner); its events stop. */
+  ROOM_REMOVED: 'room:removed',
 } as const;
 
 // ---- acks ---------------------------------------------------------------
@@ -109,6 +111,11 @@ export interface RoomAddedEvent {
   room: Room;
 }
 
+export interface RoomRemovedEvent {
+  roomId: string;
+  reason: 'banned';
+}
+
 export interface SessionEvent {
   userId: string;
   instanceId: string;
@@ -134,6 +141,7 @@ export interface ServerToClientEvents {
   presence: (event: PresenceEvent) => void;
   session: (event: SessionEvent) => void;
   'room:added': (event: RoomAddedEvent) => void;
+  'room:removed': (event: RoomRemovedEvent) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;

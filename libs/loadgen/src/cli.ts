@@ -6,6 +6,7 @@
  *   --out FILE       JSON results (default dist/bench/results.json); the chart goes beside it (.svg)
  *   --scenarios a,b  any of fanout,latency,rooms,connections (default: all)
  *   --connections N  sockets of the connections scenario (default 50,000; quick 3,000)
+ * BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=dist/prof" profiles the project's instances.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';

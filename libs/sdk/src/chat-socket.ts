@@ -319,6 +319,11 @@ export class ChatSocket {
     socket.on('receipt', (event) => this.events.emit('receipt', event));
     socket.on('presence', (event) => this.events.emit('presence', event));
     socket.on('room:added', (event) => this.events.emit('room:added', event));
+    socket.on('room:removed', (event) => {
+      // The server has already unsubscribed every socket of ours: nothing more will arrive, and a rejoin would be refused.
+      this.forget(event.roomId);
+      this.events.emit('room:removed', event);
+    });
   }
 
   private handleConnect(): void {

@@ -126,6 +126,16 @@ export class ChatHttpClient {
     return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/members`, { body });
   }
 
+  /** Owner only: removes the user from the room and keeps them out until `unbanMember`. */
+  async banMember(roomId: string, userId: string): Promise<void> {
+    const body: AddMemberRequest = { userId };
+    await this.request('POST', `/rooms/${encodeURIComponent(roomId)}/bans`, { body });
+  }
+
+  async unbanMember(roomId: string, userId: string): Promise<void> {
+    await this.request('DELETE', `/rooms/${encodeURIComponent(roomId)}/bans/${encodeURIComponent(userId)}`);
+  }
+
   members(roomId: string): Promise<Member[]> {
     return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/members`);
   }

@@ -1,4 +1,5 @@
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
+import { Bans1764000000000 } from './1764000000000-bans';
 
 /** In order. Listed explicitly so the build, the tests and the CLI all run the same set. */
-export const migrations = [InitialSchema1763900000000];
+export const migrations = [InitialSchema1763900000000, Bans1764000000000];

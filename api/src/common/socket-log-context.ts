@@ -1,0 +1,38 @@
+import { PinoLogger } from 'nestjs-pino';
+// nestjs-pino keeps the logger of the current HTTP request in this AsyncLocalStorage; it does not
+// re-export it from its index, but it is the store its Logger reads on every call.
+import { Store, storage } from 'nestjs-pino/storage';
+import type { Logger } from 'pino';
+import type { Server, Socket } from 'socket.io';
+
+/**
+ * What request ids are to HTTP logs, connection ids are to socket logs: every line logged while a
+ * socket's handshake or one of its events is handled — by any service, through Nest's Logger —
+ * carries `socketId`, and `userId` once the handshake is authenticated. The socket's log context is
+ * entered for the handshake middlewares (so it must be installed before them) and again for each
+ * incoming packet; the handler runs inside it because Socket.IO dispatches on process.nextTick.
+ */
+export function attachSocketLogContext(server: Server): void {
+  server.use((socket, next) => {
+    const context = socketLogContext(socket);
+    socket.use((_packet, nextPacket) => storage.run(context, nextPacket));
+    storage.run(context, next);
+  });
+}
+
+/** The child logger is made on the first line logged, so a quiet socket costs one small object. */
+function socketLogContext(socket: Socket): Store {
+  let logger: Logger | undefined;
+  let withUser = false;
+  return {
+    get logger(): Logger {
+      const userId = (socket.data as { user?: { id: string } } | undefined)?.user?.id;
+      if (!logger || (userId && !withUser)) {
+        // Undefined only when no LoggerModule is configured; nestjs-pino then falls back to its own.
+        logger = PinoLogger.root?.child(userId ? { socketId: socket.id, userId } : { socketId: socket.id });
+        withUser = userId !== undefined;
+      }
+      return logger;
+    },
+  };
+}
