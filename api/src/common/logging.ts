@@ -62,7 +62,7 @@ export function httpLoggerOptions({ level, instanceId }: LoggingSettings): Optio
     },
     serializers: {
       req: (request: { url?: string }) => {
-        
+        if (typeof request.url === 'string') request.url = withoutSecrets(request.url);
         return request;
       },
     },
