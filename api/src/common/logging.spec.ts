@@ -74,7 +74,9 @@ describe('httpLoggerOptions', () => {
 
     expect(destination.lines).toHaveLength(5);
     expect(destination.lines.join('\n')).not.toContain(SECRET);
-    expect(destination.records()[0]).toMatchObject({ req: { body: { username: 'alice', password: '[Redacted]' } } });
+    expect(destination.records()[0]).toMatchObject({
+      req: { body: { username: 'alice', password: '[Redacted]' } },
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createHash } from 'node:crypto';
 import helmet from 'helmet';
+import { createHash } from 'node:crypto';
 
 type Directives = Record<string, string[]>;
 
