@@ -50,7 +50,7 @@ const QUERY_TIMEOUT_MARGIN_MS = 2_000;
       },
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
-        // closeConnectionsWithLostQueries(dataSource);
+        closeConnectionsWithLostQueries(dataSource);
         await runMigrationsUnderLock(dataSource);
         return dataSource;
       },
