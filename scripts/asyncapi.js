@@ -37,6 +37,11 @@ const CLIENT_EVENTS = {
     'Move your read marker forward; the room receives a receipt.',
   ],
   typing: ['TypingPayload', null, 'Say you are (not) typing; volatile, the ack is optional.'],
+  'auth:refresh': [
+    'AuthRefreshPayload',
+    'AuthRefreshResult',
+    "Give the connection a fresh token of the same user before its token expires (else the server ends the session at expiry).",
+  ],
 };
 
 /** Server → client events and their payload types. */
@@ -55,6 +60,10 @@ const SERVER_EVENTS = {
   ],
   'room:added': ['RoomAddedEvent', 'Someone added you to a room or opened a direct conversation with you.'],
   'room:removed': ['RoomRemovedEvent', "The room's owner banned you: its events stop on every one of your sockets."],
+  'session:ended': [
+    'SessionEndedEvent',
+    'The token expired, was revoked (logout) or the account was suspended; the server closes the connection next.',
+  ],
 };
 
 const operationId = (event) =>

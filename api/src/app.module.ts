@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
 import { httpLoggerOptions } from './common/logging';
@@ -46,6 +47,7 @@ import { UsersModule } from './users/users.module';
     RealtimeModule,
     UsersModule,
     AuthModule,
+    AdminModule,
     PresenceModule,
     RoomsModule,
     MessagesModule,

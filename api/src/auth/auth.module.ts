@@ -14,6 +14,7 @@ import { JWT_SECRET, jwtSecretProvider } from './jwt-secret.provider';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { TokenRevocations } from './token-revocations';
 
 @Module({
   imports: [
@@ -33,6 +34,7 @@ import { PasswordHasher } from './password-hasher';
   providers: [
     AuthService,
     PasswordHasher,
+    TokenRevocations,
     {
       provide: LoginThrottle,
       inject: [ConfigService, RedisConnection],

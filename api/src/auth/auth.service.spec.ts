@@ -5,11 +5,11 @@ import { ErrorCode, Limits } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
 import { AllConfig } from '../config/config.type';
+import { RedisConnection } from '../redis/redis.module';
 import { UserEntity } from '../users/entities/user.entity';
-import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { LoginThrottle } from './login-throttle';
-import { PasswordHasher } from './password-hasher';
+import { TokenRevocations } from './token-revocations';
 
 const STORED_HASH = '$argon2id$v=19$m=19456,t=2,p=1$stored';
 
@@ -29,18 +29,15 @@ function setup(options: { maxFailures?: number } = {}) {
     findForLogin: jest.fn(async (username: string) => (username.toLowerCase() === 'alice' ? alice() : null)),
   };
   const hasher = {
-    verify: jest.fn(async (hash: string | null, password: string) => hash === STORED_HASH && password === 'right'),
+    verify: jest.fn(
+      async (hash: string | null, password: string) => hash === STORED_HASH && password === 'right',
+    ),
   };
   const throttle = LoginThrottle.create({ maxFailures: options.maxFailures ?? 5, windowSeconds: 900 }, null);
   const jwt = new JwtService({ secret: 'unit-test-secret-that-is-long-enough-000000' });
   const config = { get: () => 3600 } as unknown as ConfigService<AllConfig, true>;
-  const service = new AuthService(
-    users as unknown as UsersService,
-    hasher as unknown as PasswordHasher,
-    throttle,
-    jwt,
-    config,
-  );
+  const revocations = new TokenRevocations({ client: null } as RedisConnection);
+  const service = new AuthService(users as never, hasher as never, throttle, jwt, config, revocations);
   return { service, users, hasher };
 }
 
@@ -73,7 +70,9 @@ describe('AuthService.login', () => {
     // null makes the hasher verify against its decoy hash: the same argon2 work as a real account.
     expect(hasher.verify).toHaveBeenLastCalledWith(null, 'wrong');
 
-    const tooLong = await failure(service.login({ username: 'x'.repeat(Limits.USERNAME_MAX + 1), password: 'wrong' }));
+    const tooLong = await failure(
+      service.login({ username: 'x'.repeat(Limits.USERNAME_MAX + 1), password: 'wrong' }),
+    );
     expect(hasher.verify).toHaveBeenCalledTimes(3);
     expect(hasher.verify).toHaveBeenLastCalledWith(null, 'wrong');
 

@@ -11,6 +11,7 @@ import {
 
 import {
   AckOk,
+  AuthRefreshResult,
   ClientEvent,
   ErrorCode,
   MessageReadResult,
@@ -30,6 +31,7 @@ import { SlowConsumerWatchdog } from '../realtime/slow-consumer-watchdog';
 import type { ChatServer, ChatSocket } from '../realtime/socket-types';
 import { ChatService } from './chat.service';
 import {
+  AuthRefreshDto,
   MessageEditDto,
   MessageIdDto,
   MessageReadDto,
@@ -38,6 +40,7 @@ import {
   TypingDto,
 } from './dto/socket-payloads.dto';
 import { MessageRateLimiter } from './message-rate-limiter';
+import { SessionExpiry } from './session-expiry';
 import { WsAckExceptionFilter } from './ws-ack-exception.filter';
 import { createWsAuthMiddleware, refusalOf, unavailable } from './ws-auth.middleware';
 
@@ -56,6 +59,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly drain: DrainService,
     private readonly slowConsumers: SlowConsumerWatchdog,
     private readonly rateLimiter: MessageRateLimiter,
+    private readonly sessionExpiry: SessionExpiry,
   ) {}
 
   afterInit(server: ChatServer): void {
@@ -71,6 +75,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
     this.broadcaster.attach(server);
     this.slowConsumers.watch(server);
+    this.sessionExpiry.watch(server);
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
@@ -158,5 +163,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: TypingDto): AckOk {
     this.chat.typing(socket, dto.roomId, dto.isTyping);
     return { ok: true };
+  }
+
+  @SubscribeMessage(ClientEvent.AUTH_REFRESH)
+  async refreshAuth(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: AuthRefreshDto,
+  ): Promise<AckOk<AuthRefreshResult>> {
+    return { ok: true, ...(await this.chat.refreshSession(socket, dto.token)) };
   }
 }

@@ -7,9 +7,10 @@ import { RoomsModule } from '../rooms/rooms.module';
 import { ChatGateway } from './chat.gateway';
 import { ChatService } from './chat.service';
 import { MessageRateLimiter } from './message-rate-limiter';
+import { SessionExpiry } from './session-expiry';
 
 @Module({
   imports: [AuthModule, RoomsModule, MessagesModule, PresenceModule],
-  providers: [ChatGateway, ChatService, MessageRateLimiter],
+  providers: [ChatGateway, ChatService, MessageRateLimiter, SessionExpiry],
 })
 export class ChatModule {}

@@ -1,12 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
-import { ErrorCode, RoomJoinResult, channelOfRoom, channelOfUser } from '@chat/contracts';
+import {
+  AuthRefreshResult,
+  ErrorCode,
+  RoomJoinResult,
+  channelOfRoom,
+  channelOfToken,
+  channelOfUser,
+} from '@chat/contracts';
 
+import { AuthService } from '../auth/auth.service';
 import { AppError } from '../common/app-error';
 import { AllConfig } from '../config/config.type';
 import { LimitsConfig } from '../config/limits.config';
 import { PresenceService } from '../presence/presence.service';
+import { emitHere } from '../realtime/emit-here';
 import type { ChatSocket } from '../realtime/socket-types';
 import { RoomsService } from '../rooms/rooms.service';
 
@@ -20,6 +29,7 @@ export class ChatService {
   constructor(
     private readonly rooms: RoomsService,
     private readonly presence: PresenceService,
+    private readonly auth: AuthService,
     config: ConfigService<AllConfig, true>,
   ) {
     this.instanceId = config.get('app.instanceId', { infer: true });
@@ -45,8 +55,10 @@ export class ChatService {
     const { user } = socket.data;
     // The user channel lets any instance reach all of a user's sockets (room leave, bans).
     await socket.join(channelOfUser(user.id));
+    // And the token channel lets a logout reach exactly the sockets opened with that token.
+    if (socket.data.tokenId) await socket.join(channelOfToken(socket.data.tokenId));
     if (socket.recovered) await this.dropLostRooms(socket);
-    socket.emit('session', { userId: user.id, instanceId: this.instanceId });
+    emitHere(socket, 'session', { userId: user.id, instanceId: this.instanceId });
     await this.presence.connected(user.id).catch((error: Error) => {
       this.logger.warn(`Presence update failed for ${user.id}: ${error.message}`);
     });
@@ -70,6 +82,19 @@ export class ChatService {
     await this.presence.disconnected(user.id).catch((error: Error) => {
       this.logger.warn(`Presence update failed for ${user.id}: ${error.message}`);
     });
+  }
+
+  /** Swaps the socket's token for a newer one of the same user; its expiry moves accordingly. */
+  async refreshSession(socket: ChatSocket, token: string): Promise<AuthRefreshResult> {
+    const session = await this.auth.verify(token);
+    if (session.user.id !== socket.data.user.id) {
+      throw AppError.forbidden('The new token belongs to another user');
+    }
+    if (socket.data.tokenId) await socket.leave(channelOfToken(socket.data.tokenId));
+    if (session.tokenId) await socket.join(channelOfToken(session.tokenId));
+    socket.data.tokenId = session.tokenId;
+    socket.data.expiresAtMs = session.expiresAtMs;
+    return { expiresAt: new Date(session.expiresAtMs).toISOString() };
   }
 
   async join(socket: ChatSocket, roomId: string): Promise<RoomJoinResult> {

@@ -21,9 +21,11 @@ export function createWsAuthMiddleware(auth: AuthService) {
       next(refusal(ErrorCode.UNAUTHORIZED, 'Missing token: connect with auth: { token }'));
       return;
     }
-    auth.authenticate(token).then(
-      (user) => {
+    auth.verify(token).then(
+      ({ user, tokenId, expiresAtMs }) => {
         socket.data.user = user;
+        socket.data.tokenId = tokenId;
+        socket.data.expiresAtMs = expiresAtMs;
         logger.debug('Handshake authenticated');
         next();
       },

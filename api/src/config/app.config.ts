@@ -16,6 +16,8 @@ export interface AppConfig {
   webDistDir: string;
   /** Socket.IO Admin UI at /admin-ui (namespace /admin); null when disabled. */
   adminUi: { username: string; password: string } | null;
+  /** Bearer token of the operator endpoints under /api/admin; null disables them. */
+  adminToken: string | null;
 }
 
 export const appConfig = registerAs('app', (): AppConfig => ({
@@ -31,6 +33,7 @@ export const appConfig = registerAs('app', (): AppConfig => ({
   adminUi: isTrue(process.env.ADMIN_UI_ENABLED)
     ? { username: process.env.ADMIN_UI_USERNAME!, password: process.env.ADMIN_UI_PASSWORD! }
     : null,
+  adminToken: process.env.ADMIN_TOKEN || null,
 }));
 
 function parseOrigins(value: string | undefined): string[] | true {

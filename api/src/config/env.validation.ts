@@ -168,6 +168,11 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false', true, false])
   ADMIN_UI_ENABLED?: string | boolean;
 
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' })
+  ADMIN_TOKEN?: string;
+
   @ValidateIf((env: EnvironmentVariables) => isTrue(env.ADMIN_UI_ENABLED))
   @Matches(/^[a-zA-Z0-9_.-]{3,32}$/, { message: 'ADMIN_UI_USERNAME is required when ADMIN_UI_ENABLED=true' })
   ADMIN_UI_USERNAME?: string;

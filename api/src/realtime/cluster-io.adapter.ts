@@ -16,7 +16,7 @@ import { RedisConnection } from '../redis/redis.module';
 import { instrumentAdminUi } from './admin-ui';
 
 /** A message body is ≤ 4,000 UTF-16 units (≤ 12 KB as UTF-8); anything far larger is hostile. */
-const MAX_PACKET_BYTES = Limits.MESSAGE_BODY_MAX * 4 + 4_096;
+export const MAX_PACKET_BYTES = Limits.MESSAGE_BODY_MAX * 4 + 4_096;
 
 /**
  * Socket.IO server options shared by every instance, and the adapter that carries room emits between

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Server } from 'socket.io';
 
-import { ServerEventName, ServerPayload, channelOfRoom, channelOfUser } from '@chat/contracts';
+import {
+  ServerEventName,
+  ServerPayload,
+  SessionEndedEvent,
+  channelOfRoom,
+  channelOfToken,
+  channelOfUser,
+} from '@chat/contracts';
 
 import { chatMetrics } from '../metrics/chat-metrics';
 import type { ChatServer } from './socket-types';
@@ -34,6 +41,27 @@ export class RealtimeBroadcaster {
   /** Stops a user's sockets, on every instance, from receiving a room's events. */
   unsubscribeUser(userId: string, roomId: string): void {
     this.server?.in(channelOfUser(userId)).socketsLeave(channelOfRoom(roomId));
+  }
+
+  /** Ends the sessions of every socket opened with this token (logout), on every instance. */
+  endTokenSessions(tokenId: string, ended: SessionEndedEvent): void {
+    this.endSessions(channelOfToken(tokenId), ended);
+  }
+
+  /** Ends every session of a user (suspension), on every instance. */
+  endUserSessions(userId: string, ended: SessionEndedEvent): void {
+    this.endSessions(channelOfUser(userId), ended);
+  }
+
+  /**
+   * Tells the sockets why, then closes them. Both go through the adapter in this order, so every
+   * instance delivers the reason before it disconnects; `close` also ends the underlying connection.
+   */
+  private endSessions(channel: string, ended: SessionEndedEvent): void {
+    if (!this.server) return;
+    this.server.to(channel).emit('session:ended', ended);
+    chatMetrics.broadcasts.inc({ event: 'session:ended' });
+    this.server.in(channel).disconnectSockets(true);
   }
 
   /** Closes every client transport of this instance; clients see a drop and reconnect. Returns how many. */

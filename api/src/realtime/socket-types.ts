@@ -7,6 +7,10 @@ import type { AuthUser } from '../auth/auth-user';
 /** What the handshake middleware attaches to every socket. */
 export interface ChatSocketData {
   user: AuthUser;
+  /** The `jti` of the token the socket authenticated with (replaced by `auth:refresh`). */
+  tokenId: string | null;
+  /** When that token expires: the session ends then unless refreshed. */
+  expiresAtMs: number;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -40,6 +40,11 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
+  async setSuspended(id: string, suspended: boolean): Promise<void> {
+    const result = await this.users.update({ id }, { suspendedAt: suspended ? new Date() : null });
+    if (!result.affected) throw AppError.notFound('User');
+  }
+
   async getById(id: string): Promise<UserEntity> {
     const user = await this.findById(id);
     if (!user) throw AppError.notFound('User');

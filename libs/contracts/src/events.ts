@@ -10,6 +10,8 @@ export const ClientEvent = {
   MESSAGE_DELETE: 'message:delete',
   MESSAGE_READ: 'message:read',
   TYPING: 'typing',
+  /** Swap the connection's token for a fresh one before it expires; the connection stays up. */
+  AUTH_REFRESH: 'auth:refresh',
 } as const;
 
 export const ServerEvent = {
@@ -24,6 +26,8 @@ export const ServerEvent = {
   ROOM_ADDED: 'room:added',
   /** To every socket of a user who is no longer in a room (banned by its owner); its events stop. */
   ROOM_REMOVED: 'room:removed',
+  /** Sent just before the server closes the connection because its credentials are no longer valid. */
+  SESSION_ENDED: 'session:ended',
 } as const;
 
 // ---- acks ---------------------------------------------------------------
@@ -88,6 +92,15 @@ export interface TypingPayload {
   isTyping: boolean;
 }
 
+export interface AuthRefreshPayload {
+  /** A newer token of the same user (from POST /api/auth/refresh or a new login). */
+  token: string;
+}
+export interface AuthRefreshResult {
+  /** When the connection's new token expires (ISO 8601); refresh again before then. */
+  expiresAt: string;
+}
+
 // ---- server → client payloads ----------------------------------------------
 
 export interface TypingEvent {
@@ -116,6 +129,17 @@ export interface RoomRemovedEvent {
   reason: 'banned';
 }
 
+/**
+ * Why the server ended a connection's session: `expired` — its token expired without an
+ * `auth:refresh`; `logged_out` — the token was revoked by POST /api/auth/logout; `suspended` — an
+ * operator suspended the account. The connection closes right after and must not be retried with the
+ * same token.
+ */
+export interface SessionEndedEvent {
+  reason: 'expired' | 'logged_out' | 'suspended';
+  message: string;
+}
+
 export interface SessionEvent {
   userId: string;
   instanceId: string;
@@ -131,6 +155,7 @@ export interface ClientToServerEvents {
   'message:delete': (payload: MessageDeletePayload, ack: AckCallback<MessageUpdateResult>) => void;
   'message:read': (payload: MessageReadPayload, ack: AckCallback<MessageReadResult>) => void;
   typing: (payload: TypingPayload, ack?: AckCallback) => void;
+  'auth:refresh': (payload: AuthRefreshPayload, ack: AckCallback<AuthRefreshResult>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -142,6 +167,7 @@ export interface ServerToClientEvents {
   session: (event: SessionEvent) => void;
   'room:added': (event: RoomAddedEvent) => void;
   'room:removed': (event: RoomRemovedEvent) => void;
+  'session:ended': (event: SessionEndedEvent) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
@@ -158,3 +184,5 @@ export type ServerPayload<E extends ServerEventName> = Parameters<ServerToClient
 /** Socket.IO room names. Rooms are an implementation detail of the server, shared so tools can inspect them. */
 export const channelOfRoom = (roomId: string): string => `room:${roomId}`;
 export const channelOfUser = (userId: string): string => `user:${userId}`;
+/** Every socket authenticated with one token (its `jti`), so a logout reaches exactly those. */
+export const channelOfToken = (tokenId: string): string => `token:${tokenId}`;

@@ -1,6 +1,7 @@
 import { ManagerOptions, Socket, SocketOptions, io } from 'socket.io-client';
 
 import {
+  AuthRefreshResult,
   ClientAckResult,
   ClientEventName,
   ClientPayload,
@@ -266,6 +267,19 @@ export class ChatSocket {
   }
 
   /**
+   * Gives the open connection a newer token (default: the HTTP client's current one, e.g. after
+   * `http.refresh()`), so the server does not end the session when the old one expires. Later
+   * reconnects use the HTTP client's token anyway.
+   */
+  refreshAuth(token = this.http.token, options: RequestOptions = {}): Promise<AuthRefreshResult> {
+    if (!token)
+      return Promise.reject(
+        new ChatSocketError({ code: 'UNAUTHORIZED', message: 'No token to refresh with' }),
+      );
+    return this.request('auth:refresh', { token }, options);
+  }
+
+  /**
    * Sends a message, retrying transient failures with the same clientMsgId so the server stores
    * it once. Waits for a reconnect rather than emitting into a dead connection.
    */
@@ -319,6 +333,12 @@ export class ChatSocket {
     socket.on('receipt', (event) => this.events.emit('receipt', event));
     socket.on('presence', (event) => this.events.emit('presence', event));
     socket.on('room:added', (event) => this.events.emit('room:added', event));
+    socket.on('session:ended', (event) => {
+      // The server closes the connection next ('io server disconnect': no automatic reconnect).
+      const code = event.reason === 'suspended' ? 'FORBIDDEN' : 'UNAUTHORIZED';
+      this.failures.emit('error', new ChatSocketError({ code, message: event.message }));
+      this.events.emit('session:ended', event);
+    });
     socket.on('room:removed', (event) => {
       // The server has already unsubscribed every socket of ours: nothing more will arrive, and a rejoin would be refused.
       this.forget(event.roomId);

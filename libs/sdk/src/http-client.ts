@@ -89,6 +89,19 @@ export class ChatHttpClient {
     return auth;
   }
 
+  /** A fresh token for the current one (which must still be valid); hand it to open sockets with `refreshAuth`. */
+  async refresh(): Promise<AuthResponse> {
+    const auth = await this.request<AuthResponse>('POST', '/auth/refresh');
+    this.currentToken = auth.accessToken;
+    return auth;
+  }
+
+  /** Revokes the current token on every instance (its sockets are disconnected) and forgets it. */
+  async logout(): Promise<void> {
+    await this.request('POST', '/auth/logout');
+    this.currentToken = null;
+  }
+
   me(): Promise<User> {
     return this.request('GET', '/auth/me');
   }

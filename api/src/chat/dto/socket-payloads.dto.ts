@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 
 import type {
+  AuthRefreshPayload,
   MessageDeletePayload,
   MessageEditPayload,
   MessageReadPayload,
@@ -80,4 +81,10 @@ export class TypingDto implements TypingPayload {
 
   @IsBoolean()
   isTyping!: boolean;
+}
+
+export class AuthRefreshDto implements AuthRefreshPayload {
+  @IsString()
+  @Length(1, 4096)
+  token!: string;
 }

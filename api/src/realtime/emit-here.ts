@@ -1,0 +1,21 @@
+import type { Namespace } from 'socket.io';
+
+import type { ServerEventName, ServerPayload } from '@chat/contracts';
+
+import type { ChatSocket } from './socket-types';
+
+/**
+ * Emits to one socket of this instance, now. With connection state recovery on, `socket.emit` goes
+ * through the adapter so the packet can be replayed later: a Redis XADD that every instance reads,
+ * and a delivery that happens only once Redis has answered — after a `disconnect()` issued right
+ * behind it. For events that are sent afresh on every connection (the session greeting, the reason
+ * a session ends) neither is wanted.
+ */
+export function emitHere<E extends ServerEventName>(
+  socket: ChatSocket,
+  event: E,
+  payload: ServerPayload<E>,
+): void {
+  // socket.io's typed emit cannot follow a generic event name; the signature above keeps callers exact.
+  (socket.nsp as unknown as Namespace).local.to(socket.id).emit(event, payload);
+}
