@@ -115,6 +115,7 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   // TypeORM's QueryFailedError copies the driver error's code and message onto itself.
   const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code)))
+    return true;
   return typeof message === 'string' && UNAVAILABLE_DRIVER_MESSAGE.test(message);
 }
