@@ -61,4 +61,27 @@ describe('validateEnvironment', () => {
       }
     }
   });
+
+  it('bounds the database timeouts and the socket output limit', () => {
+    expect(
+      validateEnvironment({
+        DATABASE_CONNECT_TIMEOUT_MS: '1000',
+        DATABASE_STATEMENT_TIMEOUT_MS: '3000',
+        SOCKET_MAX_BUFFERED_BYTES: '262144',
+      }),
+    ).toMatchObject({
+      DATABASE_CONNECT_TIMEOUT_MS: 1000,
+      DATABASE_STATEMENT_TIMEOUT_MS: 3000,
+      SOCKET_MAX_BUFFERED_BYTES: 262144,
+    });
+    expect(() => validateEnvironment({ DATABASE_CONNECT_TIMEOUT_MS: '0' })).toThrow(
+      /DATABASE_CONNECT_TIMEOUT_MS/,
+    );
+    expect(() => validateEnvironment({ DATABASE_STATEMENT_TIMEOUT_MS: 'soon' })).toThrow(
+      /DATABASE_STATEMENT_TIMEOUT_MS/,
+    );
+    expect(() => validateEnvironment({ SOCKET_MAX_BUFFERED_BYTES: '1024' })).toThrow(
+      /SOCKET_MAX_BUFFERED_BYTES/,
+    );
+  });
 });
