@@ -10,7 +10,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
-import { JWT_SECRET, jwtSecretProvider } from './jwt-secret.provider';
+import { JWT_SECRET, JwtKey, jwtSecretProvider } from './jwt-secret.provider';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
@@ -23,8 +23,9 @@ import { TokenRevocations } from './token-revocations';
     JwtModule.registerAsync({
       extraProviders: [jwtSecretProvider],
       inject: [ConfigService, JWT_SECRET],
-      useFactory: (config: ConfigService<AllConfig, true>, secret: string) => ({
-        secret,
+      useFactory: (config: ConfigService<AllConfig, true>, key: JwtKey) => ({
+        // @nestjs/jwt types the secret as string | Buffer but hands it to jsonwebtoken, which takes a KeyObject.
+        secret: key as unknown as string,
         signOptions: { algorithm: 'HS256', expiresIn: config.get('auth.jwtTtlSeconds', { infer: true }) },
         verifyOptions: { algorithms: ['HS256'] },
       }),

@@ -5,17 +5,18 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 
 import type { AuthUser, TokenClaims } from './auth-user';
 import { AuthService } from './auth.service';
-import { JWT_SECRET } from './jwt-secret.provider';
+import { JWT_SECRET, JwtKey } from './jwt-secret.provider';
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
   constructor(
-    @Inject(JWT_SECRET) secret: string,
+    @Inject(JWT_SECRET) key: JwtKey,
     private readonly auth: AuthService,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: secret,
+      // passport-jwt hands it to jsonwebtoken, which takes a KeyObject.
+      secretOrKey: key as unknown as string,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });
