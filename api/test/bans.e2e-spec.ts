@@ -106,6 +106,11 @@ describe('room bans across 2 instances', () => {
     await bobSocket.join(room.id);
     await bobSocket.join(marker.id);
 
+    // Recovery resumes from the last room event the client saw: there must have been one.
+    const before = new EventRecorder(bobSocket, 'message:new');
+    const { message: hello } = await ownerSocket.send(marker.id, 'before the drop');
+    await before.next((m) => m.id === hello.id, 'a first room event');
+
     // The connection drops (not a client disconnect), and the ban happens while it is away.
     const dropped = new Promise((resolve) => bobSocket.socket.once('disconnect', resolve));
     bobSocket.socket.io.engine.close();
