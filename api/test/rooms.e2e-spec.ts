@@ -125,6 +125,8 @@ describe('rooms (REST)', () => {
       'before=abc',
       'before=3&after=1',
       'limit=1.5',
+      'before=100000000000000000000',
+      'after=9223372036854775808',
     ]) {
       const response = await rawRequest(app.url, 'GET', `/api/rooms/${room.id}/messages?${query}`, {
         token: owner.auth.accessToken,

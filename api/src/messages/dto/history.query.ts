@@ -10,6 +10,7 @@ export class HistoryQueryDto implements HistoryQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   before?: number;
 
   @ApiPropertyOptional({ description: 'Messages with seq > after (catch-up after a reconnect)', minimum: 0 })
@@ -17,6 +18,7 @@ export class HistoryQueryDto implements HistoryQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: Limits.HISTORY_PAGE_MAX, default: Limits.HISTORY_PAGE_DEFAULT })
