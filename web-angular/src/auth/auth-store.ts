@@ -23,6 +23,9 @@ const SESSION_KEY = 'chat.session';
 const EXPIRED_NOTICE = 'Your session has expired. Please sign in again.';
 /** setTimeout's limit; a longer-lived token is re-checked when the timer fires. */
 const MAX_TIMER_MS = 2_147_483_647;
+/** A token is renewed when this share of its life is left (at most five minutes before it expires). */
+const REFRESH_AHEAD = 0.2;
+const REFRESH_AHEAD_MAX_MS = 5 * 60_000;
 /** Auth endpoints answer 401 for a wrong password: that is not an expired session. */
 const AUTH_ENDPOINT = /\/api\/auth\/(login|register)$/;
 
@@ -36,6 +39,7 @@ export class AuthStore {
   private readonly router = inject(Router);
   private readonly apiFetch = inject(API_FETCH);
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly current = signal<StoredSession | null>(null);
   readonly session = this.current.asReadonly();
@@ -54,13 +58,18 @@ export class AuthStore {
   constructor() {
     const stored = readJson<StoredSession>(this.storage, SESSION_KEY);
     if (isStoredSession(stored)) {
-      if (stored.expiresAt > Date.now()) this.apply(stored);
-      else {
+      if (stored.expiresAt > Date.now()) {
+        this.apply(stored);
+        this.scheduleRefresh(stored.expiresAt - Date.now());
+      } else {
         this.storage.removeItem(SESSION_KEY);
         this.notice.set(EXPIRED_NOTICE);
       }
     }
-    inject(DestroyRef).onDestroy(() => clearTimeout(this.expiryTimer));
+    inject(DestroyRef).onDestroy(() => {
+      clearTimeout(this.expiryTimer);
+      clearTimeout(this.refreshTimer);
+    });
   }
 
   async signIn(request: LoginRequest): Promise<void> {
@@ -71,7 +80,9 @@ export class AuthStore {
     this.start(await this.client.http.register(request));
   }
 
+  /** Revokes the token on the server (its sockets close everywhere), then forgets it here either way. */
   signOut(): void {
+    if (this.current()) this.client.http.logout().catch(() => undefined);
     this.end(null);
   }
 
@@ -89,6 +100,33 @@ export class AuthStore {
     this.storage.setItem(SESSION_KEY, JSON.stringify(session));
     this.notice.set(null);
     this.apply(session);
+    this.scheduleRefresh(response.expiresIn * 1000);
+  }
+
+  /**
+   * Renews the token before it expires, so a user who keeps the app open is never signed out; the
+   * open socket takes the new token in-band (ChatConnection). If renewing fails the session simply
+   * runs to its expiry.
+   */
+  private scheduleRefresh(lifetimeMs: number): void {
+    clearTimeout(this.refreshTimer);
+    const session = this.current();
+    if (!session) return;
+    const ahead = Math.min(lifetimeMs * REFRESH_AHEAD, REFRESH_AHEAD_MAX_MS);
+    const delay = session.expiresAt - ahead - Date.now();
+    if (delay > MAX_TIMER_MS) return;
+    this.refreshTimer = setTimeout(
+      () => {
+        if (this.current() !== session) return;
+        this.client.http.refresh().then(
+          (response) => {
+            if (this.current() === session) this.start(response);
+          },
+          () => undefined,
+        );
+      },
+      Math.max(delay, 0),
+    );
   }
 
   private apply(session: StoredSession): void {
@@ -104,6 +142,7 @@ export class AuthStore {
 
   private end(reason: string | null): void {
     clearTimeout(this.expiryTimer);
+    clearTimeout(this.refreshTimer);
     this.storage.removeItem(SESSION_KEY);
     this.client.http.setToken(null);
     this.current.set(null);

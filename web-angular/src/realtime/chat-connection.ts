@@ -19,6 +19,7 @@ import {
   ReceiptEvent,
   RoomAddedEvent,
   RoomJoinResult,
+  RoomRemovedEvent,
   TypingEvent,
 } from '@chat/contracts';
 import { ChatError, ChatSocket, ConnectionState, SocketFactory } from '@chat/sdk';
@@ -67,13 +68,23 @@ export class ChatConnection {
   readonly receipts = new Subject<ReceiptEvent>();
   readonly presence = new Subject<PresenceEvent>();
   readonly roomsAdded = new Subject<RoomAddedEvent>();
+  /** A room's owner banned the user: its events have stopped. */
+  readonly roomsRemoved = new Subject<RoomRemovedEvent>();
   /** Emits each time the connection comes (back) online. */
   readonly reconnected = new Subject<void>();
 
   constructor() {
+    // A new connection per signed-in user; a renewed token of the same user is handed to the open one.
+    const userId = computed(() => this.auth.user()?.id ?? null);
+    effect(() => {
+      const signedIn = userId() !== null;
+      untracked(() => (signedIn ? this.open() : this.close()));
+    });
     effect(() => {
       const token = this.auth.token();
-      untracked(() => (token ? this.open() : this.close()));
+      untracked(() => {
+        if (token && this.socket?.connected) this.socket.refreshAuth(token).catch(() => undefined);
+      });
     });
     this.listenToBrowserNetwork();
     inject(DestroyRef).onDestroy(() => this.close());
@@ -125,6 +136,14 @@ export class ChatConnection {
       socket.on('receipt', (event) => this.receipts.next(event)),
       socket.on('presence', (event) => this.presence.next(event)),
       socket.on('room:added', (event) => this.roomsAdded.next(event)),
+      // The server is about to close the connection: the token expired, was revoked, or the account suspended.
+      socket.on('session:ended', (event) =>
+        this.auth.expire(event.reason === 'expired' ? undefined : event.message),
+      ),
+      socket.on('room:removed', (event) => {
+        this.watched.delete(event.roomId);
+        this.roomsRemoved.next(event);
+      }),
       socket.onError((error) => this.handleFailure(error)),
     );
     if (!this.browserOffline()) this.connect(socket);

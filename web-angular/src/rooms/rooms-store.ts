@@ -52,6 +52,7 @@ export class RoomsStore {
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((message) => this.list.update((rooms) => withUpdatedMessage(rooms, message)));
     this.connection.roomsAdded.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.load());
+    this.connection.roomsRemoved.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.load());
     // Rooms may have been added while the connection was down; counts are refreshed with them.
     this.connection.reconnected.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.load());
   }
