@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { io } from 'socket.io-client';
 
 import type { Message, Room } from '@chat/contracts';
 import type { ChatSocket } from '@chat/sdk';
@@ -58,12 +59,35 @@ describe('Postgres unreachable, then back (one instance behind a TCP proxy)', ()
     await observer?.end();
   });
 
-  /** message:send straight on the socket, no SDK retries: the ack exactly as the server gave it. */
-  async function sendRaw(body: string): Promise<any> {
+  /** Straight on the socket, no SDK retries: the ack exactly as the server gave it. */
+  function emitRaw(event: string, payload: unknown): Promise<any> {
     const emitter = socket.socket.timeout(ACK_LIMIT_MS) as unknown as {
       emitWithAck(event: string, payload: unknown): Promise<unknown>;
     };
-    return emitter.emitWithAck('message:send', { roomId: room.id, body, clientMsgId: randomUUID() });
+    return emitter.emitWithAck(event, payload);
+  }
+
+  const sendRaw = (body: string) =>
+    emitRaw('message:send', { roomId: room.id, body, clientMsgId: randomUUID() });
+
+  /** A new handshake's outcome: the auth middleware reads the user from the database. */
+  async function handshake(): Promise<{ connected: boolean; code?: string }> {
+    const probe = io(app.url, {
+      auth: { token: alice.auth.accessToken },
+      transports: ['websocket'],
+      reconnection: false,
+      timeout: ACK_LIMIT_MS,
+    });
+    try {
+      return await new Promise((resolve) => {
+        probe.once('connect', () => resolve({ connected: true }));
+        probe.once('connect_error', (error: Error & { data?: { code?: string } }) =>
+          resolve({ connected: false, code: error.data?.code }),
+        );
+      });
+    } finally {
+      probe.close();
+    }
   }
 
   function expectStored(ack: any): Message {
@@ -97,6 +121,11 @@ describe('Postgres unreachable, then back (one instance behind a TCP proxy)', ()
       for (const ack of acks) {
         expect(ack).toEqual({ ok: false, error: expect.objectContaining({ code: 'UNAVAILABLE' }) });
       }
+      expect(await emitRaw('room:join', { roomId: room.id })).toMatchObject({
+        ok: false,
+        error: { code: 'UNAVAILABLE' },
+      });
+      expect(await handshake()).toEqual({ connected: false, code: 'UNAVAILABLE' });
 
       const history = await rawRequest(app.url, 'GET', `/api/rooms/${room.id}/messages`, {
         token: alice.auth.accessToken,
@@ -109,6 +138,7 @@ describe('Postgres unreachable, then back (one instance behind a TCP proxy)', ()
 
       acked.push(expectStored(await sendRaw(`${mode}: after restore`)));
       expect(socket.socket.id).toBe(connectionId);
+      expect(await handshake()).toEqual({ connected: true });
 
       // Exactly the acked messages, each once, in order: nothing refused was stored, late or not.
       const page = await alice.client.http.history(room.id, { after: 0, limit: 100 });
