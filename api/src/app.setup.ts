@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { answerParserErrorsWithContractBody } from './common/http-parser-errors';
 import { useSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config/config.type';
@@ -34,6 +35,7 @@ export async function createApp(): Promise<NestExpressApplication> {
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
+  answerParserErrorsWithContractBody(app.getHttpServer());
   app.enableCors({ origin: config.get('app.corsOrigins', { infer: true }), credentials: true });
   app.useWebSocketAdapter(new ClusterIoAdapter(app));
   app.disable('x-powered-by');

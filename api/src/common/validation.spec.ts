@@ -5,7 +5,7 @@ import { ErrorCode } from '@chat/contracts';
 
 import { AppError } from './app-error';
 import { IsStorableText } from './text.validators';
-import { createValidationPipe } from './validation';
+import { MAX_INPUT_DEPTH, createValidationPipe, nestsDeeperThan } from './validation';
 
 class Inner {
   @IsString()
@@ -59,5 +59,21 @@ describe('createValidationPipe', () => {
   it('refuses text Postgres cannot store byte-for-byte', async () => {
     expect((await failure({ text: 'a\u0000b', inner: { name: 'a' } })).fields).toHaveProperty('text');
     expect((await failure({ text: 'lone \ud800', inner: { name: 'a' } })).fields).toHaveProperty('text');
+  });
+
+  it('refuses input nested thousands of levels deep before walking it (class-transformer overflowed the stack)', async () => {
+    const deep = JSON.parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`) as unknown;
+    const error = await failure(deep);
+    expect(error.code).toBe(ErrorCode.VALIDATION);
+    expect(error.message).toContain(`${MAX_INPUT_DEPTH} levels`);
+  });
+});
+
+describe('nestsDeeperThan', () => {
+  it('counts levels of objects and arrays, not of values', () => {
+    expect(nestsDeeperThan('text', 0)).toBe(false);
+    expect(nestsDeeperThan({ a: { b: 1 } }, 2)).toBe(false);
+    expect(nestsDeeperThan({ a: { b: {} } }, 2)).toBe(true);
+    expect(nestsDeeperThan([[], [[[]]]], 3)).toBe(true);
   });
 });

@@ -17,8 +17,12 @@ import { chatMetrics } from '../metrics/chat-metrics';
 import { RedisConnection } from '../redis/redis.module';
 import { instrumentAdminUi } from './admin-ui';
 
-/** A message body is ≤ 4,000 UTF-16 units (≤ 12 KB as UTF-8); anything far larger is hostile. */
-export const MAX_PACKET_BYTES = Limits.MESSAGE_BODY_MAX * 4 + 4_096;
+/**
+ * The largest packet a client may send. A valid message body has ≤ 4,000 characters, and JSON takes
+ * at most 6 bytes for one (a control character is escaped as \u00XX), so a valid message fits in
+ * 24 KB plus its other fields; anything far larger is hostile and closes the connection.
+ */
+export const MAX_PACKET_BYTES = Limits.MESSAGE_BODY_MAX * 6 + 4_096;
 
 /**
  * Socket.IO server options shared by every instance, and the adapter that carries room emits between

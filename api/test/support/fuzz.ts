@@ -95,7 +95,20 @@ export const anyText = (maxLength = 40) =>
   );
 
 /** Units whose length differs by how one counts: code units, code points, graphemes, JSON bytes. */
-const LIMIT_UNITS = ['a', ' ', 'é', 'e\u0301', 'a\ufe0f', '❤️', '😀', '👍🏽', '\u0001', '"', '\u0000', '\ud800'];
+const LIMIT_UNITS = [
+  'a',
+  ' ',
+  'é',
+  'e\u0301',
+  'a\ufe0f',
+  '❤️',
+  '😀',
+  '👍🏽',
+  '\u0001',
+  '"',
+  '\u0000',
+  '\ud800',
+];
 
 /**
  * Text just below, at or just above `limit` characters, whichever way characters are counted:
@@ -114,26 +127,79 @@ export const textAround = (limit: number) =>
       delta: fc.integer({ min: -2, max: 2 }),
       prefix: fc.constantFrom('', 'x', ' '),
     })
-    .map(({ unit, width, delta, prefix }) => prefix + unit.repeat(Math.max(0, Math.floor(limit / width(unit)) + delta)));
+    .map(
+      ({ unit, width, delta, prefix }) =>
+        prefix + unit.repeat(Math.max(0, Math.floor(limit / width(unit)) + delta)),
+    );
 
-/** The same UUID spelled the ways a lenient parser may accept: they must all mean one thing. */
-export function uuidSpellings(id: string): string[] {
-  return [id, id.toUpperCase(), `{${id}}`, `urn:uuid:${id}`, id.replace(/-/g, ''), ` ${id}`, `${id}\u0000`];
-}
+/**
+ * The same UUID spelled the ways a lenient parser may accept. Postgres reads all of them as one id;
+ * whatever the server accepts must mean that id everywhere, not a second one beside it.
+ */
+export const SPELLINGS = {
+  exact: (id: string) => id,
+  upper: (id: string) => id.toUpperCase(),
+  braces: (id: string) => `{${id}}`,
+  urn: (id: string) => `urn:uuid:${id}`,
+  nodash: (id: string) => id.replace(/-/g, ''),
+  padded: (id: string) => ` ${id} `,
+  nul: (id: string) => `${id}\u0000`,
+};
+type Spelling = keyof typeof SPELLINGS;
+const spelling = fc.oneof(
+  { weight: 2, arbitrary: fc.constant<Spelling>('exact') },
+  { weight: 2, arbitrary: fc.constant<Spelling>('upper') },
+  { weight: 1, arbitrary: fc.constantFrom(...(Object.keys(SPELLINGS) as Spelling[])) },
+);
 
-/** Ids worth sending: known ones in every spelling, random UUIDs, and strings that are no ids at all. */
+/** Ids worth sending: known ones in any spelling, random UUIDs, and strings that are no ids at all. */
 export const idLike = (known: string[]) =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...known.flatMap(uuidSpellings)) },
-    { weight: 2, arbitrary: fc.uuid() },
+    {
+      weight: 5,
+      arbitrary: fc.tuple(fc.constantFrom(...known), spelling).map(([id, how]) => SPELLINGS[how](id)),
+    },
+    { weight: 1, arbitrary: fc.uuid() },
     { weight: 1, arbitrary: anyText() },
   );
+
+/**
+ * Like `idLike`, for requests generated before the ids exist (a fresh room per run): a known id is
+ * the placeholder `@name:spelling@`, which `renderIds` replaces once the run knows its ids.
+ */
+export const idRef = (names: string[]) =>
+  fc.oneof(
+    {
+      weight: 5,
+      arbitrary: fc.tuple(fc.constantFrom(...names), spelling).map(([name, how]) => `@${name}:${how}@`),
+    },
+    { weight: 1, arbitrary: fc.uuid() },
+    { weight: 1, arbitrary: anyText() },
+  );
+
+/** Replaces `@name:spelling@` placeholders; `escape` fits the id to where it lands (a path, a JSON string). */
+export function renderIds(text: string, ids: Record<string, string>, escape: (id: string) => string): string {
+  return text.replace(/@(\w+):(\w+)@/g, (placeholder, name: string, how: string) =>
+    name in ids && how in SPELLINGS ? escape(SPELLINGS[how as Spelling](ids[name])) : placeholder,
+  );
+}
 
 /** Numbers a validator may get wrong: non-integers, unsafe integers, infinities (null over JSON), -0. */
 export const anyNumber = fc.oneof(
   fc.integer(),
   fc.double(),
-  fc.constantFrom(-0, 0.5, -1, 2 ** 31, 2 ** 53, 2 ** 53 + 2, 2 ** 63, 1e21, Number.MAX_VALUE, Number.MIN_VALUE),
+  fc.constantFrom(
+    -0,
+    0.5,
+    -1,
+    2 ** 31,
+    2 ** 53,
+    2 ** 53 + 2,
+    2 ** 63,
+    1e21,
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+  ),
 );
 
 /** Any JSON-serializable value (Socket.IO cannot send BigInt; typed arrays go as binary attachments). */
@@ -179,12 +245,18 @@ export function withPollution(object: Record<string, unknown>, entry: string, un
  */
 export function requestObject(fields: Record<string, fc.Arbitrary<unknown>>) {
   const known = Object.keys(fields);
-  const randomEntry = fc.tuple(fc.oneof(anyText(12), fc.constantFrom(...HOSTILE_STRINGS.slice(0, 48))), anyValue);
+  const randomEntry = fc.tuple(
+    fc.oneof(anyText(12), fc.constantFrom(...HOSTILE_STRINGS.slice(0, 48))),
+    anyValue,
+  );
   const entry =
     known.length === 0
       ? randomEntry
       : fc.oneof(
-          { weight: 6, arbitrary: fc.constantFrom(...known).chain((key) => fc.tuple(fc.constant(key), fields[key])) },
+          {
+            weight: 6,
+            arbitrary: fc.constantFrom(...known).chain((key) => fc.tuple(fc.constant(key), fields[key])),
+          },
           { weight: 1, arbitrary: randomEntry },
         );
   const plain = fc
@@ -195,7 +267,11 @@ export function requestObject(fields: Record<string, fc.Arbitrary<unknown>>) {
     {
       weight: 1,
       arbitrary: fc
-        .tuple(plain, fc.constantFrom(...POLLUTION_ENTRIES), fc.option(fc.constantFrom(...known, 'extra'), { nil: undefined }))
+        .tuple(
+          plain,
+          fc.constantFrom(...POLLUTION_ENTRIES),
+          fc.option(fc.constantFrom(...known, 'extra'), { nil: undefined }),
+        )
         .map(([object, pollution, underKey]) => withPollution(object, pollution, underKey)),
     },
   );
@@ -210,6 +286,34 @@ export const nonObject = fc.oneof(
   fc.array(anyValue, { maxLength: 4 }),
 );
 
+/** JSON of `{"a":{"a":…}}` or `[[…]]` nested `depth` levels: a few KB that a recursive walker cannot survive. */
+export function nestedJson(depth: number, shape: 'object' | 'array'): string {
+  const [open, close] = shape === 'object' ? ['{"a":', '}'] : ['[', ']'];
+  return `${open.repeat(depth)}1${close.repeat(depth)}`;
+}
+
+/** The value of `nestedJson`. */
+export function nested(depth: number, shape: 'object' | 'array'): unknown {
+  const value = JSON.parse(nestedJson(depth, shape)) as object;
+  // Printed as what it is when fast-check reports it, not as thousands of brackets.
+  Object.defineProperty(value, fc.toStringMethod, { value: () => `nested(${depth}, '${shape}')` });
+  return value;
+}
+
+/**
+ * Objects and arrays nested from a little to `maxDepth` levels deep (socket.io-client walks a payload
+ * recursively itself, and overflows on a few thousand).
+ */
+export const deeplyNested = (maxDepth: number) =>
+  fc
+    .tuple(fc.integer({ min: 2, max: maxDepth }), fc.constantFrom<'object' | 'array'>('object', 'array'))
+    .map(([depth, shape]) => nested(depth, shape));
+
+/** The same as JSON text (JSON.stringify itself overflows on a few thousand levels). */
+export const deeplyNestedJson = fc
+  .tuple(fc.integer({ min: 2, max: 6_000 }), fc.constantFrom<'object' | 'array'>('object', 'array'))
+  .map(([depth, shape]) => nestedJson(depth, shape));
+
 // ---- answers ----------------------------------------------------------------------
 
 const CONTRACT_CODES = new Set<unknown>(Object.values(ErrorCode));
@@ -221,7 +325,8 @@ const LEAK =
 
 /** An `ErrorBody` of the contract: a known code other than INTERNAL, a message, nothing leaked. */
 export function assertContractError(error: unknown, extraKeys: readonly string[] = []): void {
-  if (typeof error !== 'object' || error === null) throw new Error(`error is not an object: ${String(error)}`);
+  if (typeof error !== 'object' || error === null)
+    throw new Error(`error is not an object: ${String(error)}`);
   const body = error as Record<string, unknown>;
   const unexpected = Object.keys(body).filter((key) => !ERROR_KEYS.has(key) && !extraKeys.includes(key));
   if (unexpected.length > 0) throw new Error(`unexpected keys in the error: ${unexpected.join(', ')}`);
@@ -237,7 +342,8 @@ export function assertContractError(error: unknown, extraKeys: readonly string[]
       }
     }
   }
-  if (body.retryAfter !== undefined && typeof body.retryAfter !== 'number') throw new Error('retryAfter is no number');
+  if (body.retryAfter !== undefined && typeof body.retryAfter !== 'number')
+    throw new Error('retryAfter is no number');
   const text = JSON.stringify(body);
   if (LEAK.test(text)) throw new Error(`the error leaks internals: ${text}`);
 }
@@ -269,7 +375,8 @@ export function assertContractHttpAnswer(answer: HttpAnswer): void {
     throw new Error(`a ${answer.status} as ${answer.contentType}: ${answer.text.slice(0, 500)}`);
   }
   const body = JSON.parse(answer.text) as Record<string, unknown>;
-  if (body.statusCode !== answer.status) throw new Error(`statusCode ${String(body.statusCode)} ≠ ${answer.status}`);
+  if (body.statusCode !== answer.status)
+    throw new Error(`statusCode ${String(body.statusCode)} ≠ ${answer.status}`);
   assertContractError(body, ['statusCode']);
 }
 
@@ -286,8 +393,10 @@ const workerObjectPrototype = runInThisContext('Object.prototype') as object;
 /** Records what would crash or warn in production: unhandled rejections and uncaught exceptions. */
 export class ProcessFaults {
   readonly seen: string[] = [];
-  private readonly onRejection = (reason: unknown) => this.seen.push(`unhandledRejection: ${describeFault(reason)}`);
-  private readonly onException = (error: unknown) => this.seen.push(`uncaughtException: ${describeFault(error)}`);
+  private readonly onRejection = (reason: unknown) =>
+    this.seen.push(`unhandledRejection: ${describeFault(reason)}`);
+  private readonly onException = (error: unknown) =>
+    this.seen.push(`uncaughtException: ${describeFault(error)}`);
 
   start(): this {
     workerProcess.on('unhandledRejection', this.onRejection);
@@ -309,7 +418,9 @@ function describeFault(reason: unknown): string {
 
 /** Own property names of both realms' `Object.prototype`, to compare before and after. */
 export function prototypeKeys(): string[][] {
-  return [Object.prototype, workerObjectPrototype].map((prototype) => Object.getOwnPropertyNames(prototype).sort());
+  return [Object.prototype, workerObjectPrototype].map((prototype) =>
+    Object.getOwnPropertyNames(prototype).sort(),
+  );
 }
 
 export function assertNotPolluted(baseline: string[][]): void {

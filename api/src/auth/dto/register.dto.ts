@@ -3,7 +3,7 @@ import { IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'cla
 
 import { Limits, RegisterRequest } from '@chat/contracts';
 
-import { IsStorableText } from '../../common/text.validators';
+import { IsStorableText, IsTextLength } from '../../common/text.validators';
 
 export class RegisterDto implements RegisterRequest {
   @ApiProperty({
@@ -25,7 +25,7 @@ export class RegisterDto implements RegisterRequest {
   @ApiPropertyOptional({ maxLength: Limits.DISPLAY_NAME_MAX, description: 'Defaults to the username' })
   @IsOptional()
   @IsString()
-  @Length(1, Limits.DISPLAY_NAME_MAX)
+  @IsTextLength(1, Limits.DISPLAY_NAME_MAX)
   @IsStorableText()
   displayName?: string;
 }

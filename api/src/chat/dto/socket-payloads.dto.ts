@@ -1,15 +1,4 @@
-import {
-  IsBoolean,
-  IsInt,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsBoolean, IsInt, IsString, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 import type {
   AuthRefreshPayload,
@@ -23,21 +12,22 @@ import type {
 } from '@chat/contracts';
 import { Limits } from '@chat/contracts';
 
-import { IsStorableText } from '../../common/text.validators';
+import { IsStorableText, IsTextLength } from '../../common/text.validators';
+import { IsCanonicalUuid } from '../../common/uuid.validators';
 
 /** Validation of every client → server socket payload; a failure is answered with a VALIDATION ack. */
 
 export class RoomIdDto implements RoomJoinPayload, RoomLeavePayload {
-  @IsUUID()
+  @IsCanonicalUuid()
   roomId!: string;
 }
 
 export class MessageSendDto implements MessageSendPayload {
-  @IsUUID()
+  @IsCanonicalUuid()
   roomId!: string;
 
   @IsString()
-  @Length(1, Limits.MESSAGE_BODY_MAX)
+  @IsTextLength(1, Limits.MESSAGE_BODY_MAX)
   @Matches(/\S/, { message: 'body must not be blank' })
   @IsStorableText()
   body!: string;
@@ -50,23 +40,23 @@ export class MessageSendDto implements MessageSendPayload {
 }
 
 export class MessageEditDto implements MessageEditPayload {
-  @IsUUID()
+  @IsCanonicalUuid()
   messageId!: string;
 
   @IsString()
-  @Length(1, Limits.MESSAGE_BODY_MAX)
+  @IsTextLength(1, Limits.MESSAGE_BODY_MAX)
   @Matches(/\S/, { message: 'body must not be blank' })
   @IsStorableText()
   body!: string;
 }
 
 export class MessageIdDto implements MessageDeletePayload {
-  @IsUUID()
+  @IsCanonicalUuid()
   messageId!: string;
 }
 
 export class MessageReadDto implements MessageReadPayload {
-  @IsUUID()
+  @IsCanonicalUuid()
   roomId!: string;
 
   @IsInt()
@@ -76,7 +66,7 @@ export class MessageReadDto implements MessageReadPayload {
 }
 
 export class TypingDto implements TypingPayload {
-  @IsUUID()
+  @IsCanonicalUuid()
   roomId!: string;
 
   @IsBoolean()

@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 import { CreateRoomRequest, Limits } from '@chat/contracts';
 
-import { IsStorableText } from '../../common/text.validators';
+import { IsStorableText, IsTextLength } from '../../common/text.validators';
 
 export class CreateRoomDto implements CreateRoomRequest {
   @ApiProperty({ minLength: Limits.ROOM_NAME_MIN, maxLength: Limits.ROOM_NAME_MAX })
   @IsString()
-  @Length(Limits.ROOM_NAME_MIN, Limits.ROOM_NAME_MAX)
+  @IsTextLength(Limits.ROOM_NAME_MIN, Limits.ROOM_NAME_MAX)
   @Matches(/\S/, { message: 'name must not be blank' })
   @IsStorableText()
   name!: string;

@@ -1,10 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
 
 import { AddMemberRequest, CreateDirectRoomRequest } from '@chat/contracts';
 
+import { IsCanonicalUuid } from '../../common/uuid.validators';
+
 export class UserIdDto implements AddMemberRequest, CreateDirectRoomRequest {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsCanonicalUuid()
   userId!: string;
 }
