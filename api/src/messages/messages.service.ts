@@ -26,13 +26,19 @@ export class MessagesService {
 
   /**
    * Stores, then broadcasts: the ack and `message:new` only ever describe a committed row.
-   * A clientMsgId seen before returns the original message and broadcasts nothing.
+   * A clientMsgId seen before returns the original message and broadcasts it again: a resend means
+   * the sender never saw an ack, and the first broadcast may never have happened (the commit
+   * succeeded but its answer was lost, or the instance died right after). Members already holding
+   * that seq drop the repeat (the SDK does; the contract says seq identifies a message in its room).
    */
   async send(sender: UserRef, roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
     const row = await this.writer.insert({ roomId, senderId: sender.id, body, clientMsgId });
     if (!row) {
       const original = await this.original(sender.id, roomId, clientMsgId);
-      if (original) return { message: original, duplicate: true };
+      if (original) {
+        this.broadcaster.toRoom(roomId, 'message:new', original);
+        return { message: original, duplicate: true };
+      }
       await this.rooms.assertMember(roomId, sender.id);
       throw AppError.forbidden('You are not a member of this room');
     }
