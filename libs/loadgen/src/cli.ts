@@ -6,6 +6,7 @@
  *   --out FILE       JSON results (default dist/bench/results.json); the chart goes beside it (.svg)
  *   --scenarios a,b  any of fanout,latency,rooms,connections (default: all)
  *   --connections N  sockets of the connections scenario (default 50,000; quick 3,000)
+ *   --targets a,b    only these targets: project,ws,sio,sio-redis (default: all), e.g. to profile one
  * BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=dist/prof" profiles the project's instances.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -40,8 +41,18 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'dist/bench/results.json' },
     scenarios: { type: 'string', default: 'fanout,latency,rooms,connections' },
     connections: { type: 'string' },
+    targets: { type: 'string', default: 'project,ws,sio,sio-redis' },
   },
 });
+
+const TARGET_NAMES: Record<string, TargetName> = {
+  project: 'project',
+  ws: 'B1 ws',
+  sio: 'B2 socket.io',
+  'sio-redis': 'B3 socket.io+redis',
+};
+const selected = new Set(values.targets.split(',').map((key) => TARGET_NAMES[key]));
+const only = (targets: TargetName[]) => targets.filter((target) => selected.has(target));
 
 const preset = values.smoke ? SMOKE : values.quick ? QUICK : FULL;
 const sizes = values.connections ? { ...preset, connections: Number(values.connections) } : preset;
@@ -68,7 +79,7 @@ async function main(): Promise<void> {
   for (let rep = 0; rep < reps; rep++) {
     if (scenarios.has('fanout')) {
       const row: FanoutResult[] = [];
-      for (const target of ALL_TARGETS) {
+      for (const target of only(ALL_TARGETS)) {
         const result = await fanout(target, sizes);
         log(`fanout   ${target.padEnd(20)} knee ${fmt(result.kneeDeliveriesPerSec, 0)} deliveries/s`);
         row.push(result);
@@ -77,7 +88,7 @@ async function main(): Promise<void> {
     }
     if (scenarios.has('latency')) {
       const row: LatencyResult[] = [];
-      for (const target of ALL_TARGETS) {
+      for (const target of only(ALL_TARGETS)) {
         const result = await fixedLatency(target, sizes);
         log(
           `latency  ${target.padEnd(20)} p50 ${fmt(result.step.latency.p50)} p99 ${fmt(result.step.latency.p99)} ms, delivered ${fmt(result.step.deliveryRatio * 100, 2)}%`,
@@ -88,7 +99,7 @@ async function main(): Promise<void> {
     }
     if (scenarios.has('rooms')) {
       const row: RoomsResult[] = [];
-      for (const target of ['project', 'B3 socket.io+redis'] as TargetName[]) {
+      for (const target of only(['project', 'B3 socket.io+redis'])) {
         const result = await manyRooms(target, sizes);
         log(
           `rooms    ${target.padEnd(20)} ${fmt(result.committedPerSec, 0)} acked msg/s, ack p99 ${fmt(result.step.ack.p99)} ms, stored ${result.stored ?? '–'}`,
@@ -99,7 +110,7 @@ async function main(): Promise<void> {
     }
     if (scenarios.has('connections')) {
       const row: ConnectionsResult[] = [];
-      for (const target of ['project', 'B2 socket.io'] as TargetName[]) {
+      for (const target of only(['project', 'B2 socket.io'])) {
         const result = await connections(target, sizes);
         log(
           `conns    ${target.padEnd(20)} ${result.connected}/${sizes.connections} at ${fmt(result.connectPerSec, 0)}/s, handshake p99 ${fmt(result.handshake.p99)} ms, ${fmt(result.rssPerConnectionKiB)} KiB/conn`,

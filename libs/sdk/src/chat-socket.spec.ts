@@ -225,22 +225,40 @@ describe('ChatSocket', () => {
   });
 
   describe('message:new delivery', () => {
-    it('delivers a joined room once and in order, filling a gap from history', async () => {
+    it('delivers a joined room once and in order, waiting out a reordering without asking history', async () => {
+      jest.useFakeTimers();
+      const { fake, socket, history, received } = await connected();
+      fake.answers.push(joinOk(2));
+      await socket.join(ROOM);
+
+      fake.fire('message:new', messageAt(3));
+      fake.fire('message:new', messageAt(3));
+      fake.fire('message:new', messageAt(5));
+      await jest.advanceTimersByTimeAsync(500);
+      fake.fire('message:new', messageAt(4));
+      await jest.advanceTimersByTimeAsync(2_000);
+
+      expect(history).not.toHaveBeenCalled();
+      expect(received).toEqual([3, 4, 5]);
+      expect(socket.lastSeqOf(ROOM)).toBe(5);
+    });
+
+    it('fills a gap from history once it has stayed open for the grace period', async () => {
+      jest.useFakeTimers();
       const { fake, socket, history, received } = await connected();
       fake.answers.push(joinOk(2));
       await socket.join(ROOM);
       history.mockResolvedValueOnce(pageOf([3, 4, 5]));
 
       fake.fire('message:new', messageAt(3));
-      fake.fire('message:new', messageAt(3));
       fake.fire('message:new', messageAt(5));
-      await Promise.resolve();
-      fake.fire('message:new', messageAt(4));
-      await new Promise(process.nextTick);
+      await jest.advanceTimersByTimeAsync(999);
+      expect(history).not.toHaveBeenCalled();
+      expect(received).toEqual([3]);
+      await jest.advanceTimersByTimeAsync(1);
 
       expect(history).toHaveBeenCalledWith(ROOM, { after: 3, limit: 200 });
       expect(received).toEqual([3, 4, 5]);
-      expect(socket.lastSeqOf(ROOM)).toBe(5);
     });
 
     it('starts from sinceSeq when asked, catching up what came before the join', async () => {
@@ -301,7 +319,7 @@ describe('ChatSocket', () => {
         .mockResolvedValueOnce(pageOf([1, 2]));
 
       fake.fire('message:new', messageAt(2));
-      await jest.advanceTimersByTimeAsync(0);
+      await jest.advanceTimersByTimeAsync(1_000);
       expect(errors).toEqual(['UNAVAILABLE']);
       expect(received).toEqual([]);
       await jest.advanceTimersByTimeAsync(1_000);

@@ -51,6 +51,13 @@ export type ChatSocketTuning = Pick<
 export interface ChatSocketSettings extends ChatSocketTuning {
   /** Default ack timeout of `request()` and each `send()` attempt. 5000 ms. */
   requestTimeoutMs?: number;
+  /**
+   * How long a gap in a room's live seqs may stay open before it is filled from history. Messages sent
+   * on other instances travel through Redis and routinely arrive a little after later ones; waiting a
+   * moment avoids a history request per reordering (which, over many clients, is a request storm).
+   * 1000 ms.
+   */
+  gapGraceMs?: number;
   /** Node only: the local address to connect from (load tests spread clients over 127.0.0.x). */
   localAddress?: string;
   /** Creates the underlying socket; defaults to socket.io-client's `io`. Tests pass a fake. */
@@ -99,6 +106,7 @@ interface UntypedAckEmitter {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+const DEFAULT_GAP_GRACE_MS = 1_000;
 const DEFAULT_SEND_RETRIES = 5;
 const SEND_BACKOFF = { baseMs: 100, capMs: 2_000 };
 const CATCH_UP_BACKOFF = { baseMs: 1_000, capMs: 30_000 };
@@ -130,11 +138,15 @@ export class ChatSocket {
   private readonly earlyMessages = new Map<string, Message[]>();
   private readonly catchUpsInFlight = new Set<string>();
   private readonly catchUpRetries = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Rooms with a live gap waiting for its grace period to end. */
+  private readonly gapTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly gapGraceMs: number;
 
   constructor(options: ChatSocketOptions) {
-    const { baseUrl, http, requestTimeoutMs, socketFactory = io, ...tuning } = options;
+    const { baseUrl, http, requestTimeoutMs, gapGraceMs, socketFactory = io, ...tuning } = options;
     this.http = http;
     this.requestTimeoutMs = requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.gapGraceMs = gapGraceMs ?? DEFAULT_GAP_GRACE_MS;
     this.socket = socketFactory(socketUri(baseUrl), {
       ...definedOnly(tuning),
       path: '/socket.io',
@@ -196,6 +208,8 @@ export class ChatSocket {
     this.settleConnect(ChatSocketError.disconnected('Disconnected by the client'));
     for (const timer of this.catchUpRetries.values()) clearTimeout(timer);
     this.catchUpRetries.clear();
+    for (const timer of this.gapTimers.values()) clearTimeout(timer);
+    this.gapTimers.clear();
   }
 
   // ---- subscriptions --------------------------------------------------------
@@ -380,7 +394,7 @@ export class ChatSocket {
   private handleMessage(message: Message): void {
     const feed = this.feeds.get(message.roomId);
     if (feed) {
-      if (feed.accept(message) === 'buffered') this.runCatchUp(message.roomId);
+      if (feed.accept(message) === 'buffered') this.fillGapUnlessItCloses(message.roomId);
       return;
     }
     const early = this.earlyMessages.get(message.roomId);
@@ -440,6 +454,8 @@ export class ChatSocket {
     this.earlyMessages.delete(roomId);
     clearTimeout(this.catchUpRetries.get(roomId));
     this.catchUpRetries.delete(roomId);
+    clearTimeout(this.gapTimers.get(roomId));
+    this.gapTimers.delete(roomId);
   }
 
   /**
@@ -462,6 +478,20 @@ export class ChatSocket {
       }
     }
     this.runCatchUp(roomId);
+  }
+
+  /** Fills a live gap from history if the missing messages have not arrived within the grace period. */
+  private fillGapUnlessItCloses(roomId: string): void {
+    if (this.gapGraceMs <= 0) {
+      this.runCatchUp(roomId);
+      return;
+    }
+    if (this.gapTimers.has(roomId)) return;
+    const timer = setTimeout(() => {
+      this.gapTimers.delete(roomId);
+      if (this.feeds.get(roomId)?.hasGap) this.runCatchUp(roomId);
+    }, this.gapGraceMs);
+    this.gapTimers.set(roomId, timer);
   }
 
   private runCatchUp(roomId: string, attempt = 0): void {
