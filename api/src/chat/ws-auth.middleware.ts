@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import type { ExtendedError } from 'socket.io';
 
 import { ErrorCode } from '@chat/contracts';
@@ -26,7 +27,9 @@ export function createWsAuthMiddleware(auth: AuthService) {
         socket.data.user = user;
         socket.data.tokenId = tokenId;
         socket.data.expiresAtMs = expiresAtMs;
-        logger.debug('Handshake authenticated');
+        // Checked first: even filtered out by the level, a log call makes the socket's child logger
+        // (see socket-log-context), which an idle connection would then hold for its lifetime.
+        if (PinoLogger.root?.isLevelEnabled('debug')) logger.debug('Handshake authenticated');
         next();
       },
       (error: unknown) => {
