@@ -5,6 +5,7 @@ import { Client } from 'pg';
 
 import { ChatClient } from '@chat/sdk';
 
+import { migrations } from '../src/database/migrations';
 import { startBuiltApp } from './support/built-app';
 import { TEST_JWT_SECRET, startTestApp } from './support/test-app';
 import { RUN_DATABASE_URL_VAR } from './support/test-env';
@@ -105,9 +106,10 @@ describe('persistence across restarts', () => {
       await Promise.all(instances.map((instance) => instance.stop()));
       const fresh = new Client({ connectionString: url.toString() });
       await fresh.connect();
-      const { rows } = await fresh.query('SELECT name FROM migrations');
+      const { rows } = await fresh.query('SELECT name FROM migrations ORDER BY id');
       await fresh.end();
-      expect(rows.map((row) => row.name)).toEqual(['InitialSchema1763900000000']);
+      // Each migration exactly once, in order.
+      expect(rows.map((row) => row.name)).toEqual(migrations.map((migration) => migration.name));
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
