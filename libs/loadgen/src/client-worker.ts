@@ -16,6 +16,7 @@ import {
   ToWorker,
   WorkerSetup,
   decodeBody,
+  emptyCounts,
   encodeBody,
   nowMs,
 } from './protocol';
@@ -137,16 +138,7 @@ async function connectAll(config: WorkerSetup): Promise<void> {
 }
 
 async function runStep(command: StepCommand): Promise<void> {
-  const report: StepReport = {
-    type: 'stepDone',
-    step: command.step,
-    sent: 0,
-    acked: 0,
-    ackFailed: 0,
-    received: 0,
-    latencies: [],
-    ackLatencies: [],
-  };
+  const report: StepReport = { type: 'stepDone', step: command.step, ...emptyCounts() };
   current = report;
   const senders = setup.senders.map((index) => clients[index]).filter(Boolean);
   const inFlight: Promise<void>[] = [];

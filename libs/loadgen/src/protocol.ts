@@ -55,6 +55,11 @@ export interface StepReport {
   ackLatencies: number[];
 }
 
+/** The counts of one step, all zero: what a worker starts from and what the pool merges into. */
+export function emptyCounts(): Omit<StepReport, 'type' | 'step'> {
+  return { sent: 0, acked: 0, ackFailed: 0, received: 0, latencies: [], ackLatencies: [] };
+}
+
 export type FromWorker = ConnectReport | StepReport | { type: 'error'; message: string };
 
 /** ~100-byte body: timestamp, step, and padding, as JSON so every target carries it as text. */

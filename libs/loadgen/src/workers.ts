@@ -1,7 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 
-import { ClientSpec, ConnectReport, FromWorker, StepReport, TargetKind } from './protocol';
+import { ClientSpec, ConnectReport, FromWorker, StepReport, TargetKind, emptyCounts } from './protocol';
 
 const WORKER = join(__dirname, 'client-worker.js');
 /** Well under the 20,000 open files a process may have. */
@@ -79,14 +79,7 @@ export class WorkerPool {
         }),
       ),
     );
-    const merged: MergedStep = {
-      sent: 0,
-      acked: 0,
-      ackFailed: 0,
-      received: 0,
-      latencies: [],
-      ackLatencies: [],
-    };
+    const merged: MergedStep = emptyCounts();
     for (const report of reports) {
       merged.sent += report.sent;
       merged.acked += report.acked;
