@@ -54,14 +54,10 @@ export class AuthService {
   }
 
   /**
-   * A verified token → the user it names, read from the database so a deleted account is refused
-   * even while its token has not expired. Used by the HTTP strategy and the socket handshake.
+   * A token → its session: the user, read from the database so a deleted or suspended account is
+   * refused even while its token has not expired, the token's id and its expiry. The socket handshake
+   * and `auth:refresh` use it; the HTTP strategy goes through userOfClaims.
    */
-  async authenticate(token: string): Promise<AuthUser> {
-    return (await this.verify(token)).user;
-  }
-
-  /** A token → its session: the user (re-read, so a removed or suspended account is refused), its id and expiry. */
   async verify(token: string): Promise<AuthSession> {
     let claims: TokenClaims;
     try {

@@ -69,9 +69,7 @@ export class ChatService {
    * that happened while it was away must not be undone that way.
    */
   private async dropLostRooms(socket: ChatSocket): Promise<void> {
-    const roomIds = [...socket.rooms]
-      .filter((channel) => channel.startsWith(ROOM_CHANNEL_PREFIX))
-      .map((channel) => channel.slice(ROOM_CHANNEL_PREFIX.length));
+    const roomIds = roomIdsOf(socket);
     const kept = await this.rooms.memberOfAmong(socket.data.user.id, roomIds);
     for (const roomId of roomIds) if (!kept.has(roomId)) await socket.leave(channelOfRoom(roomId));
   }
@@ -99,7 +97,7 @@ export class ChatService {
 
   async join(socket: ChatSocket, roomId: string): Promise<RoomJoinResult> {
     const channel = channelOfRoom(roomId);
-    if (!socket.rooms.has(channel) && roomsOf(socket) >= this.limits.roomsPerSocket) {
+    if (!socket.rooms.has(channel) && roomIdsOf(socket).length >= this.limits.roomsPerSocket) {
       throw AppError.forbidden(
         `A connection can be in at most ${this.limits.roomsPerSocket} rooms at once; leave one first`,
       );
@@ -126,8 +124,11 @@ export class ChatService {
 
 const ROOM_CHANNEL_PREFIX = channelOfRoom('');
 
-function roomsOf(socket: ChatSocket): number {
-  let count = 0;
-  for (const channel of socket.rooms) if (channel.startsWith(ROOM_CHANNEL_PREFIX)) count++;
-  return count;
+/** The chat rooms a socket is subscribed to (its own id, user and token channels left out). */
+function roomIdsOf(socket: ChatSocket): string[] {
+  const roomIds: string[] = [];
+  for (const channel of socket.rooms) {
+    if (channel.startsWith(ROOM_CHANNEL_PREFIX)) roomIds.push(channel.slice(ROOM_CHANNEL_PREFIX.length));
+  }
+  return roomIds;
 }
