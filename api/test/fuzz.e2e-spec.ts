@@ -30,7 +30,7 @@ import {
   utf16String,
 } from './support/fuzz';
 import { TestApp, startTestApp } from './support/test-app';
-import { TestUser, registerUser, uniqueName } from './support/users';
+import { TestUser, rawRequest, registerUser, uniqueName } from './support/users';
 
 /**
  * Property-based fuzzing of every input surface of one in-process app: socket events, raw Socket.IO
@@ -80,22 +80,8 @@ describe('fuzzing every input (fast-check)', () => {
     path: string,
     options: { token?: string; body?: string | Uint8Array; headers?: Record<string, string> } = {},
   ): Promise<HttpAnswer & { json: () => any }> {
-    const response = await fetch(`${app.url}${path}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body: options.body,
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      contentType: response.headers.get('content-type') ?? '',
-      text,
-      json: () => JSON.parse(text),
-    };
+    const { status, text, headers } = await rawRequest(app.url, method, path, options);
+    return { status, contentType: headers.get('content-type') ?? '', text, json: () => JSON.parse(text) };
   }
 
   beforeAll(async () => {

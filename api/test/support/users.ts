@@ -30,8 +30,8 @@ export async function rawRequest(
   baseUrl: string,
   method: string,
   path: string,
-  options: { body?: string; token?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+  options: { body?: string | Uint8Array; token?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; text: string; headers: Headers }> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
@@ -48,5 +48,5 @@ export async function rawRequest(
   } catch {
     // not JSON: keep the text
   }
-  return { status: response.status, body, headers: response.headers };
+  return { status: response.status, body, text, headers: response.headers };
 }
