@@ -15,7 +15,6 @@ import { AppError } from '../common/app-error';
 import { AllConfig } from '../config/config.type';
 import { LimitsConfig } from '../config/limits.config';
 import { PresenceService } from '../presence/presence.service';
-import { emitHere } from '../realtime/emit-here';
 import type { ChatSocket } from '../realtime/socket-types';
 import { RoomsService } from '../rooms/rooms.service';
 
@@ -58,7 +57,10 @@ export class ChatService {
     // And the token channel lets a logout reach exactly the sockets opened with that token.
     if (socket.data.tokenId) await socket.join(channelOfToken(socket.data.tokenId));
     if (socket.recovered) await this.dropLostRooms(socket);
-    emitHere(socket, 'session', { userId: user.id, instanceId: this.instanceId });
+    // Through the adapter (socket.emit), not emitHere: with connection state recovery this greeting
+    // carries the client's first offset, without which a connection that drops before any room
+    // event cannot be recovered.
+    socket.emit('session', { userId: user.id, instanceId: this.instanceId });
     await this.presence.connected(user.id).catch((error: Error) => {
       this.logger.warn(`Presence update failed for ${user.id}: ${error.message}`);
     });
