@@ -133,24 +133,28 @@ describe.each(ADAPTERS)('cluster of 3 behind nginx, %s adapter', (adapter) => {
       raw.on('message:new', (message: Message) => {
         if (messages.push(message) === 2) gotBoth();
       });
-      await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
-      expect(raw.recovered).toBe(false);
-      expect(await raw.timeout(5_000).emitWithAck('room:join', { roomId: room.id })).toMatchObject({
-        ok: true,
-      });
+      // Closed whatever happens: a client left reconnecting to a stopped cluster keeps jest alive.
+      try {
+        await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
+        expect(raw.recovered).toBe(false);
+        expect(await raw.timeout(5_000).emitWithAck('room:join', { roomId: room.id })).toMatchObject({
+          ok: true,
+        });
 
-      const reconnected = new Promise<void>((resolve) => raw.io.once('reconnect', () => resolve()));
-      raw.io.engine.close(); // the transport drops, as on a network blip; socket.io reconnects by itself
-      await bobSocket.send(room.id, 'sent while alice was away');
-      await bobSocket.send(room.id, 'and another');
-      await reconnected;
-      await Promise.race([
-        bothArrived,
-        new Promise((_, reject) => setTimeout(() => reject(new Error('not recovered')), 5_000)),
-      ]);
-      raw.close();
-      expect(raw.recovered).toBe(true);
-      expect(messages.map((m) => m.body)).toEqual(['sent while alice was away', 'and another']);
+        const reconnected = new Promise<void>((resolve) => raw.io.once('reconnect', () => resolve()));
+        raw.io.engine.close(); // the transport drops, as on a network blip; socket.io reconnects by itself
+        await bobSocket.send(room.id, 'sent while alice was away');
+        await bobSocket.send(room.id, 'and another');
+        await reconnected;
+        await Promise.race([
+          bothArrived,
+          new Promise((_, reject) => setTimeout(() => reject(new Error('not recovered')), 5_000)),
+        ]);
+        expect(raw.recovered).toBe(true);
+        expect(messages.map((m) => m.body)).toEqual(['sent while alice was away', 'and another']);
+      } finally {
+        raw.close();
+      }
     });
   }
 });
