@@ -27,6 +27,7 @@ import { MessagesService } from '../messages/messages.service';
 import { chatMetrics } from '../metrics/chat-metrics';
 import { DrainService } from '../realtime/drain.service';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
+import { gateRecovery } from '../realtime/recovery-gate';
 import { SlowConsumerWatchdog } from '../realtime/slow-consumer-watchdog';
 import type { ChatServer, ChatSocket } from '../realtime/socket-types';
 import { ChatService } from './chat.service';
@@ -40,6 +41,7 @@ import {
   TypingDto,
 } from './dto/socket-payloads.dto';
 import { MessageRateLimiter } from './message-rate-limiter';
+import { ChatRecoveryPolicy } from './recovery-policy';
 import { SessionExpiry } from './session-expiry';
 import { WsAckExceptionFilter } from './ws-ack-exception.filter';
 import { createWsAuthMiddleware, refusalOf, unavailable } from './ws-auth.middleware';
@@ -60,9 +62,12 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly slowConsumers: SlowConsumerWatchdog,
     private readonly rateLimiter: MessageRateLimiter,
     private readonly sessionExpiry: SessionExpiry,
+    private readonly recoveryPolicy: ChatRecoveryPolicy,
   ) {}
 
   afterInit(server: ChatServer): void {
+    // Before anything is written to a reconnecting socket: see gateRecovery.
+    gateRecovery(server.of('/'), this.recoveryPolicy);
     server.use((_socket, next) =>
       next(this.drain.draining ? unavailable('This instance is shutting down, reconnect') : undefined),
     );

@@ -7,10 +7,11 @@ import { RoomsModule } from '../rooms/rooms.module';
 import { ChatGateway } from './chat.gateway';
 import { ChatService } from './chat.service';
 import { MessageRateLimiter } from './message-rate-limiter';
+import { ChatRecoveryPolicy } from './recovery-policy';
 import { SessionExpiry } from './session-expiry';
 
 @Module({
   imports: [AuthModule, RoomsModule, MessagesModule, PresenceModule],
-  providers: [ChatGateway, ChatService, MessageRateLimiter, SessionExpiry],
+  providers: [ChatGateway, ChatService, ChatRecoveryPolicy, MessageRateLimiter, SessionExpiry],
 })
 export class ChatModule {}

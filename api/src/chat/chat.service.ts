@@ -67,10 +67,16 @@ export class ChatService {
   }
 
   /**
-   * Connection state recovery brings a socket's rooms back without asking anyone; a ban (or leave)
-   * that happened while it was away must not be undone that way.
+   * Connection state recovery brings a socket's channels back. The recovery gate checked its rooms
+   * before the replay, but a ban committed after that check and before this socket could be reached
+   * by the ban's unsubscribe would still leave it in the room: checked again now that it can. The
+   * channel of the token the session was opened with goes too, when the handshake used another one.
    */
   private async dropLostRooms(socket: ChatSocket): Promise<void> {
+    const current = socket.data.tokenId ? channelOfToken(socket.data.tokenId) : null;
+    for (const channel of socket.rooms) {
+      if (channel.startsWith(TOKEN_CHANNEL_PREFIX) && channel !== current) await socket.leave(channel);
+    }
     const roomIds = roomIdsOf(socket);
     const kept = await this.rooms.memberOfAmong(socket.data.user.id, roomIds);
     for (const roomId of roomIds) if (!kept.has(roomId)) await socket.leave(channelOfRoom(roomId));
@@ -125,6 +131,7 @@ export class ChatService {
 }
 
 const ROOM_CHANNEL_PREFIX = channelOfRoom('');
+const TOKEN_CHANNEL_PREFIX = channelOfToken('');
 
 /** The chat rooms a socket is subscribed to (its own id, user and token channels left out). */
 function roomIdsOf(socket: ChatSocket): string[] {
