@@ -87,7 +87,12 @@ describe('fuzzing every input (fast-check)', () => {
   beforeAll(async () => {
     faults.start();
     prototypes = prototypeKeys();
-    app = await startTestApp({ MESSAGE_RATE_LIMIT: '1000000', MAX_CONNECTIONS_PER_USER: '1000' });
+    app = await startTestApp({
+      MESSAGE_RATE_LIMIT: '1000000',
+      EDIT_RATE_LIMIT: '1000000',
+      EVENT_RATE_LIMIT: '1000000',
+      MAX_CONNECTIONS_PER_USER: '1000',
+    });
     [alice, bob, mallory] = await Promise.all(
       ['alice', 'bob', 'mallory'].map((name) => registerUser(app.url, name)),
     );

@@ -109,6 +109,36 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(1_000_000)
+  EDIT_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  EDIT_BURST?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  EVENT_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  EVENT_BURST?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SOCKET_RECHECK_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   @Max(10_000)
   MAX_CONNECTIONS_PER_USER?: number;
 
