@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 
-import { ClientEvent, ErrorCode, Limits, Member, Message, MyRoom, Room, ServerEvent } from '@chat/contracts';
+import {
+  ClientEvent,
+  ErrorCode,
+  Limits,
+  Member,
+  MemberPage,
+  Message,
+  MyRoom,
+  Room,
+  ServerEvent,
+} from '@chat/contracts';
 import { ChatSocket } from '@chat/sdk';
 
 import { MAX_PACKET_BYTES } from '../src/realtime/cluster-io.adapter';
@@ -561,7 +571,10 @@ describe('fuzzing every input (fast-check)', () => {
       const withoutPresence = (member: Member) => ({ ...member, online: undefined });
       return {
         room: (rooms.json() as MyRoom[]).find((room) => room.id === roomId) ?? null,
-        members: members.status === 200 ? (members.json() as Member[]).map(withoutPresence) : members.json(),
+        members:
+          members.status === 200
+            ? (members.json() as MemberPage).members.map(withoutPresence)
+            : members.json(),
         messages: history.json(),
       };
     }

@@ -163,7 +163,8 @@ export class ChatService implements OnApplicationShutdown {
     try {
       await this.access.assertMember(socket, roomId);
     } catch (error) {
-      await socket.leave(channel);
+      // Not a member (or no such room) any more; an outage is no reason to unsubscribe.
+      if (error instanceof AppError) await socket.leave(channel);
       throw error;
     }
     const userId = socket.data.user.id;

@@ -42,8 +42,9 @@ export class SocketAccess {
   /**
    * Throws UNAUTHORIZED (revoked, account gone) or FORBIDDEN (suspended), after telling the socket
    * its session ended and scheduling its disconnect behind the error ack. A check that cannot be
-   * made (Redis or the database unreachable) lets the event through: the handshake did verify this
-   * socket, and an outage must not also stop every write.
+   * made (Redis or the database unreachable) lets the event through and stands like a passed one:
+   * the handshake did verify this socket, and an outage must neither stop every write nor make each
+   * one wait for a timeout twice.
    */
   async assertActive(socket: ChatSocket): Promise<void> {
     const checked = this.checkedOf(socket);
@@ -54,6 +55,7 @@ export class SocketAccess {
     } catch (error) {
       if (!(error instanceof AppError)) {
         this.logger.warn(`Credentials re-check failed: ${(error as Error).message}`);
+        checked.credentialsUntil = now + this.recheckMs;
         return;
       }
       this.endSession(socket, error);

@@ -51,6 +51,7 @@ async function restore<Identity>(
   auth: Record<string, unknown>,
 ): Promise<RestoredSession | null> {
   const { pid, offset } = auth;
+  if (!namespace.server._opts.connectionStateRecovery) return null;
   if (typeof pid !== 'string' || typeof offset !== 'string') return null;
   try {
     // Verified before the restore: a garbage token costs no stream read and consumes no session.
