@@ -68,7 +68,11 @@ describe('web app in a browser, across two instances', () => {
         .getByRole('article', { name: `Message from ${alice.username} (@${alice.username})` })
         .first()
         .waitFor();
-      await bob.page.getByTestId('sender-handle').filter({ hasText: `@${alice.username}` }).first().waitFor();
+      await bob.page
+        .getByTestId('sender-handle')
+        .filter({ hasText: `@${alice.username}` })
+        .first()
+        .waitFor();
 
       // Bob has the room open at the bottom: Alice sees that he read it.
       await alice.page
@@ -91,7 +95,11 @@ describe('web app in a browser, across two instances', () => {
         .getByTestId('presence')
         .filter({ hasText: 'online' })
         .waitFor();
-      await alice.page.locator(`[data-user="${bob.username}"]`).getByTestId('handle').filter({ hasText: `@${bob.username}` }).waitFor();
+      await alice.page
+        .locator(`[data-user="${bob.username}"]`)
+        .getByTestId('handle')
+        .filter({ hasText: `@${bob.username}` })
+        .waitFor();
       // The header's count comes from /api/stats, polled: wait for it to include both of them.
       await alice.page.waitForFunction(
         () =>
