@@ -6,8 +6,8 @@ import { RedisConnection } from '../redis/redis.module';
 
 /** The claims a revocation is decided on: the token's id and its sign-in session. */
 export interface RevocableClaims {
-  jti?: string;
-  sid?: string;
+  jti?: string | null;
+  sid?: string | null;
 }
 
 /**
