@@ -28,6 +28,10 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const DURATION_PATTERN = /^\d+[smhd]?$/;
 const POSITIVE_DURATION_PATTERN = /^0*[1-9]\d*[smhd]?$/;
 
+/** Express `trust proxy`: a boolean, a hop count, or a list of addresses, CIDR subnets and named ranges. */
+const TRUST_PROXY_PATTERN =
+  /^(true|false|\d+|[0-9a-fA-F.:/]+|loopback|linklocal|uniquelocal)(\s*,\s*([0-9a-fA-F.:/]+|loopback|linklocal|uniquelocal))*$/;
+
 /** `*`, or origins as browsers send them in `Origin`: `https://host` or `http://host:port`, no path. */
 const ORIGIN = 'https?://[^\\s/,*]+';
 const CORS_ORIGINS_PATTERN = new RegExp(`^\\s*(\\*|${ORIGIN}(\\s*,\\s*${ORIGIN})*)\\s*$`);
@@ -45,8 +49,21 @@ export class EnvironmentVariables {
   PORT?: number;
 
   @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  @IsOptional()
   @IsString()
   HOST?: string;
+
+  @IsOptional()
+  @Matches(TRUST_PROXY_PATTERN, {
+    message:
+      'TRUST_PROXY must be false, true, a hop count, or comma-separated addresses/subnets/loopback/linklocal/uniquelocal',
+  })
+  TRUST_PROXY?: string;
 
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
@@ -170,6 +187,42 @@ export class EnvironmentVariables {
     message: 'LOGIN_FAILURE_WINDOW must be a duration above zero such as 900, 15m or 1h',
   })
   LOGIN_FAILURE_WINDOW?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Matches(POSITIVE_DURATION_PATTERN, {
+    message: 'LOGIN_RATE_WINDOW must be a duration above zero such as 60, 1m or 1h',
+  })
+  LOGIN_RATE_WINDOW?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  REGISTER_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Matches(POSITIVE_DURATION_PATTERN, {
+    message: 'REGISTER_RATE_WINDOW must be a duration above zero such as 600, 10m or 1h',
+  })
+  REGISTER_RATE_WINDOW?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PASSWORD_HASH_CONCURRENCY?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  PASSWORD_HASH_QUEUE?: number;
 
   @IsOptional()
   @Matches(/^[a-zA-Z0-9._:-]{1,128}$/, { message: 'INSTANCE_ID must be 1-128 of [a-zA-Z0-9._:-]' })

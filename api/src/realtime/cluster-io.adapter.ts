@@ -10,6 +10,8 @@ import type { Server, ServerOptions } from 'socket.io';
 
 import { Limits } from '@chat/contracts';
 
+import { AddressLimiter } from '../common/address-limiter';
+import { createClientAddress } from '../common/client-address';
 import { createOriginCheck } from '../common/origins';
 import { attachSocketLogContext } from '../common/socket-log-context';
 import { AllConfig } from '../config/config.type';
@@ -23,6 +25,9 @@ import { instrumentAdminUi } from './admin-ui';
  * 24 KB plus its other fields; anything far larger is hostile and closes the connection.
  */
 export const MAX_PACKET_BYTES = Limits.MESSAGE_BODY_MAX * 6 + 4_096;
+
+/** Admin UI sign-in attempts per client address: enough for typos, far too few for guessing. */
+const ADMIN_UI_ATTEMPTS = { points: 10, windowSeconds: 15 * 60 };
 
 /**
  * Socket.IO server options shared by every instance, and the adapter that carries room emits between
@@ -73,7 +78,17 @@ export class ClusterIoAdapter extends IoAdapter {
     chatMetrics.adapter.reset();
     chatMetrics.adapter.set({ adapter: kind }, 1);
     const adminUi = this.config.get('app.adminUi', { infer: true });
-    if (adminUi) instrumentAdminUi(server, adminUi, this.config.get('app.instanceId', { infer: true }));
+    if (adminUi) {
+      instrumentAdminUi(server, adminUi, this.config.get('app.instanceId', { infer: true }), {
+        attempts: AddressLimiter.create(
+          'admin-ui-attempts',
+          'admin sign-in attempts',
+          ADMIN_UI_ATTEMPTS,
+          this.redis.client ? { client: this.redis.client, keyPrefix: this.redis.keyPrefix } : null,
+        ),
+        clientAddress: createClientAddress(this.config.get('app.trustProxy', { infer: true })),
+      });
+    }
     return server;
   }
 

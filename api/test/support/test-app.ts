@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createApp } from '../../src/app.setup';
+import { MetricsServer } from '../../src/metrics/metrics-server';
 import { RUN_DATABASE_URL_VAR, RUN_REDIS_PREFIX_VAR, TEST_REDIS_URL } from './test-env';
 
 export interface TestApp {
   app: NestExpressApplication;
   url: string;
+  /** Where the instance serves GET /metrics (METRICS_PORT, a free port chosen at start). */
+  metricsUrl: string;
   instanceId: string;
   close(): Promise<void>;
 }
@@ -44,6 +47,10 @@ async function createTestApp(env: Record<string, string | undefined>): Promise<T
     DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-e2e-')),
     WEB_DIST_DIR: '/nonexistent',
     LOG_LEVEL: 'silent',
+    METRICS_PORT: '0',
+    // Every suite signs up and in from 127.0.0.1; the per-address limits have their own tests.
+    LOGIN_RATE_LIMIT: '1000000',
+    REGISTER_RATE_LIMIT: '1000000',
     ...env,
     INSTANCE_ID: instanceId,
   };
@@ -53,7 +60,14 @@ async function createTestApp(env: Record<string, string | undefined>): Promise<T
     app.useLogger(false);
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
-    return { app, url: `http://127.0.0.1:${address.port}`, instanceId, close: () => app.close() };
+    const metricsPort = app.get(MetricsServer).port;
+    return {
+      app,
+      url: `http://127.0.0.1:${address.port}`,
+      metricsUrl: `http://127.0.0.1:${metricsPort}`,
+      instanceId,
+      close: () => app.close(),
+    };
   } finally {
     applyEnv(previous);
   }
