@@ -42,7 +42,7 @@ import { TokenRevocations } from './token-revocations';
       useFactory: (config: ConfigService<AllConfig, true>, redis: RedisConnection) =>
         LoginThrottle.create(
           config.get('auth.loginThrottle', { infer: true }),
-          redis.client ? { client: redis.client, keyPrefix: redis.keyPrefix } : null,
+          redis.client ? { client: redis.client, keyPrefix: redis.key('login-attempts') } : null,
         ),
     },
     JwtStrategy,
