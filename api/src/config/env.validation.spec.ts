@@ -119,4 +119,28 @@ describe('validateEnvironment', () => {
       );
     });
   });
+
+  describe('behind a transaction pooler', () => {
+    const pooled = {
+      DATABASE_URL: 'postgres://chat@pgbouncer:6432/chat',
+      DATABASE_MIGRATION_URL: 'postgres://chat@postgres:5432/chat',
+      DATABASE_TRANSACTION_POOLING: 'true',
+    };
+
+    it('accepts the pooler with a direct migration URL', () => {
+      expect(validateEnvironment(pooled)).toMatchObject(pooled);
+    });
+
+    it('refuses it without a direct connection for the migration lock', () => {
+      expect(() => validateEnvironment({ ...pooled, DATABASE_MIGRATION_URL: undefined })).toThrow(
+        /DATABASE_TRANSACTION_POOLING: needs DATABASE_URL \(the pooler\) and DATABASE_MIGRATION_URL/,
+      );
+    });
+
+    it('checks the migration URL like DATABASE_URL', () => {
+      expect(() => validateEnvironment({ DATABASE_MIGRATION_URL: 'mysql://x' })).toThrow(
+        /DATABASE_MIGRATION_URL must be a postgres:\/\/ URL/,
+      );
+    });
+  });
 });

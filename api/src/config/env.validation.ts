@@ -60,6 +60,11 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_MIGRATION_URL must be a postgres:// URL' })
   DATABASE_MIGRATION_URL?: string;
 
+  /** DATABASE_URL is a transaction-mode pooler (PgBouncer pool_mode=transaction): no session state on it. */
+  @IsOptional()
+  @IsIn(['true', 'false', true, false])
+  DATABASE_TRANSACTION_POOLING?: string | boolean;
+
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -216,13 +221,20 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
 }
 
 /**
- * Settings that are valid alone but not together. On a Redis Cluster only the sharded adapter
+ * Settings that are valid alone but not together. Behind a transaction pooler, a session advisory
+ * lock taken by one statement may be released by another server connection, so the migrations need
+ * their own direct connection. On a Redis Cluster only the sharded adapter
  * spreads the Socket.IO traffic: the streams adapter keeps every event in one stream (one key, so
  * one shard carries all of it), and classic PUBLISH is copied to every node of the cluster.
  */
 function combinationErrors(env: EnvironmentVariables): string[] {
-  if (!env.REDIS_CLUSTER_NODES) return [];
   const errors: string[] = [];
+  if (isTrue(env.DATABASE_TRANSACTION_POOLING) && !(env.DATABASE_URL && env.DATABASE_MIGRATION_URL)) {
+    errors.push(
+      'DATABASE_TRANSACTION_POOLING: needs DATABASE_URL (the pooler) and DATABASE_MIGRATION_URL (a direct connection: the migration lock is held by a session)',
+    );
+  }
+  if (!env.REDIS_CLUSTER_NODES) return errors;
   if (env.REDIS_URL) errors.push('REDIS_URL and REDIS_CLUSTER_NODES: set one of them, not both');
   if (env.SOCKET_ADAPTER && env.SOCKET_ADAPTER !== 'redis-sharded') {
     errors.push(
