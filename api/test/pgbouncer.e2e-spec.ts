@@ -2,10 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
+import type { ChatSocket } from '@chat/sdk';
+
 import { migrations } from '../src/database/migrations';
+import { eventually } from './support/cluster';
 import { TestPgBouncer } from './support/pgbouncer';
+import { CutMode, TcpProxy } from './support/tcp-proxy';
 import { TestApp, startTestApp } from './support/test-app';
 import { RUN_DATABASE_URL_VAR, TEST_POSTGRES_URL } from './support/test-env';
+import { TestUser, rawRequest, registerUser } from './support/users';
 
 /**
  * The instances behind PgBouncer in transaction mode (Debian's pgbouncer, started by the suite on a
@@ -63,6 +68,79 @@ describe('behind PgBouncer (transaction mode)', () => {
       Array.from({ length: 5 }, () => dataSource.query('SHOW statement_timeout')),
     );
     expect(outside.flat()).toEqual(Array.from({ length: 5 }, () => serverDefault));
+  });
+
+  describe('Postgres unreachable behind PgBouncer, then back', () => {
+    let proxy: TcpProxy;
+    let behind: TestPgBouncer;
+    let cut: TestApp;
+    let alice: TestUser;
+    let roomId: string;
+    let socket: ChatSocket;
+    const acked: string[] = [];
+
+    beforeAll(async () => {
+      proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
+      const throughProxy = new URL(direct);
+      throughProxy.port = String(proxy.port);
+      // Gives up on a Postgres login that is never answered after 2 s (default 15 s).
+      behind = await TestPgBouncer.start(throughProxy, { server_connect_timeout: '2' });
+      cut = await startTestApp({
+        DATABASE_URL: behind.urlFor(direct.toString()),
+        DATABASE_CONNECT_TIMEOUT_MS: '1000',
+        DATABASE_STATEMENT_TIMEOUT_MS: '3000',
+      });
+      alice = await registerUser(cut.url, 'pgbcut');
+      roomId = (await alice.client.http.createRoom({ name: 'Behind PgBouncer', visibility: 'public' })).id;
+      socket = alice.client.socket();
+      await socket.connect();
+      await socket.join(roomId);
+    }, 60_000);
+
+    afterAll(async () => {
+      socket?.disconnect();
+      await cut?.close();
+      await behind?.close();
+      await proxy?.close();
+    });
+
+    const sendRaw = (body: string): Promise<any> =>
+      (
+        socket.socket.timeout(25_000) as unknown as {
+          emitWithAck(event: string, payload: unknown): Promise<unknown>;
+        }
+      ).emitWithAck('message:send', { roomId, body, clientMsgId: randomUUID() });
+
+    it.each<CutMode>(['refuse', 'blackhole'])(
+      '%s: readiness 503 and UNAVAILABLE acks while PgBouncer cannot reach Postgres; the same socket sends once it can',
+      async (mode) => {
+        const connectionId = socket.socket.id;
+        const before = await sendRaw(`${mode}: before`);
+        expect(before).toMatchObject({ ok: true });
+        acked.push(before.message.id);
+
+        proxy.cut(mode);
+        expect((await rawRequest(cut.url, 'GET', '/api/health')).status).toBe(503);
+        expect(await sendRaw(`${mode}: refused`)).toEqual({
+          ok: false,
+          error: expect.objectContaining({ code: 'UNAVAILABLE' }),
+        });
+
+        proxy.restore();
+        await eventually(
+          async () => (await rawRequest(cut.url, 'GET', '/api/health')).status === 200,
+          20_000,
+          'readiness after restore',
+        );
+        const after = await sendRaw(`${mode}: after`);
+        expect(after).toMatchObject({ ok: true });
+        acked.push(after.message.id);
+        expect(socket.socket.id).toBe(connectionId);
+        const page = await alice.client.http.history(roomId, { after: 0, limit: 100 });
+        expect(page.messages.map((m) => m.id)).toEqual(acked);
+      },
+      60_000,
+    );
   });
 
   describe('the chat suite, through PgBouncer', () => {
