@@ -33,14 +33,6 @@ export class RedisConnection implements OnApplicationShutdown {
         : null;
   }
 
-  get isCluster(): boolean {
-    return this.client instanceof Cluster;
-  }
-
-  get keyPrefix(): string {
-    return this.keys.prefix;
-  }
-
   /**
    * A further connection (pub/sub needs its own), with the same settings. `shardedSubscriber`: on a
    * cluster, SSUBSCRIBE goes to the master that owns each channel's slot, one connection per master,
