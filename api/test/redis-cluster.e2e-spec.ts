@@ -9,7 +9,7 @@ import { eventually } from './support/cluster';
 import { EventRecorder } from './support/events';
 import { TestRedisCluster } from './support/redis-cluster';
 import { TestApp, startTestApp } from './support/test-app';
-import { RUN_DATABASE_URL_VAR, RUN_REDIS_PREFIX_VAR } from './support/test-env';
+import { RUN_DATABASE_URL_VAR, RUN_REDIS_CLUSTER_VAR, RUN_REDIS_PREFIX_VAR } from './support/test-env';
 import { TestUser, rawRequest, registerUser } from './support/users';
 
 const SENDERS = 3;
@@ -44,6 +44,8 @@ describe('on a Redis Cluster (3 masters + 3 replicas, 2 instances)', () => {
     };
     one = await startTestApp(env);
     two = await startTestApp(env);
+    // Every app the suites required at the end start uses the cluster too.
+    process.env[RUN_REDIS_CLUSTER_VAR] = redis.seeds;
   }, 60_000);
 
   afterEach(() => {
@@ -51,6 +53,7 @@ describe('on a Redis Cluster (3 masters + 3 replicas, 2 instances)', () => {
   });
 
   afterAll(async () => {
+    delete process.env[RUN_REDIS_CLUSTER_VAR];
     await one?.close();
     await two?.close();
     await redis?.close();
@@ -246,4 +249,16 @@ describe('on a Redis Cluster (3 masters + 3 replicas, 2 instances)', () => {
     },
     FAILOVER_TEST_MS,
   );
+
+  // The other suites that use Redis for more than the adapter, unchanged, on the cluster: every key
+  // their features touch (presence, rate budgets, sessions, revocations) must work there.
+  describe('the chat suite, on the Redis Cluster', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('./chat.e2e-spec');
+  });
+
+  describe('the sessions suite, on the Redis Cluster', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('./sessions.e2e-spec');
+  });
 });
