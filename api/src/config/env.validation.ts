@@ -222,10 +222,10 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
 
 /**
  * Settings that are valid alone but not together. Behind a transaction pooler, a session advisory
- * lock taken by one statement may be released by another server connection, so the migrations need
- * their own direct connection. On a Redis Cluster only the sharded adapter
- * spreads the Socket.IO traffic: the streams adapter keeps every event in one stream (one key, so
- * one shard carries all of it), and classic PUBLISH is copied to every node of the cluster.
+ * lock taken by one statement may be released on another server connection, so the migrations need
+ * their own direct connection. On a Redis Cluster only the sharded adapter spreads the Socket.IO
+ * traffic: the streams adapter keeps every event in one stream (one key, so one shard carries all of
+ * it), and classic PUBLISH is copied to every node of the cluster.
  */
 function combinationErrors(env: EnvironmentVariables): string[] {
   const errors: string[] = [];

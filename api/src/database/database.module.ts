@@ -54,7 +54,7 @@ const QUERY_TIMEOUT_MARGIN_MS = 2_000;
           },
           retryAttempts: 3,
           retryDelay: 1_000,
-          // Read by dataSourceFactory below (TypeORM ignores it): absent in embedded mode.
+          // Read by dataSourceFactory below (TypeORM ignores it); null in embedded mode.
           migrationUrl: embedded.isEmbedded ? null : database.migrationUrl,
         };
       },
