@@ -43,7 +43,10 @@ async function startCluster(options = {}) {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    // REDIS_CLUSTER_NODES in the environment (a Redis Cluster) replaces the default REDIS_URL.
+    ...(process.env.REDIS_CLUSTER_NODES
+      ? {}
+      : { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }),
     JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
     // nginx, on this machine, is the proxy whose X-Forwarded-For names the client.
     TRUST_PROXY: 'loopback',

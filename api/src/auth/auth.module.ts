@@ -48,10 +48,21 @@ import { TokenRevocations } from './token-revocations';
       inject: [ConfigService, RedisConnection],
       useFactory: (config: ConfigService<AllConfig, true>, redis: RedisConnection) => {
         const limits = config.get('auth.addressLimits', { infer: true });
-        const store = redis.client ? { client: redis.client, keyPrefix: redis.keyPrefix } : null;
+        const store = (name: string) =>
+          redis.client ? { client: redis.client, keyPrefix: redis.key(name) } : null;
         return new SignInLimits(
-          AddressLimiter.create('login-per-address', 'sign-in attempts', limits.login, store),
-          AddressLimiter.create('register-per-address', 'sign-ups', limits.register, store),
+          AddressLimiter.create(
+            'login-per-address',
+            'sign-in attempts',
+            limits.login,
+            store('login-per-address'),
+          ),
+          AddressLimiter.create(
+            'register-per-address',
+            'sign-ups',
+            limits.register,
+            store('register-per-address'),
+          ),
         );
       },
     },
@@ -61,7 +72,7 @@ import { TokenRevocations } from './token-revocations';
       useFactory: (config: ConfigService<AllConfig, true>, redis: RedisConnection) =>
         LoginThrottle.create(
           config.get('auth.loginThrottle', { infer: true }),
-          redis.client ? { client: redis.client, keyPrefix: redis.keyPrefix } : null,
+          redis.client ? { client: redis.client, keyPrefix: redis.key('login-attempts') } : null,
         ),
     },
     JwtStrategy,

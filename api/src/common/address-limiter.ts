@@ -1,4 +1,3 @@
-import type Redis from 'ioredis';
 import {
   RateLimiterAbstract,
   RateLimiterMemory,
@@ -8,6 +7,7 @@ import {
 
 import { ErrorCode } from '@chat/contracts';
 
+import type { RedisClient } from '../redis/redis.module';
 import { AppError } from './app-error';
 
 export interface AddressLimit {
@@ -33,12 +33,12 @@ export class AddressLimiter {
     name: string,
     what: string,
     limit: AddressLimit,
-    redis: { client: Redis; keyPrefix: string } | null,
+    redis: { client: RedisClient; keyPrefix: string } | null,
   ): AddressLimiter {
     const options = {
       points: limit.points,
       duration: limit.windowSeconds,
-      keyPrefix: redis ? `${redis.keyPrefix}:${name}` : name,
+      keyPrefix: redis ? redis.keyPrefix : name,
     };
     if (!redis) return new AddressLimiter(new RateLimiterMemory(options), what);
     return new AddressLimiter(

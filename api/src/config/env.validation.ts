@@ -36,6 +36,9 @@ const TRUST_PROXY_PATTERN =
 const ORIGIN = 'https?://[^\\s/,*]+';
 const CORS_ORIGINS_PATTERN = new RegExp(`^\\s*(\\*|${ORIGIN}(\\s*,\\s*${ORIGIN})*)\\s*$`);
 
+const HOST_PORT = '[^\\s,:/]+:\\d{1,5}';
+const CLUSTER_NODES_PATTERN = new RegExp(`^\\s*${HOST_PORT}(\\s*,\\s*${HOST_PORT})*\\s*$`);
+
 /** The process environment this service understands; every value is checked before anything starts. */
 export class EnvironmentVariables {
   @IsOptional()
@@ -69,6 +72,16 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /** A direct connection for the migrations' session advisory lock, when DATABASE_URL goes through a pooler. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_MIGRATION_URL must be a postgres:// URL' })
+  DATABASE_MIGRATION_URL?: string;
+
+  /** DATABASE_URL is a transaction-mode pooler (PgBouncer pool_mode=transaction): no session state on it. */
+  @IsOptional()
+  @IsIn(['true', 'false', true, false])
+  DATABASE_TRANSACTION_POOLING?: string | boolean;
+
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -90,6 +103,12 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(CLUSTER_NODES_PATTERN, {
+    message: 'REDIS_CLUSTER_NODES must be comma-separated host:port seeds such as redis-1:6379,redis-2:6379',
+  })
+  REDIS_CLUSTER_NODES?: string;
 
   @IsOptional()
   @IsIn(SOCKET_ADAPTERS)
@@ -272,11 +291,38 @@ export const isTrue = (value: unknown): boolean => value === true || value === '
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { enableImplicitConversion: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) {
-    const lines = errors.flatMap((error) =>
+  const lines = [
+    ...errors.flatMap((error) =>
       Object.values(error.constraints ?? {}).map((message) => `  - ${error.property}: ${message}`),
-    );
+    ),
+    ...combinationErrors(env).map((message) => `  - ${message}`),
+  ];
+  if (lines.length > 0) {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return env;
+}
+
+/**
+ * Settings that are valid alone but not together. Behind a transaction pooler, a session advisory
+ * lock taken by one statement may be released on another server connection, so the migrations need
+ * their own direct connection. On a Redis Cluster only the sharded adapter spreads the Socket.IO
+ * traffic: the streams adapter keeps every event in one stream (one key, so one shard carries all of
+ * it), and classic PUBLISH is copied to every node of the cluster.
+ */
+function combinationErrors(env: EnvironmentVariables): string[] {
+  const errors: string[] = [];
+  if (isTrue(env.DATABASE_TRANSACTION_POOLING) && !(env.DATABASE_URL && env.DATABASE_MIGRATION_URL)) {
+    errors.push(
+      'DATABASE_TRANSACTION_POOLING: needs DATABASE_URL (the pooler) and DATABASE_MIGRATION_URL (a direct connection: the migration lock is held by a session)',
+    );
+  }
+  if (!env.REDIS_CLUSTER_NODES) return errors;
+  if (env.REDIS_URL) errors.push('REDIS_URL and REDIS_CLUSTER_NODES: set one of them, not both');
+  if (env.SOCKET_ADAPTER && env.SOCKET_ADAPTER !== 'redis-sharded') {
+    errors.push(
+      `SOCKET_ADAPTER: ${env.SOCKET_ADAPTER} does not spread over a Redis Cluster; use redis-sharded (the default with REDIS_CLUSTER_NODES)`,
+    );
+  }
+  return errors;
 }

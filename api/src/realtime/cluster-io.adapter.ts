@@ -4,7 +4,6 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { createAdapter as createRedisAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
-import type Redis from 'ioredis';
 import { Observable, isObservable, lastValueFrom } from 'rxjs';
 import type { Server, ServerOptions } from 'socket.io';
 
@@ -16,7 +15,7 @@ import { createOriginCheck } from '../common/origins';
 import { attachSocketLogContext } from '../common/socket-log-context';
 import { AllConfig } from '../config/config.type';
 import { chatMetrics } from '../metrics/chat-metrics';
-import { RedisConnection } from '../redis/redis.module';
+import { RedisClient, RedisConnection } from '../redis/redis.module';
 import { instrumentAdminUi } from './admin-ui';
 
 /**
@@ -84,7 +83,9 @@ export class ClusterIoAdapter extends IoAdapter {
           'admin-ui-attempts',
           'admin sign-in attempts',
           ADMIN_UI_ATTEMPTS,
-          this.redis.client ? { client: this.redis.client, keyPrefix: this.redis.keyPrefix } : null,
+          this.redis.client
+            ? { client: this.redis.client, keyPrefix: this.redis.key('admin-ui-attempts') }
+            : null,
         ),
         clientAddress: createClientAddress(this.config.get('app.trustProxy', { infer: true })),
       });
@@ -132,7 +133,9 @@ export class ClusterIoAdapter extends IoAdapter {
           key: prefix,
         });
       case 'redis-sharded':
-        return createShardedAdapter(this.publisher('spublish'), this.redis.duplicate('adapter-sub'), {
+        // One channel per room (dynamic): on a Redis Cluster each room's traffic goes to the shard
+        // that owns its channel's slot, so rooms spread over the masters.
+        return createShardedAdapter(this.publisher('spublish'), this.shardedSubscriber(), {
           channelPrefix: prefix,
           subscriptionMode: 'dynamic',
         });
@@ -147,7 +150,7 @@ export class ClusterIoAdapter extends IoAdapter {
    * publish is counted and logged instead; local delivery has already happened, and clients fill
    * what other instances missed from history by seq.
    */
-  private publisher(method: 'publish' | 'spublish' | 'xadd'): Redis {
+  private publisher(method: 'publish' | 'spublish' | 'xadd'): RedisClient {
     const client = this.redis.duplicate(`adapter-${method}`);
     const original = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
     (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
@@ -161,6 +164,24 @@ export class ClusterIoAdapter extends IoAdapter {
         }
         return null;
       });
+    return client;
+  }
+
+  /**
+   * The adapter does not handle a failed SSUBSCRIBE either (a room joined while its shard is failing
+   * over). ioredis has recorded the channel before sending, and subscribes it again on the new master
+   * once the cluster's topology has changed; the failure is only logged.
+   */
+  private shardedSubscriber(): RedisClient {
+    const client = this.redis.duplicate('adapter-sub', { shardedSubscriber: true });
+    for (const method of ['ssubscribe', 'sunsubscribe'] as const) {
+      const original = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
+        original(...args).catch((error: Error) => {
+          this.logger.warn(`Redis ${method} failed: ${error.message}`);
+          return null;
+        });
+    }
     return client;
   }
 }

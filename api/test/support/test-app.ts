@@ -6,7 +6,12 @@ import { join } from 'node:path';
 
 import { createApp } from '../../src/app.setup';
 import { MetricsServer } from '../../src/metrics/metrics-server';
-import { RUN_DATABASE_URL_VAR, RUN_REDIS_PREFIX_VAR, TEST_REDIS_URL } from './test-env';
+import {
+  RUN_DATABASE_URL_VAR,
+  RUN_REDIS_CLUSTER_VAR,
+  RUN_REDIS_PREFIX_VAR,
+  TEST_REDIS_URL,
+} from './test-env';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -21,7 +26,7 @@ export const TEST_JWT_SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456
 
 /**
  * Boots the real application (createApp, as production does) on 127.0.0.1 and a free port, against
- * this run's Postgres database and Redis. Each app gets its own Redis key prefix unless one is given,
+ * this run's Postgres database and Redis (or the Redis Cluster a suite has put in RUN_REDIS_CLUSTER_VAR). Each app gets its own Redis key prefix unless one is given,
  * so presence and stats of different test files never mix.
  */
 export function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
@@ -41,7 +46,8 @@ async function createTestApp(env: Record<string, string | undefined>): Promise<T
   const settings: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     DATABASE_URL: process.env[RUN_DATABASE_URL_VAR],
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: process.env[RUN_REDIS_CLUSTER_VAR] ? undefined : TEST_REDIS_URL,
+    REDIS_CLUSTER_NODES: process.env[RUN_REDIS_CLUSTER_VAR],
     REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:${randomUUID().slice(0, 8)}`,
     JWT_SECRET: TEST_JWT_SECRET,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-e2e-')),
