@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 
@@ -10,8 +10,8 @@ import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
 import { AllConfig } from './config/config.type';
 import { databaseConfig } from './config/database.config';
-import { limitsConfig } from './config/limits.config';
 import { validateEnvironment } from './config/env.validation';
+import { limitsConfig } from './config/limits.config';
 import { realtimeConfig } from './config/realtime.config';
 import { redisConfig } from './config/redis.config';
 import { DatabaseModule } from './database/database.module';
@@ -39,7 +39,10 @@ import { UsersModule } from './users/users.module';
         pinoHttp: httpLoggerOptions({
           level: config.get('app.logLevel', { infer: true }),
           instanceId: config.get('app.instanceId', { infer: true }),
+          format: config.get('app.logFormat', { infer: true }),
         }),
+        // path-to-regexp 8 syntax (every path under the global prefix); the default '*' is logged as a legacy route.
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
       }),
     }),
     RedisModule,

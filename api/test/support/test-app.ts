@@ -44,6 +44,7 @@ async function createTestApp(env: Record<string, string | undefined>): Promise<T
     DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-e2e-')),
     WEB_DIST_DIR: '/nonexistent',
     LOG_LEVEL: 'silent',
+    LOG_FORMAT: 'json',
     ...env,
     INSTANCE_ID: instanceId,
   };
