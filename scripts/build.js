@@ -141,7 +141,15 @@ async function build(names, { onlyChanged = false } = {}) {
   }
 }
 
-module.exports = { build };
+/**
+ * The named targets a `--changed` build would rebuild now.
+ * @param {string[]} names
+ */
+function staleTargets(names) {
+  return names.filter((name) => !isUpToDate(TARGETS[name], inputsHash(TARGETS[name])));
+}
+
+module.exports = { build, staleTargets };
 
 if (require.main === module) {
   const args = process.argv.slice(2);
