@@ -5,7 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
-import { httpLoggerOptions } from './common/logging';
+import { httpLogger } from './common/logging';
 import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
 import { AllConfig } from './config/config.type';
@@ -36,7 +36,7 @@ import { UsersModule } from './users/users.module';
     LoggerModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<AllConfig, true>) => ({
-        pinoHttp: httpLoggerOptions({
+        pinoHttp: httpLogger({
           level: config.get('app.logLevel', { infer: true }),
           instanceId: config.get('app.instanceId', { infer: true }),
           format: config.get('app.logFormat', { infer: true }),

@@ -49,20 +49,24 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export interface LoggingSettings {
   level: string;
   instanceId: string;
-  format: LogFormat;
 }
 
 /**
- * pino-http options for nestjs-pino: each HTTP log with the request id (`req.id`, also answered as
- * `X-Request-Id`), every line with the instance id, and secrets redacted. JSON lines, or for a person
- * at a terminal one readable line per record.
+ * nestjs-pino's `pinoHttp`: JSON lines (httpLoggerOptions), or for a person at a terminal the same
+ * records as one readable line each.
  */
-export function httpLoggerOptions(settings: LoggingSettings): Options | [Options, DestinationStream] {
-  const options = jsonLoggerOptions(settings);
+export function httpLogger(
+  settings: LoggingSettings & { format: LogFormat },
+): Options | [Options, DestinationStream] {
+  const options = httpLoggerOptions(settings);
   return settings.format === 'pretty' ? [options, prettyStream()] : options;
 }
 
-function jsonLoggerOptions({ level, instanceId }: LoggingSettings): Options {
+/**
+ * pino-http options: each HTTP log with the request id (`req.id`, also answered as `X-Request-Id`),
+ * every line with the instance id, and secrets redacted.
+ */
+export function httpLoggerOptions({ level, instanceId }: LoggingSettings): Options {
   return {
     level,
     base: { pid: process.pid, hostname: hostname(), instanceId },
@@ -91,7 +95,7 @@ export const withoutSecrets = (url: string): string => url.replace(SECRET_QUERY_
 const HIDDEN_WHEN_PRETTY = 'pid,hostname,instanceId,context,req,res,responseTime,url,node';
 
 /**
- * `12:00:01 INFO Context: message {other fields}` on stdout, synchronously (the process's own
+ * `[12:00:01] INFO: Context: message {other fields}` on stdout, synchronously (the process's own
  * terminal, not a production sink); an HTTP record reads `GET /api/rooms 200 in 3 ms`.
  */
 function prettyStream(): DestinationStream {
