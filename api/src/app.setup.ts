@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { answerParserErrorsWithContractBody } from './common/http-parser-errors';
+import { AppLogger } from './common/logging';
 import { useSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config/config.type';
@@ -23,7 +24,7 @@ export async function createApp(): Promise<NestExpressApplication> {
   });
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
 
-  app.useLogger(app.get(Logger));
+  app.useLogger(new AppLogger(app.get(Logger)));
   // First, so that every response has the headers, even a body parser's refusal.
   const adminUi = config.get('app.adminUi', { infer: true }) !== null;
   useSecurityHeaders(app, { adminUi });

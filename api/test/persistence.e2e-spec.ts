@@ -57,7 +57,7 @@ describe('persistence across restarts', () => {
       JWT_SECRET: undefined,
       NODE_ENV: undefined,
       DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     };
     const username = uniqueName('embedded');
     const first = await startBuiltApp(env);
@@ -80,7 +80,7 @@ describe('persistence across restarts', () => {
       ]);
       // The generated development JWT secret was kept in DATA_DIR, so the old token still works.
       expect((await new ChatClient({ baseUrl: second.url, token }).http.me()).username).toBe(username);
-      expect(second.output()).toMatch(/embedded database/);
+      expect(second.output()).toMatch(/Development defaults: embedded database in /);
     } finally {
       await second.stop();
     }

@@ -2,7 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
-import { isTrue } from './env.validation';
+import { LogFormat, isTrue } from './env.validation';
 
 export interface AppConfig {
   nodeEnv: string;
@@ -21,6 +21,7 @@ export interface AppConfig {
   /** Allowed browser origins; `true` reflects any origin (development only). */
   corsOrigins: string[] | true;
   logLevel: string;
+  logFormat: LogFormat;
   webDistDir: string;
   /** Socket.IO Admin UI at /admin-ui (namespace /admin); null when disabled. */
   adminUi: { username: string; password: string } | null;
@@ -38,6 +39,7 @@ export const appConfig = registerAs('app', (): AppConfig => ({
   dataDir: resolve(process.env.DATA_DIR ?? './data'),
   corsOrigins: parseOrigins(process.env.CORS_ORIGINS),
   logLevel: process.env.LOG_LEVEL ?? 'info',
+  logFormat: (process.env.LOG_FORMAT as LogFormat | undefined) ?? defaultLogFormat(),
   // dist/api/api/src → dist/web-angular/browser
   webDistDir: resolve(process.env.WEB_DIST_DIR ?? resolve(__dirname, '../../../../web-angular/browser')),
   adminUi: isTrue(process.env.ADMIN_UI_ENABLED)
@@ -62,4 +64,9 @@ function parseOrigins(value: string | undefined): string[] | true {
     .split(',')
     .map((origin) => origin.trim())
     .filter((origin) => origin.length > 0);
+}
+
+/** Human-readable for a person at a terminal; JSON lines for everything else (production, containers, files, tests). */
+function defaultLogFormat(): LogFormat {
+  return process.stdout.isTTY && process.env.NODE_ENV !== 'production' ? 'pretty' : 'json';
 }

@@ -23,6 +23,8 @@ export const SOCKET_ADAPTERS = ['redis', 'redis-sharded', 'redis-streams'] as co
 export type SocketAdapterKind = (typeof SOCKET_ADAPTERS)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** A duration such as `3600`, `90s`, `15m`, `12h` or `7d`. */
 export const DURATION_PATTERN = /^\d+[smhd]?$/;
@@ -261,6 +263,10 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: LogFormat;
 
   @IsOptional()
   @IsString()

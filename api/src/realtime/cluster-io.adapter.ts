@@ -73,7 +73,7 @@ export class ClusterIoAdapter extends IoAdapter {
     if (kind !== 'memory') server.adapter(this.createAdapter(kind));
     // Before the gateway's handshake middlewares, so their logs carry the socket id too.
     attachSocketLogContext(server);
-    this.logger.log(`Socket.IO adapter: ${kind}`);
+    this.logger.debug(`Socket.IO adapter: ${kind}`);
     chatMetrics.adapter.reset();
     chatMetrics.adapter.set({ adapter: kind }, 1);
     const adminUi = this.config.get('app.adminUi', { infer: true });

@@ -57,6 +57,7 @@ async function createTestApp(env: Record<string, string | undefined>): Promise<T
     // Every suite signs up and in from 127.0.0.1; the per-address limits have their own tests.
     LOGIN_RATE_LIMIT: '1000000',
     REGISTER_RATE_LIMIT: '1000000',
+    LOG_FORMAT: 'json',
     ...env,
     INSTANCE_ID: instanceId,
   };
