@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createApp } from './app.setup';
 import { installProcessGuards } from './common/process-guards';
 import { AllConfig } from './config/config.type';
+import { MetricsServer } from './metrics/metrics-server';
 
 /** SIGTERM → drain and close; past this, exit anyway so an orchestrator never waits on us. */
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -27,14 +28,14 @@ async function bootstrap(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => shutdown(0));
   installProcessGuards(shutdown);
   await app.listen(port, config.get('app.host', { infer: true }));
-  logReady(config);
+  logReady(config, app.get(MetricsServer).port);
 }
 
 /**
  * The first line a person reads: where to open the app, on which Node; then, when something runs
  * on a development default instead of a configured service, one line saying which.
  */
-function logReady(config: ConfigService<AllConfig, true>): void {
+function logReady(config: ConfigService<AllConfig, true>, metricsPort: number | null): void {
   const logger = new Logger('ChatGateway');
   const url = `http://${browsableHost(config.get('app.host', { infer: true }))}:${config.get('app.port', { infer: true })}`;
   const redisUrl = config.get('redis.url', { infer: true });
@@ -42,6 +43,10 @@ function logReady(config: ConfigService<AllConfig, true>): void {
     msg: `Open ${url} (instance ${config.get('app.instanceId', { infer: true })}, Node ${process.version})`,
     url,
     node: process.version,
+    metrics:
+      metricsPort === null
+        ? undefined
+        : `http://${browsableHost(config.get('app.host', { infer: true }))}:${metricsPort}/metrics`,
   });
   const dataDir = config.get('app.dataDir', { infer: true });
   const defaults = [

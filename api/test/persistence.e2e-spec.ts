@@ -48,6 +48,7 @@ describe('persistence across restarts', () => {
     }
   });
 
+  // Two boots of the embedded database, the first initialising its data directory: slow on a loaded machine.
   it('keeps users, history and tokens in the embedded database under DATA_DIR (no DATABASE_URL, no REDIS_URL)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'chat-embedded-'));
     // As `npm start` runs it: no external service and no secret configured.
@@ -84,7 +85,7 @@ describe('persistence across restarts', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 120_000);
 
   it('applies migrations once when several instances start at once on an empty database', async () => {
     const base = new URL(process.env[RUN_DATABASE_URL_VAR]!);

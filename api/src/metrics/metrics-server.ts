@@ -50,7 +50,8 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       });
     });
     this.server = server;
-    this.logger.log(`Metrics on http://${host}:${this.port}/metrics`);
+    // The start-up line (main.ts) names this address; the person reading it sees where to open the app first.
+    this.logger.debug(`Metrics on http://${host}:${this.port}/metrics`);
   }
 
   async onApplicationShutdown(): Promise<void> {

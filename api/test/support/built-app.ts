@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 const MAIN = resolve(__dirname, '../../../dist/api/api/src/main.js');
-const READY_TIMEOUT_MS = 30_000;
+// Bounded, not a timing assertion: a first embedded-database boot on a loaded 2-core machine takes ~50 s.
+const READY_TIMEOUT_MS = 90_000;
 
 export interface BuiltApp {
   url: string;
