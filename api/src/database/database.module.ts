@@ -9,6 +9,7 @@ import { entities } from './entities';
 import { closeConnectionsWithLostQueries } from './lost-query-connections';
 import { runMigrationsUnderLock } from './migrate';
 import { migrations } from './migrations';
+import { STARTUP_CONNECT_ATTEMPTS, STARTUP_CONNECT_DELAY_MS, isDatabaseNotReadyYet } from './startup-retry';
 
 /** How long after Postgres's own statement_timeout the client stops waiting for an answer. */
 const QUERY_TIMEOUT_MARGIN_MS = 2_000;
@@ -44,8 +45,9 @@ const QUERY_TIMEOUT_MARGIN_MS = 2_000;
             keepAliveInitialDelayMillis: 10_000,
             application_name: `chat-api:${config.get('app.instanceId', { infer: true })}`,
           },
-          retryAttempts: 3,
-          retryDelay: 1_000,
+          retryAttempts: STARTUP_CONNECT_ATTEMPTS,
+          retryDelay: STARTUP_CONNECT_DELAY_MS,
+          toRetry: isDatabaseNotReadyYet,
         };
       },
       dataSourceFactory: async (options) => {
