@@ -32,13 +32,15 @@ export async function createApp(): Promise<NestExpressApplication> {
   // Before the web app, whose fallback would otherwise answer /admin-ui/ with its own index.html.
   if (adminUi) serveAdminUi(app);
   serveWebApp(app, config.get('app.webDistDir', { infer: true }));
-  app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   answerParserErrorsWithContractBody(app.getHttpServer());
   app.enableCors({ origin: config.get('app.corsOrigins', { infer: true }), credentials: true });
   app.useWebSocketAdapter(new ClusterIoAdapter(app));
   app.disable('x-powered-by');
+  // req.ip is the client's address from X-Forwarded-For only when the peer is a trusted proxy.
+  app.set('trust proxy', config.get('app.trustProxy', { infer: true }));
 
   const document = SwaggerModule.createDocument(
     app,

@@ -7,7 +7,15 @@ import { isTrue } from './env.validation';
 export interface AppConfig {
   nodeEnv: string;
   port: number;
+  /** Prometheus metrics are served here only, never on `port`, so a balancer in front of `port` cannot expose them; 0 picks a free port. */
+  metricsPort: number;
   host: string;
+  /**
+   * Which peers may set the client's address through `X-Forwarded-For` (Express's `trust proxy`):
+   * false (no one; the peer's address is the client's), a hop count, or addresses/subnets/names
+   * such as `loopback` or `10.0.0.0/8`.
+   */
+  trustProxy: boolean | number | string[];
   instanceId: string;
   dataDir: string;
   /** Allowed browser origins; `true` reflects any origin (development only). */
@@ -23,7 +31,9 @@ export interface AppConfig {
 export const appConfig = registerAs('app', (): AppConfig => ({
   nodeEnv: process.env.NODE_ENV ?? 'development',
   port: process.env.PORT ? Number(process.env.PORT) : 3000,
+  metricsPort: process.env.METRICS_PORT ? Number(process.env.METRICS_PORT) : 9464,
   host: process.env.HOST ?? '0.0.0.0',
+  trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
   instanceId: process.env.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
   dataDir: resolve(process.env.DATA_DIR ?? './data'),
   corsOrigins: parseOrigins(process.env.CORS_ORIGINS),
@@ -35,6 +45,16 @@ export const appConfig = registerAs('app', (): AppConfig => ({
     : null,
   adminToken: process.env.ADMIN_TOKEN || null,
 }));
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+}
 
 function parseOrigins(value: string | undefined): string[] | true {
   if (!value || value.trim() === '*') return true;

@@ -28,9 +28,16 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const DURATION_PATTERN = /^\d+[smhd]?$/;
 const POSITIVE_DURATION_PATTERN = /^0*[1-9]\d*[smhd]?$/;
 
+/** Express `trust proxy`: a boolean, a hop count, or a list of addresses, CIDR subnets and named ranges. */
+const TRUST_PROXY_PATTERN =
+  /^(true|false|\d+|[0-9a-fA-F.:/]+|loopback|linklocal|uniquelocal)(\s*,\s*([0-9a-fA-F.:/]+|loopback|linklocal|uniquelocal))*$/;
+
 /** `*`, or origins as browsers send them in `Origin`: `https://host` or `http://host:port`, no path. */
 const ORIGIN = 'https?://[^\\s/,*]+';
 const CORS_ORIGINS_PATTERN = new RegExp(`^\\s*(\\*|${ORIGIN}(\\s*,\\s*${ORIGIN})*)\\s*$`);
+
+const HOST_PORT = '[^\\s,:/]+:\\d{1,5}';
+const CLUSTER_NODES_PATTERN = new RegExp(`^\\s*${HOST_PORT}(\\s*,\\s*${HOST_PORT})*\\s*$`);
 
 /** The process environment this service understands; every value is checked before anything starts. */
 export class EnvironmentVariables {
@@ -45,12 +52,35 @@ export class EnvironmentVariables {
   PORT?: number;
 
   @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  @IsOptional()
   @IsString()
   HOST?: string;
 
   @IsOptional()
+  @Matches(TRUST_PROXY_PATTERN, {
+    message:
+      'TRUST_PROXY must be false, true, a hop count, or comma-separated addresses/subnets/loopback/linklocal/uniquelocal',
+  })
+  TRUST_PROXY?: string;
+
+  @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
+
+  /** A direct connection for the migrations' session advisory lock, when DATABASE_URL goes through a pooler. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_MIGRATION_URL must be a postgres:// URL' })
+  DATABASE_MIGRATION_URL?: string;
+
+  /** DATABASE_URL is a transaction-mode pooler (PgBouncer pool_mode=transaction): no session state on it. */
+  @IsOptional()
+  @IsIn(['true', 'false', true, false])
+  DATABASE_TRANSACTION_POOLING?: string | boolean;
 
   @IsOptional()
   @IsInt()
@@ -73,6 +103,12 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(CLUSTER_NODES_PATTERN, {
+    message: 'REDIS_CLUSTER_NODES must be comma-separated host:port seeds such as redis-1:6379,redis-2:6379',
+  })
+  REDIS_CLUSTER_NODES?: string;
 
   @IsOptional()
   @IsIn(SOCKET_ADAPTERS)
@@ -109,6 +145,36 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(1_000_000)
+  EDIT_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  EDIT_BURST?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  EVENT_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  EVENT_BURST?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SOCKET_RECHECK_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   @Max(10_000)
   MAX_CONNECTIONS_PER_USER?: number;
 
@@ -140,6 +206,42 @@ export class EnvironmentVariables {
     message: 'LOGIN_FAILURE_WINDOW must be a duration above zero such as 900, 15m or 1h',
   })
   LOGIN_FAILURE_WINDOW?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Matches(POSITIVE_DURATION_PATTERN, {
+    message: 'LOGIN_RATE_WINDOW must be a duration above zero such as 60, 1m or 1h',
+  })
+  LOGIN_RATE_WINDOW?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  REGISTER_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Matches(POSITIVE_DURATION_PATTERN, {
+    message: 'REGISTER_RATE_WINDOW must be a duration above zero such as 600, 10m or 1h',
+  })
+  REGISTER_RATE_WINDOW?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PASSWORD_HASH_CONCURRENCY?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  PASSWORD_HASH_QUEUE?: number;
 
   @IsOptional()
   @Matches(/^[a-zA-Z0-9._:-]{1,128}$/, { message: 'INSTANCE_ID must be 1-128 of [a-zA-Z0-9._:-]' })
@@ -189,11 +291,38 @@ export const isTrue = (value: unknown): boolean => value === true || value === '
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { enableImplicitConversion: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) {
-    const lines = errors.flatMap((error) =>
+  const lines = [
+    ...errors.flatMap((error) =>
       Object.values(error.constraints ?? {}).map((message) => `  - ${error.property}: ${message}`),
-    );
+    ),
+    ...combinationErrors(env).map((message) => `  - ${message}`),
+  ];
+  if (lines.length > 0) {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return env;
+}
+
+/**
+ * Settings that are valid alone but not together. Behind a transaction pooler, a session advisory
+ * lock taken by one statement may be released on another server connection, so the migrations need
+ * their own direct connection. On a Redis Cluster only the sharded adapter spreads the Socket.IO
+ * traffic: the streams adapter keeps every event in one stream (one key, so one shard carries all of
+ * it), and classic PUBLISH is copied to every node of the cluster.
+ */
+function combinationErrors(env: EnvironmentVariables): string[] {
+  const errors: string[] = [];
+  if (isTrue(env.DATABASE_TRANSACTION_POOLING) && !(env.DATABASE_URL && env.DATABASE_MIGRATION_URL)) {
+    errors.push(
+      'DATABASE_TRANSACTION_POOLING: needs DATABASE_URL (the pooler) and DATABASE_MIGRATION_URL (a direct connection: the migration lock is held by a session)',
+    );
+  }
+  if (!env.REDIS_CLUSTER_NODES) return errors;
+  if (env.REDIS_URL) errors.push('REDIS_URL and REDIS_CLUSTER_NODES: set one of them, not both');
+  if (env.SOCKET_ADAPTER && env.SOCKET_ADAPTER !== 'redis-sharded') {
+    errors.push(
+      `SOCKET_ADAPTER: ${env.SOCKET_ADAPTER} does not spread over a Redis Cluster; use redis-sharded (the default with REDIS_CLUSTER_NODES)`,
+    );
+  }
+  return errors;
 }

@@ -36,6 +36,8 @@ export class MessagesService {
     if (!row) {
       const original = await this.original(sender.id, roomId, clientMsgId);
       if (original) {
+        // Only a member may have it announced again: not someone banned or gone since the first send.
+        await this.rooms.assertMember(roomId, sender.id);
         this.broadcaster.toRoom(roomId, 'message:new', original);
         return { message: original, duplicate: true };
       }
@@ -75,6 +77,7 @@ export class MessagesService {
     return { messages: query.after !== undefined ? page : page.reverse(), hasMore };
   }
 
+  /** The sender edits their message, while still a member of its room. */
   edit(editor: UserRef, messageId: string, body: string): Promise<Message> {
     return this.update(editor, messageId, 'body = $3, edited_at = now()', [body]);
   }
@@ -117,7 +120,9 @@ export class MessagesService {
   ): Promise<Message> {
     const rows: Omit<MessageRow, 'sender_username' | 'sender_display_name'>[] = await this.dataSource.query(
       `WITH changed AS (
-         UPDATE messages SET ${assignments} WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
+         UPDATE messages SET ${assignments}
+         WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = messages.room_id AND m.user_id = $2)
          RETURNING id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at
        )
        SELECT * FROM changed`,
@@ -138,7 +143,8 @@ export class MessagesService {
       messageId,
     ]);
     if (!row || row.deleted_at) return AppError.notFound('Message');
-    return AppError.forbidden('Only the sender can change a message');
+    if (row.sender_id !== userId) return AppError.forbidden('Only the sender can change a message');
+    return AppError.forbidden('You are not a member of this room');
   }
 
   /** The message this sender already stored under this clientMsgId, if any. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
-import { ErrorCode, Limits, Member, MyRoom, Room } from '@chat/contracts';
+import { ErrorCode, Limits, Member, MemberPage, MembersQuery, MyRoom, Room } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
 import { escapeLike } from '../database/escape-like';
@@ -106,7 +106,8 @@ export class RoomsService {
       if (room.kind !== 'group' || room.visibility !== 'public') {
         throw AppError.forbidden('This room is private: ask its owner to add you');
       }
-      if (await this.isBanned(manager, roomId, userId)) throw AppError.forbidden('You are banned from this room');
+      if (await this.isBanned(manager, roomId, userId))
+        throw AppError.forbidden('You are banned from this room');
       await this.insertMember(manager, room, userId);
       return this.getRoom(roomId, manager);
     });
@@ -136,16 +137,27 @@ export class RoomsService {
       }
       const isNew = !(await this.roleOf(manager, roomId, userId));
       if (isNew) await this.insertMember(manager, room, userId);
-      return { member: (await this.memberRows(manager, roomId, userId))[0], added: isNew };
+      return { member: (await this.memberRows(manager, roomId, { onlyUserId: userId }))[0], added: isNew };
     });
     // After the commit: a client that reacts by listing its rooms must find this one.
     if (added) this.broadcaster.toUser(userId, 'room:added', { room: await this.getRoom(roomId) });
     return member;
   }
 
-  async members(callerId: string, roomId: string): Promise<Member[]> {
+  /**
+   * One page of a room's members, by user id: the primary key's order, so each page is an index
+   * range however large the room is.
+   */
+  async members(callerId: string, roomId: string, query: MembersQuery = {}): Promise<MemberPage> {
     await this.assertMember(roomId, callerId);
-    return this.memberRows(this.dataSource.manager, roomId);
+    const limit = query.limit ?? Limits.MEMBERS_PAGE_DEFAULT;
+    // One row more than asked tells whether another page exists.
+    const rows = await this.memberRows(this.dataSource.manager, roomId, {
+      after: query.after,
+      limit: limit + 1,
+    });
+    const members = rows.slice(0, limit);
+    return { members, nextCursor: rows.length > limit ? members[members.length - 1].user.id : null };
   }
 
   /** The one direct room of two users, created on first ask; the same room whoever asks. */
@@ -210,7 +222,10 @@ export class RoomsService {
     if (room.kind !== 'group' || room.owner_id !== callerId) {
       throw AppError.forbidden('Only the room owner can lift bans');
     }
-    await this.dataSource.query('DELETE FROM room_bans WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+    await this.dataSource.query('DELETE FROM room_bans WHERE room_id = $1 AND user_id = $2', [
+      roomId,
+      userId,
+    ]);
   }
 
   /** Of these rooms, the ones the user is a member of (to re-check subscriptions a session brings back). */
@@ -297,7 +312,11 @@ export class RoomsService {
     ]);
   }
 
-  private async memberRows(manager: EntityManager, roomId: string, onlyUserId?: string): Promise<Member[]> {
+  private async memberRows(
+    manager: EntityManager,
+    roomId: string,
+    which: { onlyUserId?: string; after?: string; limit?: number } = {},
+  ): Promise<Member[]> {
     const rows: {
       id: string;
       username: string;
@@ -308,9 +327,10 @@ export class RoomsService {
     }[] = await manager.query(
       `SELECT u.id, u.username, u.display_name, m.role, m.last_read_seq, m.joined_at
          FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE m.room_id = $1 AND ($2::uuid IS NULL OR m.user_id = $2)
-         ORDER BY m.joined_at, u.username`,
-      [roomId, onlyUserId ?? null],
+         WHERE m.room_id = $1 AND ($2::uuid IS NULL OR m.user_id = $2) AND ($3::uuid IS NULL OR m.user_id > $3)
+         ORDER BY m.user_id
+         LIMIT $4`,
+      [roomId, which.onlyUserId ?? null, which.after ?? null, which.limit ?? null],
     );
     const online = await this.presence.onlineAmong(rows.map((row) => row.id));
     return rows.map((row) => ({

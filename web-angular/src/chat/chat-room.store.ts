@@ -8,6 +8,7 @@ import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
 import { RoomsStore } from '../rooms/rooms-store';
 import { errorText } from '../shared/error-text';
+import { userLabel } from '../shared/user-label';
 import { mergeMessages } from './message-merge';
 import { Outbox } from './outbox';
 
@@ -37,7 +38,11 @@ export class ChatRoomStore {
   readonly loadError = signal<string | null>(null);
   readonly hasOlder = signal(false);
   readonly loadingOlder = signal(false);
+  /** The members loaded so far: the first page, then any further ones asked for. */
   readonly members = signal<Member[]>([]);
+  /** Where the next page of members starts; null once every member is loaded. */
+  private readonly membersCursor = signal<string | null>(null);
+  readonly hasMoreMembers = computed(() => this.membersCursor() !== null);
   private readonly typingIds = signal<string[]>([]);
 
   readonly myUserId = computed(() => this.auth.user()?.id ?? null);
@@ -45,7 +50,7 @@ export class ChatRoomStore {
   readonly lastSeq = computed(() => this.messages().at(-1)?.seq ?? 0);
   readonly onlineCount = computed(() => this.members().filter((member) => member.online).length);
 
-  /** "Alice is typing…", "Alice and Bob are typing…", "3 people are typing…". */
+  /** "Alice (@alice) is typing…", "Alice (@alice) and Bob (@bob) are typing…", "3 people are typing…". */
   readonly typingText = computed(() => {
     const names = this.typingIds().map((id) => this.nameOf(id));
     if (names.length === 0) return null;
@@ -63,7 +68,7 @@ export class ChatRoomStore {
       const seq = member.lastReadSeq;
       // Not on their own message (of course they saw it), and only where the marker is loaded.
       if (member.user.id === me || !senderOf.has(seq) || senderOf.get(seq) === member.user.id) continue;
-      seen.set(seq, [...(seen.get(seq) ?? []), member.user.displayName || member.user.username]);
+      seen.set(seq, [...(seen.get(seq) ?? []), userLabel(member.user)]);
     }
     return seen;
   });
@@ -110,6 +115,7 @@ export class ChatRoomStore {
     this.roomId.set(roomId);
     this.messages.set([]);
     this.members.set([]);
+    this.membersCursor.set(null);
     this.hasOlder.set(false);
     this.loadError.set(null);
     this.clearTyping();
@@ -200,6 +206,7 @@ export class ChatRoomStore {
 
   /** Someone not in the member list spoke, typed or read: they joined since it was loaded. */
   private noticeMember(userId: string): void {
+    if (this.hasMoreMembers()) return; // a partial list: they may be on a page not loaded
     if (!this.members().some((member) => member.user.id === userId)) void this.loadMembers();
   }
 
@@ -211,10 +218,27 @@ export class ChatRoomStore {
     const roomId = this.roomId();
     if (!roomId) return;
     try {
-      const members = await this.auth.client.http.members(roomId);
-      if (roomId === this.roomId()) this.members.set(members);
+      const page = await this.auth.client.http.memberPage(roomId);
+      if (roomId !== this.roomId()) return;
+      this.members.set(page.members);
+      this.membersCursor.set(page.nextCursor);
     } catch {
       // The member list is decoration; the timeline reports real failures.
+    }
+  }
+
+  /** Appends the next page of members. */
+  async loadMoreMembers(): Promise<void> {
+    const roomId = this.roomId();
+    const after = this.membersCursor();
+    if (!roomId || !after) return;
+    try {
+      const page = await this.auth.client.http.memberPage(roomId, { after });
+      if (roomId !== this.roomId() || after !== this.membersCursor()) return;
+      this.members.update((members) => [...members, ...page.members]);
+      this.membersCursor.set(page.nextCursor);
+    } catch {
+      // Decoration, as above; the button stays for another try.
     }
   }
 
@@ -250,6 +274,6 @@ export class ChatRoomStore {
 
   private nameOf(userId: string): string {
     const user = this.members().find((member) => member.user.id === userId)?.user;
-    return user ? user.displayName || user.username : 'Someone';
+    return user ? userLabel(user) : 'Someone';
   }
 }

@@ -1,17 +1,20 @@
-import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
 
 import { Member } from '@chat/contracts';
 
 /** Who is in the room and who of them is online right now, anywhere in the cluster. */
 @Component({
   selector: 'app-members-panel',
+  imports: [MatButtonModule],
   template: `
-    <h2 class="members__title">Members ({{ members().length }})</h2>
+    <h2 class="members__title">Members ({{ members().length }}{{ hasMore() ? '+' : '' }})</h2>
     <ul class="members" aria-label="Members">
       @for (member of members(); track member.user.id) {
         <li class="member" [attr.data-user]="member.user.username">
           <span class="member__dot" [class.member__dot--online]="member.online" aria-hidden="true"></span>
           <span class="member__name">{{ member.user.displayName || member.user.username }}</span>
+          <span class="member__handle" data-testid="handle">&#64;{{ member.user.username }}</span>
           <span class="member__state" data-testid="presence">{{ member.online ? 'online' : 'offline' }}</span>
           @if (member.role === 'owner') {
             <span class="member__state">· owner</span>
@@ -19,6 +22,9 @@ import { Member } from '@chat/contracts';
         </li>
       }
     </ul>
+    @if (hasMore()) {
+      <button mat-button type="button" class="members__more" (click)="more.emit()">More members</button>
+    }
   `,
   styles: `
     :host {
@@ -47,6 +53,10 @@ import { Member } from '@chat/contracts';
       border-radius: 50%;
       border: 2px solid var(--mat-sys-outline);
     }
+    .member__handle {
+      color: var(--mat-sys-on-surface-variant);
+      font: var(--mat-sys-body-small);
+    }
     .member__dot--online {
       background: #2e7d32;
       border-color: #2e7d32;
@@ -67,4 +77,7 @@ import { Member } from '@chat/contracts';
 })
 export class MembersPanelComponent {
   readonly members = input.required<readonly Member[]>();
+  /** More members exist than are listed: offers to load the next page. */
+  readonly hasMore = input(false);
+  readonly more = output<void>();
 }
