@@ -39,7 +39,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/api/src/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/api/src/**/*.spec.ts',
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/deploy/**/*.spec.ts',
+      ],
     },
     {
       // Angular needs its own compiler (templates, signals inputs): jest-preset-angular, in jsdom.
