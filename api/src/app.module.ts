@@ -4,14 +4,15 @@ import { LoggerModule } from 'nestjs-pino';
 
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { BotsModule } from './bots/bots.module';
 import { ChatModule } from './chat/chat.module';
 import { httpLoggerOptions } from './common/logging';
 import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
 import { AllConfig } from './config/config.type';
 import { databaseConfig } from './config/database.config';
-import { limitsConfig } from './config/limits.config';
 import { validateEnvironment } from './config/env.validation';
+import { limitsConfig } from './config/limits.config';
 import { realtimeConfig } from './config/realtime.config';
 import { redisConfig } from './config/redis.config';
 import { DatabaseModule } from './database/database.module';
@@ -52,6 +53,7 @@ import { UsersModule } from './users/users.module';
     RoomsModule,
     MessagesModule,
     ChatModule,
+    BotsModule,
     HealthModule,
     MetricsModule,
     DocsModule,

@@ -12,5 +12,6 @@ import { SessionExpiry } from './session-expiry';
 @Module({
   imports: [AuthModule, RoomsModule, MessagesModule, PresenceModule],
   providers: [ChatGateway, ChatService, MessageRateLimiter, SessionExpiry],
+  exports: [MessageRateLimiter],
 })
 export class ChatModule {}

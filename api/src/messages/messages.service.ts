@@ -46,6 +46,7 @@ export class MessagesService {
       ...row,
       sender_username: sender.username,
       sender_display_name: sender.displayName,
+      sender_is_bot: sender.isBot === true,
     });
     this.broadcaster.toRoom(roomId, 'message:new', message);
     return { message, duplicate: false };

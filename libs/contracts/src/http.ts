@@ -59,3 +59,36 @@ export interface ClusterStats {
   connections: number;
   instances: InstanceStats[];
 }
+
+/** `POST /api/rooms/:id/bots` (room owner): a bot account, a member of the room. */
+export interface CreateBotRequest {
+  username: string;
+  displayName?: string;
+}
+
+/** An API key of a bot. `key` is only ever returned when the key is created; the server keeps a hash. */
+export interface BotApiKey {
+  id: string;
+  botId: string;
+  /** The rooms the key may post to (the bot must also be a member). */
+  roomIds: string[];
+  createdAt: string;
+  revokedAt: string | null;
+  key?: string;
+}
+
+export interface CreateBotResponse {
+  bot: User;
+  apiKey: BotApiKey;
+}
+
+/** `POST /api/bots/:id/keys` (the bot's creator): another key, scoped to rooms the caller owns. */
+export interface CreateBotKeyRequest {
+  roomIds: string[];
+}
+
+/** `POST /api/rooms/:id/messages`: what `message:send` does, over REST (people with a JWT, bots with an API key). */
+export interface PostMessageRequest {
+  body: string;
+  clientMsgId: string;
+}
