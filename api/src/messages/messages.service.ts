@@ -9,6 +9,7 @@ import { MESSAGE_COLUMNS, MessageRow, toMessage } from '../database/rows';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import { RoomsService } from '../rooms/rooms.service';
 import { HistoryQueryDto } from './dto/history.query';
+import { MessageHooks } from './message-hooks';
 import { MessageWriter } from './message-writer';
 
 /*
@@ -22,6 +23,7 @@ export class MessagesService {
     private readonly rooms: RoomsService,
     private readonly broadcaster: RealtimeBroadcaster,
     private readonly writer: MessageWriter,
+    private readonly hooks: MessageHooks,
   ) {}
 
   /**
@@ -36,6 +38,7 @@ export class MessagesService {
     if (!row) {
       const original = await this.original(sender.id, roomId, clientMsgId);
       if (original) {
+        await this.hooks.run('message.created', original);
         this.broadcaster.toRoom(roomId, 'message:new', original);
         return { message: original, duplicate: true };
       }
@@ -48,6 +51,7 @@ export class MessagesService {
       sender_display_name: sender.displayName,
       sender_is_bot: sender.isBot === true,
     });
+    await this.hooks.run('message.created', message);
     this.broadcaster.toRoom(roomId, 'message:new', message);
     return { message, duplicate: false };
   }
@@ -129,7 +133,9 @@ export class MessagesService {
       ...rows[0],
       sender_username: editor.username,
       sender_display_name: editor.displayName,
+      sender_is_bot: editor.isBot === true,
     });
+    await this.hooks.run('message.updated', message);
     this.broadcaster.toRoom(message.roomId, 'message:updated', message);
     return message;
   }

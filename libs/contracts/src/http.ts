@@ -92,3 +92,50 @@ export interface PostMessageRequest {
   body: string;
   clientMsgId: string;
 }
+
+export type WebhookEvent = 'message.created' | 'message.updated';
+
+/** `POST /api/rooms/:id/webhooks` (room owner). `url`: https, or http to a loopback address. */
+export interface CreateWebhookRequest {
+  url: string;
+  /** Default: both. */
+  events?: WebhookEvent[];
+}
+
+/** An outgoing webhook. `secret` (the HMAC key) is only ever returned when the webhook is created. */
+export interface Webhook {
+  id: string;
+  roomId: string;
+  url: string;
+  events: WebhookEvent[];
+  createdAt: string;
+  consecutiveFailures: number;
+  /** Set when it was disabled after too many consecutive failures; POST …/enable turns it back on. */
+  disabledAt: string | null;
+  secret?: string;
+}
+
+/** One delivery attempt, as logged (`GET /api/rooms/:id/webhooks/:webhookId/deliveries`, newest first). */
+export interface WebhookDelivery {
+  /** The same for every attempt of one event (also sent as `X-Chat-Delivery`). */
+  deliveryId: string;
+  event: WebhookEvent;
+  attempt: number;
+  outcome: 'delivered' | 'failed';
+  responseStatus: number | null;
+  error: string | null;
+  instanceId: string;
+  createdAt: string;
+}
+
+/**
+ * The JSON body POSTed to a webhook. Headers: `X-Chat-Event`, `X-Chat-Delivery` (dedupe on it: delivery
+ * is at least once), `X-Chat-Timestamp` (Unix seconds), `X-Chat-Signature: v1=<hex HMAC-SHA256 of
+ * "<timestamp>.<raw body>" keyed with the webhook's secret>`. Refuse timestamps more than 5 minutes old.
+ */
+export interface WebhookPayload {
+  deliveryId: string;
+  event: WebhookEvent;
+  occurredAt: string;
+  message: Message;
+}
