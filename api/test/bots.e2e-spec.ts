@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
-import type { BotApiKey, CreateBotResponse, Message } from '@chat/contracts';
+import type { BotApiKey, CreateBotResponse, IncomingWebhook, Message } from '@chat/contracts';
 import { ChatClient, ChatSocket } from '@chat/sdk';
 
 import { EventRecorder } from './support/events';
@@ -184,6 +184,62 @@ describe('bots and their API keys (2 instances)', () => {
       body: JSON.stringify({ roomIds: [first.id] }),
     });
     expect(stolen.status).toBe(403);
+  });
+});
+
+describe('incoming webhooks', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:incoming-${randomUUID().slice(0, 8)}`,
+    });
+  });
+  afterAll(() => app.close());
+
+  it('post to their one room as the bot, idempotently with Idempotency-Key, until revoked', async () => {
+    const owner = await registerUser(app.url, 'inowner');
+    const room = await owner.client.http.createRoom({ name: 'Alerts', visibility: 'private' });
+    const { bot } = await createBot(app, owner, room.id);
+    const created = await rawRequest(app.url, 'POST', `/api/bots/${bot.id}/incoming-webhooks`, {
+      token: owner.auth.accessToken,
+      body: JSON.stringify({ roomId: room.id }),
+    });
+    expect(created.status).toBe(201);
+    const hook: IncomingWebhook = created.body;
+    expect(hook).toMatchObject({
+      botId: bot.id,
+      roomId: room.id,
+      path: expect.stringMatching(/^\/api\/incoming\/chatbot_/),
+    });
+
+    const send = (body: object, headers: Record<string, string> = {}) =>
+      rawRequest(app.url, 'POST', hook.path, { body: JSON.stringify(body), headers });
+    const first = await send({ text: 'Build #42 failed' }, { 'idempotency-key': 'build-42' });
+    expect(first.status).toBe(201);
+    expect(first.body.message).toMatchObject({
+      seq: 1,
+      body: 'Build #42 failed',
+      sender: { id: bot.id, isBot: true },
+    });
+    const repeat = await send({ text: 'Build #42 failed' }, { 'idempotency-key': 'build-42' });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body).toMatchObject({ duplicate: true, message: { id: first.body.message.id } });
+    expect((await send({ body: 'Build #43 passed' })).status).toBe(201);
+
+    const empty = await send({});
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ code: 'VALIDATION', fields: { text: expect.any(Array) } });
+    expect(
+      (await rawRequest(app.url, 'POST', `${hook.path.slice(0, -3)}xyz`, { body: '{"text":"x"}' })).status,
+    ).toBe(401);
+
+    await rawRequest(app.url, 'DELETE', `/api/bots/${bot.id}/keys/${hook.keyId}`, {
+      token: owner.auth.accessToken,
+    });
+    expect((await send({ text: 'after revoking' })).status).toBe(401);
+    const history = await owner.client.http.history(room.id, { after: 0 });
+    expect(history.messages.map((m) => m.body)).toEqual(['Build #42 failed', 'Build #43 passed']);
   });
 });
 

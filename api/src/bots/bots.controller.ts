@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import type { BotApiKey, CreateBotResponse } from '@chat/contracts';
+import type { BotApiKey, CreateBotResponse, IncomingWebhook } from '@chat/contracts';
 
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
@@ -19,6 +19,7 @@ import { UuidParam } from '../common/uuid-param.pipe';
 import { BotsService } from './bots.service';
 import { CreateBotKeyDto } from './dto/create-bot-key.dto';
 import { CreateBotDto } from './dto/create-bot.dto';
+import { CreateIncomingWebhookDto } from './dto/incoming.dto';
 
 @ApiTags('bots')
 @ApiBearerAuth()
@@ -49,6 +50,16 @@ export class BotsController {
     @Body() dto: CreateBotKeyDto,
   ): Promise<BotApiKey> {
     return this.bots.createKey(user.id, botId, dto.roomIds);
+  }
+
+  @Post('bots/:id/incoming-webhooks')
+  @ApiCreatedResponse({ description: 'The URL path that posts to the room as the bot, shown this once' })
+  createIncomingWebhook(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam('id')) botId: string,
+    @Body() dto: CreateIncomingWebhookDto,
+  ): Promise<IncomingWebhook> {
+    return this.bots.createIncomingWebhook(user.id, botId, dto.roomId);
   }
 
   @Get('bots/:id/keys')

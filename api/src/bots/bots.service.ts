@@ -3,7 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
-import type { BotApiKey, CreateBotResponse, MessageSendResult, User, UserRef } from '@chat/contracts';
+import type {
+  BotApiKey,
+  CreateBotResponse,
+  IncomingWebhook,
+  MessageSendResult,
+  User,
+  UserRef,
+} from '@chat/contracts';
 
 import { MessageRateLimiter } from '../chat/message-rate-limiter';
 import { AppError } from '../common/app-error';
@@ -72,6 +79,12 @@ export class BotsService {
     await this.assertCreator(callerId, botId);
     for (const roomId of new Set(roomIds)) await this.assertOwner(callerId, roomId);
     return this.insertKey(callerId, botId, [...new Set(roomIds)]);
+  }
+
+  /** A URL that posts to one room as the bot: an API key scoped to that room, inside the path. Shown once. */
+  async createIncomingWebhook(callerId: string, botId: string, roomId: string): Promise<IncomingWebhook> {
+    const key = await this.createKey(callerId, botId, [roomId]);
+    return { keyId: key.id, botId, roomId, path: `/api/incoming/${key.key}` };
   }
 
   /** The bot's keys, without their secrets. */

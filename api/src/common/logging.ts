@@ -72,4 +72,8 @@ export function httpLoggerOptions({ level, instanceId }: LoggingSettings): Optio
   };
 }
 
-export const withoutSecrets = (url: string): string => url.replace(SECRET_QUERY_PARAMETER, '$1[Redacted]');
+/** A bot API key's secret half, also found in the path of an incoming webhook URL. */
+const API_KEY_SECRET = /(chatbot_[0-9a-f]{32}_)[A-Za-z0-9_-]+/g;
+
+export const withoutSecrets = (url: string): string =>
+  url.replace(SECRET_QUERY_PARAMETER, '$1[Redacted]').replace(API_KEY_SECRET, '$1[Redacted]');

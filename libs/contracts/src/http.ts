@@ -139,3 +139,28 @@ export interface WebhookPayload {
   occurredAt: string;
   message: Message;
 }
+
+/**
+ * `POST /api/bots/:id/incoming-webhooks` (the bot's creator, owner of the room): a URL that posts to
+ * one room as the bot, for services that can only call a URL. Its secret is an API key scoped to that
+ * room (shown once; revoke it like any key). Body: `{"text": "…"}` or `{"body": "…"}`, optionally
+ * `clientMsgId` (or an `Idempotency-Key` header) to make a retry store the message once.
+ */
+export interface CreateIncomingWebhookRequest {
+  roomId: string;
+}
+
+export interface IncomingWebhook {
+  /** The id of the API key inside the URL (`DELETE /api/bots/:id/keys/:keyId` revokes it). */
+  keyId: string;
+  botId: string;
+  roomId: string;
+  /** Path of the URL, under the API's origin: `/api/incoming/<key>`. */
+  path: string;
+}
+
+export interface IncomingWebhookMessage {
+  text?: string;
+  body?: string;
+  clientMsgId?: string;
+}
