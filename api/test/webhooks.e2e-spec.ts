@@ -199,7 +199,7 @@ describe('outgoing webhooks', () => {
 });
 
 describe('webhook delivery across instances', () => {
-  let instances: BuiltApp[] = [];
+  const instances: BuiltApp[] = [];
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
@@ -217,7 +217,9 @@ describe('webhook delivery across instances', () => {
       WEBHOOK_BACKOFF_MS: '500',
       WEBHOOK_LOCK_MS: '2000',
     });
-    instances = [await startBuiltApp(env('hook-a')), await startBuiltApp(env('hook-b'))];
+    // Pushed one by one, so afterAll stops the first if the second fails to start.
+    instances.push(await startBuiltApp(env('hook-a')));
+    instances.push(await startBuiltApp(env('hook-b')));
   }, 60_000);
   afterAll(async () => {
     await Promise.all(instances.map((instance) => instance.stop('SIGKILL')));

@@ -71,20 +71,19 @@ describe('the plain HTML example (examples/browser)', () => {
     });
     // Awaited below; if something else fails first it must not surface as an unhandled rejection.
     printed.catch(() => undefined);
-    [app, browser, pageUrl] = await Promise.all([
-      startBuiltApp({
-        NODE_ENV: 'test',
-        DATABASE_URL: process.env[RUN_DATABASE_URL_VAR],
-        REDIS_URL: TEST_REDIS_URL,
-        REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:browser-example`,
-        JWT_SECRET: 'browser-example-e2e-secret-long-enough-for-hs256',
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-browser-example-')),
-        WEB_DIST_DIR: '/nonexistent',
-        LOG_LEVEL: 'warn',
-      }),
-      launchBrowser(),
-      printed,
-    ]);
+    // One at a time, each assigned as soon as it exists, so afterAll stops whatever started.
+    app = await startBuiltApp({
+      NODE_ENV: 'test',
+      DATABASE_URL: process.env[RUN_DATABASE_URL_VAR],
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:browser-example`,
+      JWT_SECRET: 'browser-example-e2e-secret-long-enough-for-hs256',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-browser-example-')),
+      WEB_DIST_DIR: '/nonexistent',
+      LOG_LEVEL: 'warn',
+    });
+    browser = await launchBrowser();
+    pageUrl = await printed;
   }, 60_000);
 
   afterAll(async () => {

@@ -36,20 +36,18 @@ describe('@chat/contracts and @chat/sdk as installed packages', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'chat-packages-'));
     consumer = join(work, 'consumer');
-    const [tarballs, started] = await Promise.all([
-      packPackages(work),
-      startBuiltApp({
-        NODE_ENV: 'test',
-        DATABASE_URL: process.env[RUN_DATABASE_URL_VAR],
-        REDIS_URL: TEST_REDIS_URL,
-        REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:packages`,
-        JWT_SECRET: 'packages-e2e-secret-that-is-long-enough-for-hs256',
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-packages-data-')),
-        WEB_DIST_DIR: '/nonexistent',
-        LOG_LEVEL: 'warn',
-      }),
-    ]);
-    app = started;
+    // Assigned before anything else can fail, so afterAll stops it.
+    app = await startBuiltApp({
+      NODE_ENV: 'test',
+      DATABASE_URL: process.env[RUN_DATABASE_URL_VAR],
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:packages`,
+      JWT_SECRET: 'packages-e2e-secret-that-is-long-enough-for-hs256',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-packages-data-')),
+      WEB_DIST_DIR: '/nonexistent',
+      LOG_LEVEL: 'warn',
+    });
+    const tarballs = await packPackages(work);
     await createConsumerProject(consumer, tarballs);
     for (const file of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, file), join(consumer, file));
     copyFileSync(join(REPO_ROOT, 'examples/node-bot/bot.mjs'), join(consumer, 'bot.mjs'));
