@@ -61,6 +61,7 @@ module.exports = {
         '<rootDir>/api/test/**/*.e2e-spec.ts',
         '<rootDir>/web-angular/e2e/**/*.e2e-spec.ts',
         '<rootDir>/libs/loadgen/test/**/*.e2e-spec.ts',
+        '<rootDir>/libs/sdk/test/**/*.e2e-spec.ts',
       ],
       globalSetup: '<rootDir>/api/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/api/test/support/global-teardown.ts',

@@ -289,6 +289,36 @@ export class EnvironmentVariables {
   @IsString({ message: 'ADMIN_UI_PASSWORD is required when ADMIN_UI_ENABLED=true' })
   @MinLength(12, { message: 'ADMIN_UI_PASSWORD must be at least 12 characters' })
   ADMIN_UI_PASSWORD?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_MAX_ATTEMPTS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_BACKOFF_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  WEBHOOK_DISABLE_AFTER_FAILURES?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  WEBHOOK_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  WEBHOOK_LOCK_MS?: number;
 }
 
 export const isTrue = (value: unknown): boolean => value === true || value === 'true';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { RoomsModule } from '../rooms/rooms.module';
+import { MessageHooks } from './message-hooks';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
@@ -8,7 +9,7 @@ import { MessagesService } from './messages.service';
 @Module({
   imports: [RoomsModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter],
-  exports: [MessagesService],
+  providers: [MessagesService, MessageWriter, MessageHooks],
+  exports: [MessagesService, MessageHooks],
 })
 export class MessagesModule {}

@@ -9,6 +9,7 @@ import { MESSAGE_COLUMNS, MessageRow, toMessage } from '../database/rows';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import { RoomsService } from '../rooms/rooms.service';
 import { HistoryQueryDto } from './dto/history.query';
+import { MessageHooks } from './message-hooks';
 import { MessageWriter } from './message-writer';
 
 /*
@@ -22,6 +23,7 @@ export class MessagesService {
     private readonly rooms: RoomsService,
     private readonly broadcaster: RealtimeBroadcaster,
     private readonly writer: MessageWriter,
+    private readonly hooks: MessageHooks,
   ) {}
 
   /**
@@ -38,6 +40,7 @@ export class MessagesService {
       if (original) {
         // Only a member may have it announced again: not someone banned or gone since the first send.
         await this.rooms.assertMember(roomId, sender.id);
+        await this.hooks.run('message.created', original);
         this.broadcaster.toRoom(roomId, 'message:new', original);
         return { message: original, duplicate: true };
       }
@@ -48,7 +51,9 @@ export class MessagesService {
       ...row,
       sender_username: sender.username,
       sender_display_name: sender.displayName,
+      sender_is_bot: sender.isBot === true,
     });
+    await this.hooks.run('message.created', message);
     this.broadcaster.toRoom(roomId, 'message:new', message);
     return { message, duplicate: false };
   }
@@ -133,7 +138,9 @@ export class MessagesService {
       ...rows[0],
       sender_username: editor.username,
       sender_display_name: editor.displayName,
+      sender_is_bot: editor.isBot === true,
     });
+    await this.hooks.run('message.updated', message);
     this.broadcaster.toRoom(message.roomId, 'message:updated', message);
     return message;
   }
