@@ -12,7 +12,8 @@ import {
 } from '@chat/contracts';
 
 import { chatMetrics } from '../metrics/chat-metrics';
-import type { ChatServer } from './socket-types';
+import { RedisConnection } from '../redis/redis.module';
+import { type ChatServer, END_SESSIONS } from './socket-types';
 
 /**
  * The typed way services reach clients. Emits go through the Socket.IO adapter, so with Redis
@@ -22,8 +23,11 @@ import type { ChatServer } from './socket-types';
 export class RealtimeBroadcaster {
   private server: ChatServer | null = null;
 
+  constructor(private readonly redis: RedisConnection) {}
+
   attach(server: ChatServer): void {
     this.server = server;
+    server.on(END_SESSIONS, (channel, ended) => this.endSessionsHere(channel, ended));
   }
 
   toRoom<E extends ServerEventName>(roomId: string, event: E, payload: ServerPayload<E>): void {
@@ -60,14 +64,24 @@ export class RealtimeBroadcaster {
   }
 
   /**
-   * Tells the sockets why, then closes them. Both go through the adapter in this order, so every
-   * instance delivers the reason before it disconnects; `close` also ends the underlying connection.
+   * Ends the channel's sockets here, and has every other instance end its own: one inter-server
+   * message, so each instance tells its sockets why before it closes them. An emit to the channel
+   * followed by `disconnectSockets` would be two adapter messages with no order between them: the
+   * sharded adapter publishes the emit on the channel's own shard and the disconnect on the
+   * namespace's, and delivers both locally only once each publish has been answered.
    */
   private endSessions(channel: string, ended: SessionEndedEvent): void {
     if (!this.server) return;
-    this.server.to(channel).emit('session:ended', ended);
+    this.endSessionsHere(channel, ended);
+    // Without Redis there is no other instance (and the in-memory adapter has no inter-server events).
+    if (this.redis.client) this.server.serverSideEmit(END_SESSIONS, channel, ended);
     chatMetrics.broadcasts.inc({ event: 'session:ended' });
-    this.server.in(channel).disconnectSockets(true);
+  }
+
+  /** Tells this instance's sockets of the channel why, then closes them (`close` ends the connection too). */
+  private endSessionsHere(channel: string, ended: SessionEndedEvent): void {
+    this.server?.local.to(channel).emit('session:ended', ended);
+    this.server?.local.in(channel).disconnectSockets(true);
   }
 
   /** Closes every client transport of this instance; clients see a drop and reconnect. Returns how many. */

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 
-import type { ClientToServerEvents, ServerToClientEvents } from '@chat/contracts';
+import type { ClientToServerEvents, ServerToClientEvents, SessionEndedEvent } from '@chat/contracts';
 
 import type { AuthUser } from '../auth/auth-user';
 
@@ -15,8 +15,12 @@ export interface ChatSocketData {
   expiresAtMs: number;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface InterServerEvents {}
+/** Between instances (Socket.IO `serverSideEmit`): the receiving instance ends its sockets of a channel. */
+export const END_SESSIONS = 'sessions:end';
+
+export interface InterServerEvents {
+  [END_SESSIONS]: (channel: string, ended: SessionEndedEvent) => void;
+}
 
 export type ChatServer = Server<
   ClientToServerEvents,
