@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import type { BotApiKey, CreateBotResponse, IncomingWebhook, Message } from '@chat/contracts';
 import { ChatClient, ChatSocket } from '@chat/sdk';
 
-import { EventRecorder } from './support/events';
+import { EventRecorder, rawAck } from './support/events';
 import { TestApp, startTestApp } from './support/test-app';
 import { RUN_DATABASE_URL_VAR, RUN_REDIS_PREFIX_VAR } from './support/test-env';
 import { TestUser, rawRequest, registerUser } from './support/users';
@@ -184,6 +184,52 @@ describe('bots and their API keys (2 instances)', () => {
       body: JSON.stringify({ roomIds: [first.id] }),
     });
     expect(stolen.status).toBe(403);
+  });
+
+  it('receives events over Socket.IO in the rooms its key is scoped to, until the key is revoked', async () => {
+    const [one, two] = apps;
+    const owner = await registerUser(one.url, 'botowner');
+    const scoped = await owner.client.http.createRoom({ name: 'Bot listens', visibility: 'private' });
+    const other = await owner.client.http.createRoom({ name: 'Bot not here', visibility: 'private' });
+    const { bot, apiKey } = await createBot(one, owner, scoped.id);
+    await owner.client.http.addMember(other.id, bot.id);
+
+    const botSocket = new ChatClient({ baseUrl: two.url, token: apiKey.key }).socket({ reconnection: false });
+    sockets.push(botSocket);
+    await botSocket.connect();
+    const received = new EventRecorder(botSocket, 'message:new');
+    const ended = new EventRecorder(botSocket, 'session:ended');
+    await botSocket.join(scoped.id);
+    await post(one, scoped.id, owner.auth.accessToken, { body: 'hello bot', clientMsgId: randomUUID() });
+    expect(await received.next((m) => m.body === 'hello bot', 'the owner message')).toMatchObject({
+      roomId: scoped.id,
+      sender: { id: owner.id },
+    });
+
+    // A member of the other room, but the key does not reach it: neither to listen nor to write.
+    await expect(botSocket.join(other.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const outOfScope = await rawAck(botSocket, 'message:send', {
+      roomId: other.id,
+      body: 'sneaky',
+      clientMsgId: randomUUID(),
+    });
+    expect(outOfScope).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+    const revoke = await rawRequest(one.url, 'DELETE', `/api/bots/${bot.id}/keys/${apiKey.id}`, {
+      token: owner.auth.accessToken,
+    });
+    expect(revoke.status).toBe(204);
+    expect(await ended.next()).toMatchObject({ reason: 'logged_out' });
+    for (const app of apps) {
+      await expect(
+        new ChatClient({ baseUrl: app.url, token: apiKey.key }).socket({ reconnection: false }).connect(),
+      ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    }
+    for (const garbage of ['chatbot_', `chatbot_${'0'.repeat(32)}_${'A'.repeat(43)}`, `${apiKey.key}x`]) {
+      await expect(
+        new ChatClient({ baseUrl: one.url, token: garbage }).socket({ reconnection: false }).connect(),
+      ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    }
   });
 });
 

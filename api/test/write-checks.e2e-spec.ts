@@ -160,6 +160,34 @@ describe('membership and credentials on every socket write', () => {
     });
   });
 
+  it('refuses a write with a bot API key revoked without its broadcast reaching the socket', async () => {
+    const { owner, room, marker, ownerSocket } = await setUp();
+    const created = await owner.client.http.createBot(room.id, {
+      username: `bot_${randomUUID().slice(0, 8)}`,
+    });
+    const botSocket = new ChatClient({ baseUrl: app.url, token: created.apiKey.key }).socket({
+      reconnection: false,
+    });
+    sockets.push(botSocket);
+    await botSocket.connect();
+    await botSocket.join(room.id);
+    const ended = new EventRecorder(botSocket, 'session:ended');
+    const seen = new EventRecorder(ownerSocket, 'message:new');
+    // Straight in the database: no broadcast reaches the socket, as when the publish was lost.
+    await db.query('UPDATE bot_api_keys SET revoked_at = now() WHERE id = $1', [created.apiKey.id]);
+
+    expect(
+      await rawAck(botSocket, 'message:send', {
+        roomId: room.id,
+        body: 'revoked bot',
+        clientMsgId: randomUUID(),
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(await ended.next()).toMatchObject({ reason: 'logged_out' });
+    await settle(ownerSocket, marker);
+    expect(seen.events.some((m) => m.body === 'revoked bot')).toBe(false);
+  });
+
   it('takes a socket out of a room whose membership ended without the unsubscribe reaching it', async () => {
     const { bob, room, marker, ownerSocket, bobSocket } = await setUp();
     const bobMessages = new EventRecorder(bobSocket, 'message:new');

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { ChatModule } from '../chat/chat.module';
 import { MessagesModule } from '../messages/messages.module';
 import { RoomsModule } from '../rooms/rooms.module';
+import { BotKeysModule } from './bot-keys.module';
 import { BotsController } from './bots.controller';
 import { BotsService } from './bots.service';
 import { IncomingWebhooksController } from './incoming-webhooks.controller';
@@ -12,7 +13,7 @@ import { UserOrBotKeyGuard } from './user-or-bot-key.guard';
 
 /** Bot accounts, their API keys, incoming webhooks, and posting a message over REST (people and bots). */
 @Module({
-  imports: [AuthModule, RoomsModule, MessagesModule, ChatModule],
+  imports: [AuthModule, RoomsModule, MessagesModule, ChatModule, BotKeysModule],
   controllers: [BotsController, PostMessageController, IncomingWebhooksController],
   providers: [BotsService, UserOrBotKeyGuard],
 })

@@ -17,15 +17,10 @@ import { ClientEventBudgets } from '../chat/client-event-budgets';
 import { AppError } from '../common/app-error';
 import { isUniqueViolation } from '../common/postgres-errors';
 import { MessagesService } from '../messages/messages.service';
+import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import { RoomsService } from '../rooms/rooms.service';
-import { newApiKey, parseApiKey, secretMatches } from './api-key';
+import { newApiKey } from './api-key';
 import { CreateBotDto } from './dto/create-bot.dto';
-
-/** Who posts with an API key: the bot, and the rooms that key may post to. */
-export interface BotCaller {
-  user: UserRef;
-  roomIds: string[];
-}
 
 interface KeyRow {
   id: string;
@@ -45,6 +40,7 @@ export class BotsService {
     private readonly rooms: RoomsService,
     private readonly messages: MessagesService,
     private readonly budgets: ClientEventBudgets,
+    private readonly broadcaster: RealtimeBroadcaster,
   ) {}
 
   /** The room's owner creates a bot, a member of that room, with a first key scoped to it. */
@@ -98,7 +94,10 @@ export class BotsService {
     return rows.map(toKey);
   }
 
-  /** Idempotent; from the next request on, the key is refused on every instance (it is read per request). */
+  /**
+   * Idempotent. From the next request on, the key is refused on every instance (it is read per
+   * request), and the sockets opened with it are told `session:ended` and closed, on every instance.
+   */
   async revokeKey(callerId: string, botId: string, keyId: string): Promise<void> {
     await this.assertCreator(callerId, botId);
     const [row] = await this.dataSource.query(
@@ -107,23 +106,7 @@ export class BotsService {
       [keyId, botId],
     );
     if (!row) throw AppError.notFound('API key');
-  }
-
-  /** The bot a key belongs to, or null for an unknown, wrong, revoked or suspended one. */
-  async authenticate(token: string): Promise<BotCaller | null> {
-    const parsed = parseApiKey(token);
-    if (!parsed) return null;
-    const [row] = await this.dataSource.query(
-      `SELECT k.secret_hash, k.room_ids, k.revoked_at, u.id, u.username, u.display_name, u.suspended_at
-       FROM bot_api_keys k JOIN users u ON u.id = k.bot_id WHERE k.id = $1`,
-      [parsed.keyId],
-    );
-    if (!row || row.revoked_at || row.suspended_at || !secretMatches(parsed.secret, row.secret_hash))
-      return null;
-    return {
-      user: { id: row.id, username: row.username, displayName: row.display_name, isBot: true },
-      roomIds: row.room_ids,
-    };
+    this.broadcaster.endTokenSessions(keyId, { reason: 'logged_out', message: 'This API key was revoked' });
   }
 
   /**

@@ -8,6 +8,7 @@ import { Limits, MessageSendResult } from '@chat/contracts';
 import { AppError } from '../common/app-error';
 import { ErrorResponse } from '../common/openapi/schemas';
 import { Public } from '../common/public.decorator';
+import { BotKeys } from './bot-keys';
 import { BotsService } from './bots.service';
 import { IncomingMessageDto } from './dto/incoming.dto';
 
@@ -17,7 +18,10 @@ const CLIENT_MSG_ID = new RegExp(`^[A-Za-z0-9_:.-]{1,${Limits.CLIENT_MSG_ID_MAX}
 @ApiTags('bots')
 @Controller('incoming')
 export class IncomingWebhooksController {
-  constructor(private readonly bots: BotsService) {}
+  constructor(
+    private readonly bots: BotsService,
+    private readonly botKeys: BotKeys,
+  ) {}
 
   @Post(':key')
   @Public()
@@ -30,7 +34,7 @@ export class IncomingWebhooksController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<MessageSendResult> {
-    const bot = await this.bots.authenticate(key);
+    const bot = await this.botKeys.authenticate(key);
     if (!bot) throw AppError.unauthorized('Unknown or revoked incoming webhook');
     if (bot.roomIds.length !== 1) {
       throw AppError.forbidden(

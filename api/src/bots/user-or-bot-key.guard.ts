@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import type { AuthUser } from '../auth/auth-user';
 import { AppError } from '../common/app-error';
 import { isApiKey } from './api-key';
-import { BotsService } from './bots.service';
+import { BotKeys } from './bot-keys';
 
 /** The request of a route open to people (JWT) and bots (API key, the same `Authorization: Bearer`). */
 export interface UserOrBotRequest extends Request {
@@ -20,7 +20,7 @@ export interface UserOrBotRequest extends Request {
  */
 @Injectable()
 export class UserOrBotKeyGuard extends AuthGuard('jwt') {
-  constructor(private readonly bots: BotsService) {
+  constructor(private readonly botKeys: BotKeys) {
     super();
   }
 
@@ -28,7 +28,7 @@ export class UserOrBotKeyGuard extends AuthGuard('jwt') {
     const request = context.switchToHttp().getRequest<UserOrBotRequest>();
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (!token || !isApiKey(token)) return (await super.canActivate(context)) as boolean;
-    const bot = await this.bots.authenticate(token);
+    const bot = await this.botKeys.authenticate(token);
     if (!bot) throw AppError.unauthorized('Invalid or revoked API key');
     request.user = bot.user;
     request.botKeyRoomIds = bot.roomIds;

@@ -21,6 +21,7 @@ import {
 } from '@chat/contracts';
 
 import { AuthService } from '../auth/auth.service';
+import { BotKeys } from '../bots/bot-keys';
 import { AppError } from '../common/app-error';
 import { createValidationPipe } from '../common/validation';
 import { MessagesService } from '../messages/messages.service';
@@ -43,6 +44,7 @@ import {
 } from './dto/socket-payloads.dto';
 import { ChatRecoveryPolicy } from './recovery-policy';
 import { SessionExpiry } from './session-expiry';
+import { assertKeyScope } from './socket-credentials';
 import { WsAckExceptionFilter } from './ws-ack-exception.filter';
 import { createWsAuthMiddleware, refusalOf, unavailable } from './ws-auth.middleware';
 
@@ -56,6 +58,7 @@ const KNOWN_EVENTS = new Set<string>(Object.values(ClientEvent));
 export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   constructor(
     private readonly auth: AuthService,
+    private readonly botKeys: BotKeys,
     private readonly chat: ChatService,
     private readonly messages: MessagesService,
     private readonly broadcaster: RealtimeBroadcaster,
@@ -71,7 +74,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     server.use((_socket, next) =>
       next(this.drain.draining ? unavailable('This instance is shutting down, reconnect') : undefined),
     );
-    server.use(createWsAuthMiddleware(this.auth));
+    server.use(createWsAuthMiddleware(this.auth, this.botKeys));
     server.use((socket, next) => {
       this.chat.admit(socket).then(
         () => next(),
@@ -124,6 +127,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     chatMetrics.messagesReceived.inc();
     const stopTimer = chatMetrics.ackSeconds.startTimer();
     try {
+      assertKeyScope(socket.data, dto.roomId);
       if (this.drain.draining)
         throw new AppError(ErrorCode.UNAVAILABLE, 'This instance is shutting down, retry');
       const result = await this.drain.track(() =>
@@ -161,6 +165,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: MessageReadDto,
   ): Promise<AckOk<MessageReadResult>> {
+    assertKeyScope(socket.data, dto.roomId);
     return { ok: true, ...(await this.messages.markRead(socket.data.user.id, dto.roomId, dto.seq)) };
   }
 

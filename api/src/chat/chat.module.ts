@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { AuthModule } from '../auth/auth.module';
+import { BotKeysModule } from '../bots/bot-keys.module';
 import { MessagesModule } from '../messages/messages.module';
 import { PresenceModule } from '../presence/presence.module';
 import { RoomsModule } from '../rooms/rooms.module';
@@ -13,7 +14,7 @@ import { SessionExpiry } from './session-expiry';
 import { SocketAccess } from './socket-access';
 
 @Module({
-  imports: [AuthModule, RoomsModule, MessagesModule, PresenceModule],
+  imports: [AuthModule, BotKeysModule, RoomsModule, MessagesModule, PresenceModule],
   providers: [
     ChatGateway,
     ChatService,

@@ -22,6 +22,7 @@ import type { ChatSocket } from '../realtime/socket-types';
 import { RoomsService } from '../rooms/rooms.service';
 import { ClientEventBudgets, UNKNOWN_EVENT } from './client-event-budgets';
 import { SocketAccess } from './socket-access';
+import { assertKeyScope } from './socket-credentials';
 import { TypingCoalescer } from './typing-coalescer';
 
 /** The socket side of the chat: connection lifecycle and per-socket room subscriptions. */
@@ -123,6 +124,7 @@ export class ChatService implements OnApplicationShutdown {
    * or unsubscribes a socket that is already in the room, so it cannot leave the socket subscribed.
    */
   async join(socket: ChatSocket, roomId: string): Promise<RoomJoinResult> {
+    assertKeyScope(socket.data, roomId);
     const channel = channelOfRoom(roomId);
     const userId = socket.data.user.id;
     const pending = this.joinsInFlight.get(socket) ?? 0;

@@ -4,12 +4,13 @@ import { ConfigService } from '@nestjs/config';
 import { ErrorCode } from '@chat/contracts';
 
 import { AuthService } from '../auth/auth.service';
+import { BotKeys } from '../bots/bot-keys';
 import { AppError } from '../common/app-error';
 import { AllConfig } from '../config/config.type';
 import { emitHere } from '../realtime/emit-here';
 import type { ChatSocket } from '../realtime/socket-types';
 import { RoomsService } from '../rooms/rooms.service';
-import { claimsOfSocket } from './socket-credentials';
+import { assertKeyScope, claimsOfSocket } from './socket-credentials';
 
 /** When each check of one socket stands until (ms since the epoch). */
 interface Checked {
@@ -34,6 +35,7 @@ export class SocketAccess {
   constructor(
     private readonly auth: AuthService,
     private readonly rooms: RoomsService,
+    private readonly botKeys: BotKeys,
     config: ConfigService<AllConfig, true>,
   ) {
     this.recheckMs = config.get('realtime.recheckMs', { infer: true });
@@ -51,7 +53,7 @@ export class SocketAccess {
     const now = Date.now();
     if (now < checked.credentialsUntil) return;
     try {
-      await this.auth.userOfClaims(claimsOfSocket(socket.data));
+      await this.verifyCredentials(socket);
     } catch (error) {
       if (!(error instanceof AppError)) {
         this.logger.warn(`Credentials re-check failed: ${(error as Error).message}`);
@@ -64,8 +66,12 @@ export class SocketAccess {
     checked.credentialsUntil = now + this.recheckMs;
   }
 
-  /** Throws FORBIDDEN unless the socket's user is (still) a member of the room; the answer is cached. */
+  /**
+   * Throws FORBIDDEN unless the socket's user is (still) a member of the room, and its API key (a
+   * bot's) reaches the room; the membership answer is cached.
+   */
   async assertMember(socket: ChatSocket, roomId: string): Promise<void> {
+    assertKeyScope(socket.data, roomId);
     const checked = this.checkedOf(socket);
     const now = Date.now();
     if (now < (checked.rooms.get(roomId) ?? 0)) return;
@@ -81,6 +87,16 @@ export class SocketAccess {
   /** Forgets the cached membership (the socket left the room). */
   forgetRoom(socket: ChatSocket, roomId: string): void {
     this.checked.get(socket)?.rooms.delete(roomId);
+  }
+
+  /** A person's token (revocation, suspension) or a bot's API key (revoked, bot suspended). */
+  private async verifyCredentials(socket: ChatSocket): Promise<void> {
+    if (!socket.data.botKeyRoomIds) {
+      await this.auth.userOfClaims(claimsOfSocket(socket.data));
+      return;
+    }
+    const key = socket.data.tokenId ? await this.botKeys.current(socket.data.tokenId) : null;
+    if (!key) throw AppError.unauthorized('This API key was revoked (or its bot suspended)');
   }
 
   private checkedOf(socket: ChatSocket): Checked {

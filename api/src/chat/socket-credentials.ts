@@ -1,4 +1,5 @@
 import type { TokenClaims } from '../auth/auth-user';
+import { AppError } from '../common/app-error';
 import type { ChatSocketData } from '../realtime/socket-types';
 
 /**
@@ -15,4 +16,11 @@ export function claimsOfSocket(
     jti: data.tokenId ?? undefined,
     sid: data.sessionId ?? undefined,
   };
+}
+
+/** Throws FORBIDDEN when the socket is a bot's whose API key does not reach this room. */
+export function assertKeyScope(data: Pick<ChatSocketData, 'botKeyRoomIds'>, roomId: string): void {
+  if (data.botKeyRoomIds && !data.botKeyRoomIds.includes(roomId)) {
+    throw AppError.forbidden('This API key is not scoped to this room');
+  }
 }

@@ -13,6 +13,11 @@ export interface ChatSocketData {
   sessionId: string | null;
   /** When that token expires: the session ends then unless refreshed. */
   expiresAtMs: number;
+  /**
+   * Set when a bot connected with an API key (then `tokenId` is the key's id, so revoking the key
+   * ends the socket through the token channel): the only rooms the socket may join and write to.
+   */
+  botKeyRoomIds?: string[];
 }
 
 /** Between instances (Socket.IO `serverSideEmit`): the receiving instance ends its sockets of a channel. */
