@@ -206,6 +206,17 @@ describe('bots and their API keys (2 instances)', () => {
       sender: { id: owner.id },
     });
 
+    // History (how the SDK fills gaps) with the same key, in its room only.
+    const history = await rawRequest(two.url, 'GET', `/api/rooms/${scoped.id}/messages?after=0`, {
+      token: apiKey.key,
+    });
+    expect(history.status).toBe(200);
+    expect(history.body.messages.map((m: Message) => m.body)).toEqual(['hello bot']);
+    const otherHistory = await rawRequest(two.url, 'GET', `/api/rooms/${other.id}/messages?after=0`, {
+      token: apiKey.key,
+    });
+    expect(otherHistory).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+
     // A member of the other room, but the key does not reach it: neither to listen nor to write.
     await expect(botSocket.join(other.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const outOfScope = await rawAck(botSocket, 'message:send', {

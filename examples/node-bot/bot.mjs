@@ -1,6 +1,10 @@
 // An echo bot: answers "/echo <text>" in one room with "<text>", once per command.
 //
-//   CHAT_URL=http://localhost:3000 BOT_USERNAME=echo-bot BOT_PASSWORD=... ROOM_ID=<uuid> node bot.mjs
+//   CHAT_URL=http://localhost:3000 BOT_API_KEY=chatbot_... ROOM_ID=<uuid> node bot.mjs
+//
+// BOT_API_KEY is a bot's API key (the room's owner creates the bot: POST /api/rooms/:id/bots, or the
+// web app's Integrations panel); it must be scoped to ROOM_ID. A key does not expire, so there is no
+// token to refresh; it ends only when revoked, and then the bot stops.
 //
 // Exactly once, across reconnects and restarts:
 // - within one run the SDK delivers each message once, in seq order, filling every gap (lost events,
@@ -18,25 +22,23 @@ import { ChatClient } from '@chat/sdk';
 
 const config = {
   url: required('CHAT_URL'),
-  username: required('BOT_USERNAME'),
-  password: required('BOT_PASSWORD'),
+  apiKey: required('BOT_API_KEY'),
   roomId: required('ROOM_ID'),
   stateFile: process.env.STATE_FILE ?? `./echo-bot-${process.env.ROOM_ID}.json`,
 };
 
-const client = new ChatClient({ baseUrl: config.url });
+const client = new ChatClient({ baseUrl: config.url, token: config.apiKey });
 const socket = client.socket({ reconnectionDelay: 200, reconnectionDelayMax: 2_000 });
 let handledSeq = await loadHandledSeq();
 let saving = Promise.resolve();
-let refreshTimer;
 
-await signIn();
 socket.onState((state) => log({ event: 'state', state }));
 socket.onError((error) => log({ event: 'error', code: error.code, message: error.message }));
-socket.on('session:ended', (event) => {
-  // Revoked, expired or suspended: the server closes the connection. Sign in again and carry on.
-  log({ event: 'session-ended', reason: event.reason });
-  void restart();
+socket.on('session:ended', async (event) => {
+  // The key was revoked (or the bot suspended): no reconnect can succeed with it, so stop.
+  log({ event: 'session-ended', reason: event.reason, message: event.message });
+  await saving;
+  process.exit(1);
 });
 // One command at a time, in seq order: the handled seq only moves past a command once it is answered.
 let handling = Promise.resolve();
@@ -50,7 +52,6 @@ log({ event: 'ready', roomId: config.roomId, sinceSeq: handledSeq, instanceId: s
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
-    clearTimeout(refreshTimer);
     socket.disconnect();
     await saving;
     process.exit(0);
@@ -77,49 +78,8 @@ async function handle(message) {
   saving = saving.then(() => saveHandledSeq(handledSeq));
 }
 
-async function signIn() {
-  let auth;
-  try {
-    auth = await client.http.login({ username: config.username, password: config.password });
-  } catch (error) {
-    if (error.code !== 'UNAUTHORIZED') throw error;
-    // First run: the account does not exist yet.
-    auth = await client.http.register({ username: config.username, password: config.password });
-  }
-  scheduleRefresh(auth.expiresIn);
-}
-
-function scheduleRefresh(expiresInSeconds) {
-  // Renew at 80 % of the lifetime and hand the new token to the open connection: the server ends a
-  // session whose token expires, and the SDK reads the new token on every reconnect.
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(async () => {
-    try {
-      const auth = await client.http.refresh();
-      if (socket.connected) await socket.refreshAuth(auth.accessToken);
-      scheduleRefresh(auth.expiresIn);
-      log({ event: 'token-refreshed' });
-    } catch (error) {
-      log({ event: 'error', code: error.code, message: error.message });
-      void restart();
-    }
-  }, expiresInSeconds * 800);
-  refreshTimer.unref();
-}
-
-async function restart() {
-  try {
-    await signIn();
-    await socket.connect();
-    await joinRoom();
-  } catch (error) {
-    log({ event: 'fatal', code: error.code, message: error.message });
-    process.exit(1);
-  }
-}
-
 async function joinRoom() {
-  // A public room is joined by subscribing; a private one needs its owner to add the bot first.
+  // The bot is a member of the room its owner created it in; the key must be scoped to the room too.
   await socket.join(config.roomId, { sinceSeq: handledSeq });
 }
 

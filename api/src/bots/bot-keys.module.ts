@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 
 import { BotKeys } from './bot-keys';
+import { UserOrBotKeyGuard } from './user-or-bot-key.guard';
 
-/** Checking bot API keys, shared by the bots module (REST) and the chat module (sockets). */
+/** Checking bot API keys, for the routes bots may call (posting, history) and for sockets. */
 @Module({
-  providers: [BotKeys],
-  exports: [BotKeys],
+  providers: [BotKeys, UserOrBotKeyGuard],
+  exports: [BotKeys, UserOrBotKeyGuard],
 })
 export class BotKeysModule {}

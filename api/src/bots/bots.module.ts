@@ -9,12 +9,11 @@ import { BotsController } from './bots.controller';
 import { BotsService } from './bots.service';
 import { IncomingWebhooksController } from './incoming-webhooks.controller';
 import { PostMessageController } from './post-message.controller';
-import { UserOrBotKeyGuard } from './user-or-bot-key.guard';
 
 /** Bot accounts, their API keys, incoming webhooks, and posting a message over REST (people and bots). */
 @Module({
   imports: [AuthModule, RoomsModule, MessagesModule, ChatModule, BotKeysModule],
   controllers: [BotsController, PostMessageController, IncomingWebhooksController],
-  providers: [BotsService, UserOrBotKeyGuard],
+  providers: [BotsService],
 })
 export class BotsModule {}

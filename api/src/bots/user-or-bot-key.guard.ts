@@ -41,3 +41,10 @@ export class UserOrBotKeyGuard extends AuthGuard('jwt') {
     return user;
   }
 }
+
+/** Throws FORBIDDEN when the caller is a bot whose API key does not reach this room. */
+export function assertKeyReaches(request: UserOrBotRequest, roomId: string): void {
+  if (request.botKeyRoomIds && !request.botKeyRoomIds.includes(roomId)) {
+    throw AppError.forbidden('This API key is not scoped to this room');
+  }
+}

@@ -122,10 +122,11 @@ describe('@chat/contracts and @chat/sdk as installed packages', () => {
       await aliceSocket.join(roomId);
       aliceId = owner.id;
       replies = new EventRecorder(aliceSocket, 'message:new');
+      // The room's owner creates the bot over REST; the bot signs in with the key shown once.
+      const { apiKey } = await alice.http.createBot(roomId, { username: `echo_${roomId.slice(0, 8)}` });
       botEnv = {
         CHAT_URL: proxy.proxiedUrl(app.url).replace(/\/$/, ''),
-        BOT_USERNAME: `echo_${roomId.slice(0, 8)}`,
-        BOT_PASSWORD: 'echo bot password',
+        BOT_API_KEY: apiKey.key!,
         ROOM_ID: roomId,
         STATE_FILE: join(consumer, 'echo-state.json'),
       };
