@@ -198,7 +198,7 @@ function buildAsyncApi() {
         'Socket.IO v4 (Engine.IO protocol 4), default namespace, path /socket.io, transports websocket and polling.',
         'Each message below is a Socket.IO event: its name is the event name, its payload the first argument.',
         'Client events take an acknowledgement callback; its argument is the "ack" message.',
-        'Authenticate in the CONNECT packet: auth = {"token": "<JWT from POST /api/auth/login>"}; never in the URL.',
+        'Authenticate in the CONNECT packet: auth = {"token": "<JWT from POST /api/auth/login>"}, or a bot\'s API key (chatbot_..., which may join only the rooms it is scoped to; revoking it sends session:ended); never in the URL.',
         'A refused handshake is a connect_error whose message is the error code (UNAUTHORIZED, UNAVAILABLE) and whose data is {code, message}.',
         'Server events may carry one more argument after the payload, the recovery offset (x-socketio-recovery-offset on each receive operation); reconnecting with auth {token, pid, offset} resumes the session (x-socketio-connection-state-recovery).',
         'REST (history, rooms, auth) is documented in OpenAPI at /api/docs.',
