@@ -2,11 +2,12 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { filter } from 'rxjs';
 
-import { Limits, Member, Message } from '@chat/contracts';
+import { Limits, Member, Message, User } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
 import { RoomsStore } from '../rooms/rooms-store';
+import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
 import { mergeMessages } from './message-merge';
 import { Outbox } from './outbox';
@@ -21,6 +22,7 @@ const TYPING_TTL_MS = 6_000;
 @Injectable()
 export class ChatRoomStore {
   private readonly auth = inject(AuthStore);
+  private readonly api = inject(ChatApi);
   private readonly connection = inject(ChatConnection);
   private readonly rooms = inject(RoomsStore);
   private readonly outbox = inject(Outbox);
@@ -116,7 +118,7 @@ export class ChatRoomStore {
     this.loading.set(true);
     try {
       const [page] = await Promise.all([
-        this.auth.client.http.history(roomId, { limit: Limits.HISTORY_PAGE_DEFAULT }),
+        this.api.http.history(roomId, { limit: Limits.HISTORY_PAGE_DEFAULT }),
         this.loadMembers(),
       ]);
       if (generation !== this.openGeneration) return;
@@ -137,7 +139,7 @@ export class ChatRoomStore {
     if (!roomId || !oldest || !this.hasOlder() || this.loadingOlder()) return;
     this.loadingOlder.set(true);
     try {
-      const page = await this.auth.client.http.history(roomId, {
+      const page = await this.api.http.history(roomId, {
         before: oldest,
         limit: Limits.HISTORY_PAGE_DEFAULT,
       });
@@ -162,6 +164,14 @@ export class ChatRoomStore {
 
   discard(clientMsgId: string): void {
     this.outbox.discard(clientMsgId);
+  }
+
+  /** Adds someone to the open room (owners of private rooms), then shows the room again with them. */
+  async addMember(user: User): Promise<void> {
+    const roomId = this.roomId();
+    if (!roomId) return;
+    await this.api.http.addMember(roomId, user.id);
+    await this.open(roomId);
   }
 
   async edit(messageId: string, body: string): Promise<void> {
@@ -211,7 +221,7 @@ export class ChatRoomStore {
     const roomId = this.roomId();
     if (!roomId) return;
     try {
-      const members = await this.auth.client.http.members(roomId);
+      const members = await this.api.http.members(roomId);
       if (roomId === this.roomId()) this.members.set(members);
     } catch {
       // The member list is decoration; the timeline reports real failures.

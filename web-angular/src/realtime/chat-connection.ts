@@ -24,6 +24,7 @@ import {
 import { ChatError, ChatSocket, ConnectionState, SocketFactory } from '@chat/sdk';
 
 import { AuthStore } from '../auth/auth-store';
+import { ChatApi } from '../shared/chat-api';
 
 /** How sockets are made; unset, socket.io-client's `io`. Tests provide a fake. */
 export const SOCKET_FACTORY = new InjectionToken<SocketFactory | undefined>('SOCKET_FACTORY', {
@@ -45,6 +46,7 @@ const SEND_RETRIES = 2;
 @Injectable({ providedIn: 'root' })
 export class ChatConnection {
   private readonly auth = inject(AuthStore);
+  private readonly api = inject(ChatApi);
   private readonly socketFactory = inject(SOCKET_FACTORY);
   private readonly window = inject(DOCUMENT).defaultView;
   private socket: ChatSocket | null = null;
@@ -120,7 +122,7 @@ export class ChatConnection {
 
   private open(): void {
     this.close();
-    const socket = this.auth.client.socket(this.socketFactory ? { socketFactory: this.socketFactory } : {});
+    const socket = this.api.client.socket(this.socketFactory ? { socketFactory: this.socketFactory } : {});
     this.socket = socket;
     this.stopListening.push(
       socket.onState((state) => this.handleState(state)),
