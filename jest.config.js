@@ -39,7 +39,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/api/src/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/api/src/**/*.spec.ts',
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/tools/**/*.spec.ts',
+      ],
     },
     {
       // Angular needs its own compiler (templates, signals inputs): jest-preset-angular, in jsdom.
@@ -56,7 +60,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/api/test/**/*.e2e-spec.ts',
         '<rootDir>/web-angular/e2e/**/*.e2e-spec.ts',
-        '<rootDir>/libs/loadgen/test/**/*.e2e-spec.ts',
+        '<rootDir>/tools/loadgen/test/**/*.e2e-spec.ts',
       ],
       globalSetup: '<rootDir>/api/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/api/test/support/global-teardown.ts',
