@@ -32,18 +32,22 @@ export class MessagesService {
    * that seq drop the repeat (the SDK does; the contract says seq identifies a message in its room).
    */
   async send(sender: UserRef, roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
-    const row = await this.writer.insert({ roomId, senderId: sender.id, body, clientMsgId });
-    if (!row) {
-      const original = await this.original(sender.id, roomId, clientMsgId);
-      if (original) {
-        this.broadcaster.toRoom(roomId, 'message:new', original);
-        return { message: original, duplicate: true };
+    const result = await this.writer.write({ roomId, senderId: sender.id, body, clientMsgId });
+    if (result.kind === 'notMember') {
+      throw result.roomExists
+        ? AppError.forbidden('You are not a member of this room')
+        : AppError.notFound('Room');
+    }
+    if (result.kind === 'duplicate') {
+      if (result.original.room_id !== roomId) {
+        throw AppError.conflict('This clientMsgId was already used for another room');
       }
-      await this.rooms.assertMember(roomId, sender.id);
-      throw AppError.forbidden('You are not a member of this room');
+      const original = toMessage(result.original);
+      this.broadcaster.toRoom(roomId, 'message:new', original);
+      return { message: original, duplicate: true };
     }
     const message = toMessage({
-      ...row,
+      ...result.row,
       sender_username: sender.username,
       sender_display_name: sender.displayName,
     });
@@ -139,21 +143,5 @@ export class MessagesService {
     ]);
     if (!row || row.deleted_at) return AppError.notFound('Message');
     return AppError.forbidden('Only the sender can change a message');
-  }
-
-  /** The message this sender already stored under this clientMsgId, if any. */
-  private async original(
-    senderId: string,
-    roomId: string,
-    clientMsgId: string,
-  ): Promise<Message | undefined> {
-    const [row]: MessageRow[] = await this.dataSource.query(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
-       WHERE m.sender_id = $1 AND m.client_msg_id = $2`,
-      [senderId, clientMsgId],
-    );
-    if (!row) return undefined;
-    if (row.room_id !== roomId) throw AppError.conflict('This clientMsgId was already used for another room');
-    return toMessage(row);
   }
 }
