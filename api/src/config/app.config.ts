@@ -2,7 +2,45 @@ import { registerAs } from '@nestjs/config';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
-import { isTrue } from './env.validation';
+import { flag, int, oneOf, readEnv, text } from './env-var';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** `*`, or origins as browsers send them in `Origin`: `https://host` or `http://host:port`, no path. */
+const ORIGIN = 'https?://[^\\s/,*]+';
+const CORS_ORIGINS_PATTERN = new RegExp(`^\\s*(\\*|${ORIGIN}(\\s*,\\s*${ORIGIN})*)\\s*$`);
+
+export const appEnv = {
+  NODE_ENV: oneOf(['development', 'production', 'test'], 'development', '`production` requires `JWT_SECRET`'),
+  PORT: int(0, 65535, 3000, 'HTTP and Socket.IO port'),
+  HOST: text({ fallback: '0.0.0.0' }, 'listen address'),
+  INSTANCE_ID: text(
+    { pattern: /^[a-zA-Z0-9._:-]{1,128}$/, hint: '1-128 of `[a-zA-Z0-9._:-]`', unset: '`<hostname>-<pid>`' },
+    'name of this instance in messages, logs and `/api/stats`',
+  ),
+  DATA_DIR: text({ fallback: './data' }, 'embedded database and the development JWT secret'),
+  CORS_ORIGINS: text(
+    {
+      pattern: CORS_ORIGINS_PATTERN,
+      hint: '`*` or comma-separated origins (scheme, host and port; no path)',
+      unset: 'any origin (development)',
+      refuseEmpty: true,
+    },
+    'browser origins allowed, e.g. `https://chat.example.com`: REST CORS and the `Origin` of Socket.IO handshakes (both transports); list the origin that serves the web app too. Requests without `Origin` (the SDK in Node, scripts) are not browser pages and always pass',
+  ),
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info', 'log verbosity'),
+  WEB_DIST_DIR: text({ unset: '`dist/web-angular/browser`' }, 'the built web app served at `/`'),
+  ADMIN_TOKEN: text(
+    { minLength: 32, unset: 'unset → no operator endpoints (404)' },
+    'bearer token of `/api/admin/*`: account suspension',
+  ),
+  ADMIN_UI_ENABLED: flag(false, 'serve the Socket.IO Admin UI (see below)'),
+  ADMIN_UI_USERNAME: text(
+    { pattern: /^[a-zA-Z0-9_.-]{3,32}$/, hint: '3-32 of `[a-zA-Z0-9_.-]`' },
+    'Admin UI user; required when it is enabled',
+  ),
+  ADMIN_UI_PASSWORD: text({ minLength: 12 }, 'Admin UI password; required when it is enabled'),
+};
 
 export interface AppConfig {
   nodeEnv: string;
@@ -20,23 +58,26 @@ export interface AppConfig {
   adminToken: string | null;
 }
 
-export const appConfig = registerAs('app', (): AppConfig => ({
-  nodeEnv: process.env.NODE_ENV ?? 'development',
-  port: process.env.PORT ? Number(process.env.PORT) : 3000,
-  host: process.env.HOST ?? '0.0.0.0',
-  instanceId: process.env.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
-  dataDir: resolve(process.env.DATA_DIR ?? './data'),
-  corsOrigins: parseOrigins(process.env.CORS_ORIGINS),
-  logLevel: process.env.LOG_LEVEL ?? 'info',
-  // dist/api/api/src → dist/web-angular/browser
-  webDistDir: resolve(process.env.WEB_DIST_DIR ?? resolve(__dirname, '../../../../web-angular/browser')),
-  adminUi: isTrue(process.env.ADMIN_UI_ENABLED)
-    ? { username: process.env.ADMIN_UI_USERNAME!, password: process.env.ADMIN_UI_PASSWORD! }
-    : null,
-  adminToken: process.env.ADMIN_TOKEN || null,
-}));
+export const appConfig = registerAs('app', (): AppConfig => {
+  const env = readEnv(appEnv);
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    instanceId: env.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    dataDir: resolve(env.DATA_DIR),
+    corsOrigins: parseOrigins(env.CORS_ORIGINS),
+    logLevel: env.LOG_LEVEL,
+    // dist/api/api/src → dist/web-angular/browser
+    webDistDir: resolve(env.WEB_DIST_DIR ?? resolve(__dirname, '../../../../web-angular/browser')),
+    adminUi: env.ADMIN_UI_ENABLED
+      ? { username: env.ADMIN_UI_USERNAME!, password: env.ADMIN_UI_PASSWORD! }
+      : null,
+    adminToken: env.ADMIN_TOKEN,
+  };
+});
 
-function parseOrigins(value: string | undefined): string[] | true {
+function parseOrigins(value: string | null): string[] | true {
   if (!value || value.trim() === '*') return true;
   return value
     .split(',')

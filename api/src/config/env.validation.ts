@@ -1,199 +1,50 @@
-import { plainToInstance } from 'class-transformer';
-import {
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  ValidateIf,
-  validateSync,
-} from 'class-validator';
+import { appEnv } from './app.config';
+import { authEnv } from './auth.config';
+import { databaseEnv } from './database.config';
+import { EnvValues, checkEnv, readEnv } from './env-var';
+import { limitsEnv } from './limits.config';
+import { realtimeEnv } from './realtime.config';
+import { redisEnv } from './redis.config';
 
-export enum NodeEnv {
-  Development = 'development',
-  Production = 'production',
-  Test = 'test',
-}
+/** Every variable this service reads, by namespace, in the order of the README's table. */
+export const ENVIRONMENT = {
+  ...appEnv,
+  ...databaseEnv,
+  ...redisEnv,
+  ...realtimeEnv,
+  ...authEnv,
+  ...limitsEnv,
+};
 
-export const SOCKET_ADAPTERS = ['redis', 'redis-sharded', 'redis-streams'] as const;
-export type SocketAdapterKind = (typeof SOCKET_ADAPTERS)[number];
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-/** A duration such as `3600`, `90s`, `15m`, `12h` or `7d`. */
-export const DURATION_PATTERN = /^\d+[smhd]?$/;
-const POSITIVE_DURATION_PATTERN = /^0*[1-9]\d*[smhd]?$/;
-
-/** `*`, or origins as browsers send them in `Origin`: `https://host` or `http://host:port`, no path. */
-const ORIGIN = 'https?://[^\\s/,*]+';
-const CORS_ORIGINS_PATTERN = new RegExp(`^\\s*(\\*|${ORIGIN}(\\s*,\\s*${ORIGIN})*)\\s*$`);
-
-/** The process environment this service understands; every value is checked before anything starts. */
-export class EnvironmentVariables {
-  @IsOptional()
-  @IsEnum(NodeEnv)
-  NODE_ENV?: NodeEnv;
-
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  PORT?: number;
-
-  @IsOptional()
-  @IsString()
-  HOST?: string;
-
-  @IsOptional()
-  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
-  DATABASE_URL?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  DATABASE_POOL_SIZE?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
-  DATABASE_CONNECT_TIMEOUT_MS?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
-  DATABASE_STATEMENT_TIMEOUT_MS?: number;
-
-  @IsOptional()
-  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
-  REDIS_URL?: string;
-
-  @IsOptional()
-  @IsIn(SOCKET_ADAPTERS)
-  SOCKET_ADAPTER?: SocketAdapterKind;
-
-  @IsOptional()
-  @Matches(/^[a-zA-Z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of [a-zA-Z0-9:_-]' })
-  REDIS_KEY_PREFIX?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(64 * 1024)
-  @Max(1024 * 1024 * 1024)
-  SOCKET_MAX_BUFFERED_BYTES?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  MESSAGE_RATE_LIMIT?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(3600)
-  MESSAGE_RATE_WINDOW_SECONDS?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  MESSAGE_BURST?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  MAX_CONNECTIONS_PER_USER?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
-  MAX_ROOMS_PER_SOCKET?: number;
-
-  @ValidateIf(
-    (env: EnvironmentVariables) => env.NODE_ENV === NodeEnv.Production || env.JWT_SECRET !== undefined,
-  )
-  @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
-  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
-  JWT_SECRET?: string;
-
-  @IsOptional()
-  @Matches(DURATION_PATTERN, { message: 'JWT_TTL must be a duration such as 3600, 15m, 12h or 7d' })
-  JWT_TTL?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  LOGIN_MAX_FAILURES?: number;
-
-  @IsOptional()
-  @Matches(POSITIVE_DURATION_PATTERN, {
-    message: 'LOGIN_FAILURE_WINDOW must be a duration above zero such as 900, 15m or 1h',
-  })
-  LOGIN_FAILURE_WINDOW?: string;
-
-  @IsOptional()
-  @Matches(/^[a-zA-Z0-9._:-]{1,128}$/, { message: 'INSTANCE_ID must be 1-128 of [a-zA-Z0-9._:-]' })
-  INSTANCE_ID?: string;
-
-  @IsOptional()
-  @IsString()
-  DATA_DIR?: string;
-
-  @IsOptional()
-  @Matches(CORS_ORIGINS_PATTERN, {
-    message:
-      'CORS_ORIGINS must be * or comma-separated origins such as https://chat.example.com (scheme, host and port; no path)',
-  })
-  CORS_ORIGINS?: string;
-
-  @IsOptional()
-  @IsIn(LOG_LEVELS)
-  LOG_LEVEL?: (typeof LOG_LEVELS)[number];
-
-  @IsOptional()
-  @IsString()
-  WEB_DIST_DIR?: string;
-
-  @IsOptional()
-  @IsIn(['true', 'false', true, false])
-  ADMIN_UI_ENABLED?: string | boolean;
-
-  @IsOptional()
-  @IsString()
-  @MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' })
-  ADMIN_TOKEN?: string;
-
-  @ValidateIf((env: EnvironmentVariables) => isTrue(env.ADMIN_UI_ENABLED))
-  @Matches(/^[a-zA-Z0-9_.-]{3,32}$/, { message: 'ADMIN_UI_USERNAME is required when ADMIN_UI_ENABLED=true' })
-  ADMIN_UI_USERNAME?: string;
-
-  @ValidateIf((env: EnvironmentVariables) => isTrue(env.ADMIN_UI_ENABLED))
-  @IsString({ message: 'ADMIN_UI_PASSWORD is required when ADMIN_UI_ENABLED=true' })
-  @MinLength(12, { message: 'ADMIN_UI_PASSWORD must be at least 12 characters' })
-  ADMIN_UI_PASSWORD?: string;
-}
-
-export const isTrue = (value: unknown): boolean => value === true || value === 'true';
-
-/** Called by ConfigModule at boot: one line per bad variable, then the process refuses to start. */
-export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
-  const env = plainToInstance(EnvironmentVariables, raw, { enableImplicitConversion: true });
-  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) {
-    const lines = errors.flatMap((error) =>
-      Object.values(error.constraints ?? {}).map((message) => `  - ${error.property}: ${message}`),
-    );
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+/** Rules across variables, checked once each variable is valid on its own. */
+function crossChecks(env: EnvValues<typeof ENVIRONMENT>): string[] {
+  const problems: string[] = [];
+  if (env.NODE_ENV === 'production' && env.JWT_SECRET === null) {
+    problems.push('JWT_SECRET: JWT_SECRET is required when NODE_ENV=production');
   }
-  return env;
+  if (env.ADMIN_UI_ENABLED && env.ADMIN_UI_USERNAME === null) {
+    problems.push('ADMIN_UI_USERNAME: ADMIN_UI_USERNAME is required when ADMIN_UI_ENABLED=true');
+  }
+  if (env.ADMIN_UI_ENABLED && env.ADMIN_UI_PASSWORD === null) {
+    problems.push('ADMIN_UI_PASSWORD: ADMIN_UI_PASSWORD is required when ADMIN_UI_ENABLED=true');
+  }
+  return problems;
+}
+
+/**
+ * Called by ConfigModule at boot: one line per bad variable, then the process refuses to start.
+ * Answers the environment with the set variables converted; defaults are applied by each namespace.
+ */
+export function validateEnvironment(raw: Record<string, unknown>): Record<string, unknown> {
+  let problems = checkEnv(ENVIRONMENT, raw);
+  if (problems.length === 0) problems = crossChecks(readEnv(ENVIRONMENT, raw as NodeJS.ProcessEnv));
+  if (problems.length > 0) {
+    throw new Error(`Invalid configuration:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
+  }
+  const converted = readEnv(ENVIRONMENT, raw as NodeJS.ProcessEnv);
+  const set = Object.keys(ENVIRONMENT).filter((name) => raw[name] !== undefined && raw[name] !== '');
+  return {
+    ...raw,
+    ...Object.fromEntries(set.map((name) => [name, converted[name as keyof typeof converted]])),
+  };
 }

@@ -1,5 +1,17 @@
 import { registerAs } from '@nestjs/config';
 
+import { int, readEnv } from './env-var';
+
+export const realtimeEnv = {
+  SOCKET_MAX_BUFFERED_BYTES: int(
+    64 * 1024,
+    1024 * 1024 * 1024,
+    4 * 1024 * 1024,
+    'a connection with more output waiting than this (a client that stopped reading) is closed; checked every second',
+    '`4194304` (4 MiB)',
+  ),
+};
+
 export interface RealtimeConfig {
   /**
    * A connection with more output waiting than this — a client that stopped reading — is closed,
@@ -9,7 +21,5 @@ export interface RealtimeConfig {
 }
 
 export const realtimeConfig = registerAs('realtime', (): RealtimeConfig => ({
-  maxBufferedBytes: process.env.SOCKET_MAX_BUFFERED_BYTES
-    ? Number(process.env.SOCKET_MAX_BUFFERED_BYTES)
-    : 4 * 1024 * 1024,
+  maxBufferedBytes: readEnv(realtimeEnv).SOCKET_MAX_BUFFERED_BYTES,
 }));
