@@ -35,7 +35,7 @@ describe('config schema', () => {
       ON: 'yes',
       TTL: '0',
     });
-    expect(problems.map((line) => line.split(':')[0])).toEqual(['SIZE', 'NAME', 'URL', 'MODE', 'ON', 'TTL']);
+    expect(problems.map((line) => line.split(' ')[0])).toEqual(['SIZE', 'NAME', 'URL', 'MODE', 'ON', 'TTL']);
     expect(checkEnv(spec, { SIZE: '10', TTL: '1s' })).toEqual([]);
   });
 

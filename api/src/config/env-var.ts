@@ -43,7 +43,8 @@ function envVar<T>(
 
 /** An integer within `[min, max]`. */
 export function int(min: number, max: number, fallback: number, doc: string, unset?: string): EnvVar<number> {
-  const schema = z.coerce.number<string>().int().min(min).max(max);
+  const error = `must be an integer from ${min} to ${max}`;
+  const schema = z.coerce.number<string>({ error }).int({ error }).min(min, { error }).max(max, { error });
   return envVar(schema, fallback, `integer ${min}–${max}`, unset, doc);
 }
 
@@ -120,14 +121,14 @@ export function readEnv<S extends EnvSpec>(spec: S, source: NodeJS.ProcessEnv = 
   return values as EnvValues<S>;
 }
 
-/** Checks every variable that is set; one line per problem (`NAME: what is wrong`). */
+/** Checks every variable that is set; one line per problem (`NAME must be …`). */
 export function checkEnv(spec: EnvSpec, source: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const [name, variable] of Object.entries(spec)) {
     const raw = source[name];
     if (raw === undefined || (raw === '' && variable.emptyIsUnset)) continue;
     const result = variable.schema.safeParse(String(raw));
-    if (!result.success) problems.push(...result.error.issues.map((issue) => `${name}: ${issue.message}`));
+    if (!result.success) problems.push(...result.error.issues.map((issue) => `${name} ${issue.message}`));
   }
   return problems;
 }

@@ -1,7 +1,7 @@
 import { appEnv } from './app.config';
 import { authEnv } from './auth.config';
 import { databaseEnv } from './database.config';
-import { EnvValues, checkEnv, readEnv } from './env-var';
+import { checkEnv, readEnv } from './env-var';
 import { limitsEnv } from './limits.config';
 import { realtimeEnv } from './realtime.config';
 import { redisEnv } from './redis.config';
@@ -16,17 +16,16 @@ export const ENVIRONMENT = {
   ...limitsEnv,
 };
 
-/** Rules across variables, checked once each variable is valid on its own. */
-function crossChecks(env: EnvValues<typeof ENVIRONMENT>): string[] {
+/** Rules across variables, read from the raw values so they are reported beside any other problem. */
+function crossChecks(raw: Record<string, unknown>): string[] {
+  const unset = (name: string) => raw[name] === undefined || raw[name] === '';
   const problems: string[] = [];
-  if (env.NODE_ENV === 'production' && env.JWT_SECRET === null) {
-    problems.push('JWT_SECRET: JWT_SECRET is required when NODE_ENV=production');
+  if (raw.NODE_ENV === 'production' && unset('JWT_SECRET')) {
+    problems.push('JWT_SECRET is required when NODE_ENV=production');
   }
-  if (env.ADMIN_UI_ENABLED && env.ADMIN_UI_USERNAME === null) {
-    problems.push('ADMIN_UI_USERNAME: ADMIN_UI_USERNAME is required when ADMIN_UI_ENABLED=true');
-  }
-  if (env.ADMIN_UI_ENABLED && env.ADMIN_UI_PASSWORD === null) {
-    problems.push('ADMIN_UI_PASSWORD: ADMIN_UI_PASSWORD is required when ADMIN_UI_ENABLED=true');
+  for (const name of ['ADMIN_UI_USERNAME', 'ADMIN_UI_PASSWORD']) {
+    if (raw.ADMIN_UI_ENABLED === 'true' && unset(name))
+      problems.push(`${name} is required when ADMIN_UI_ENABLED=true`);
   }
   return problems;
 }
@@ -36,15 +35,11 @@ function crossChecks(env: EnvValues<typeof ENVIRONMENT>): string[] {
  * Answers the environment with the set variables converted; defaults are applied by each namespace.
  */
 export function validateEnvironment(raw: Record<string, unknown>): Record<string, unknown> {
-  let problems = checkEnv(ENVIRONMENT, raw);
-  if (problems.length === 0) problems = crossChecks(readEnv(ENVIRONMENT, raw as NodeJS.ProcessEnv));
+  const problems = [...checkEnv(ENVIRONMENT, raw), ...crossChecks(raw)];
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
   }
-  const converted = readEnv(ENVIRONMENT, raw as NodeJS.ProcessEnv);
+  const converted: Record<string, unknown> = readEnv(ENVIRONMENT, raw as NodeJS.ProcessEnv);
   const set = Object.keys(ENVIRONMENT).filter((name) => raw[name] !== undefined && raw[name] !== '');
-  return {
-    ...raw,
-    ...Object.fromEntries(set.map((name) => [name, converted[name as keyof typeof converted]])),
-  };
+  return { ...raw, ...Object.fromEntries(set.map((name) => [name, converted[name]])) };
 }
