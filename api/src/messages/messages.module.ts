@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 
+import { RoomsDataModule } from '../rooms/rooms-data.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
+import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [RoomsModule],
+  imports: [RoomsModule, RoomsDataModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter],
+  providers: [MessagesService, MessageWriter, MessagesRepository],
   exports: [MessagesService],
 })
 export class MessagesModule {}

@@ -1,24 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import { Limits, Message, MessagePage, MessageReadResult, MessageSendResult, UserRef } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
-import { MESSAGE_COLUMNS, MessageRow, toMessage } from '../database/rows';
+import { toMessage } from '../database/rows';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
+import { MembershipsRepository } from '../rooms/memberships.repository';
 import { RoomsService } from '../rooms/rooms.service';
 import { HistoryQueryDto } from './dto/history.query';
-import { MessageWriter } from './message-writer';
+import { InsertedMessageRow, MessageWriter } from './message-writer';
+import { MessagesRepository } from './messages.repository';
 
-/*
- * UPDATEs are wrapped as `WITH x AS (UPDATE … RETURNING …) SELECT * FROM x`: TypeORM answers a bare
- * UPDATE with [rows, affectedCount] but a SELECT with rows, and one shape everywhere avoids mistakes.
- */
 @Injectable()
 export class MessagesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
+    private readonly memberships: MembershipsRepository,
     private readonly rooms: RoomsService,
     private readonly broadcaster: RealtimeBroadcaster,
     private readonly writer: MessageWriter,
@@ -62,74 +59,43 @@ export class MessagesService {
     await this.rooms.assertMember(roomId, userId);
     const limit = query.limit ?? Limits.HISTORY_PAGE_DEFAULT;
     // One row more than asked tells whether another page exists.
-    const rows: MessageRow[] =
+    const rows =
       query.after !== undefined
-        ? await this.dataSource.query(
-            `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
-             WHERE m.room_id = $1 AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`,
-            [roomId, query.after, limit + 1],
-          )
-        : await this.dataSource.query(
-            `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
-             WHERE m.room_id = $1 AND ($2::bigint IS NULL OR m.seq < $2) ORDER BY m.seq DESC LIMIT $3`,
-            [roomId, query.before ?? null, limit + 1],
-          );
+        ? await this.messages.after(roomId, query.after, limit + 1)
+        : await this.messages.before(roomId, query.before ?? null, limit + 1);
     const hasMore = rows.length > limit;
     const page = rows.slice(0, limit).map(toMessage);
     return { messages: query.after !== undefined ? page : page.reverse(), hasMore };
   }
 
-  edit(editor: UserRef, messageId: string, body: string): Promise<Message> {
-    return this.update(editor, messageId, 'body = $3, edited_at = now()', [body]);
+  async edit(editor: UserRef, messageId: string, body: string): Promise<Message> {
+    return this.changed(editor, messageId, await this.messages.editBody(messageId, editor.id, body));
   }
 
   /** Soft delete: the message keeps its seq (no gap for clients) and loses its body. */
-  delete(editor: UserRef, messageId: string): Promise<Message> {
-    return this.update(editor, messageId, `body = '', deleted_at = now()`, []);
+  async delete(editor: UserRef, messageId: string): Promise<Message> {
+    return this.changed(editor, messageId, await this.messages.softDelete(messageId, editor.id));
   }
 
   /** Moves the member's read marker forward (never back, never past the last message) and tells the room. */
   async markRead(userId: string, roomId: string, seq: number): Promise<MessageReadResult> {
-    const advanced: { last_read_seq: string }[] = await this.dataSource.query(
-      `WITH advanced AS (
-         UPDATE memberships m SET last_read_seq = LEAST($3::bigint, r.last_seq)
-         FROM rooms r
-         WHERE r.id = m.room_id AND m.room_id = $1 AND m.user_id = $2 AND m.last_read_seq < LEAST($3::bigint, r.last_seq)
-         RETURNING m.last_read_seq
-       )
-       SELECT last_read_seq FROM advanced`,
-      [roomId, userId, seq],
-    );
-    if (advanced.length > 0) {
-      const lastReadSeq = Number(advanced[0].last_read_seq);
-      this.broadcaster.toRoom(roomId, 'receipt', { roomId, userId, seq: lastReadSeq });
-      return { lastReadSeq };
+    const advanced = await this.memberships.advanceReadMarker(roomId, userId, seq);
+    if (advanced !== null) {
+      this.broadcaster.toRoom(roomId, 'receipt', { roomId, userId, seq: advanced });
+      return { lastReadSeq: advanced };
     }
     await this.rooms.assertMember(roomId, userId);
-    const [current] = await this.dataSource.query(
-      'SELECT last_read_seq FROM memberships WHERE room_id = $1 AND user_id = $2',
-      [roomId, userId],
-    );
-    return { lastReadSeq: Number(current.last_read_seq) };
+    return { lastReadSeq: (await this.memberships.readMarker(roomId, userId)) ?? 0 };
   }
 
-  private async update(
+  private async changed(
     editor: UserRef,
     messageId: string,
-    assignments: string,
-    params: unknown[],
+    row: InsertedMessageRow | undefined,
   ): Promise<Message> {
-    const rows: Omit<MessageRow, 'sender_username' | 'sender_display_name'>[] = await this.dataSource.query(
-      `WITH changed AS (
-         UPDATE messages SET ${assignments} WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
-         RETURNING id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at
-       )
-       SELECT * FROM changed`,
-      [messageId, editor.id, ...params],
-    );
-    if (rows.length === 0) throw await this.whyNotEditable(editor.id, messageId);
+    if (!row) throw await this.whyNotEditable(editor.id, messageId);
     const message = toMessage({
-      ...rows[0],
+      ...row,
       sender_username: editor.username,
       sender_display_name: editor.displayName,
     });
@@ -138,10 +104,8 @@ export class MessagesService {
   }
 
   private async whyNotEditable(userId: string, messageId: string): Promise<AppError> {
-    const [row] = await this.dataSource.query('SELECT sender_id, deleted_at FROM messages WHERE id = $1', [
-      messageId,
-    ]);
-    if (!row || row.deleted_at) return AppError.notFound('Message');
+    const message = await this.messages.findEntity(messageId);
+    if (!message || message.deletedAt) return AppError.notFound('Message');
     return AppError.forbidden('Only the sender can change a message');
   }
 }
