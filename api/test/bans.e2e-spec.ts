@@ -119,9 +119,10 @@ describe('room bans across 2 instances', () => {
 
     const bobMessages = new EventRecorder(bobSocket, 'message:new');
     await bobSocket.connect();
-    // The session really was recovered (same socket id, rooms restored by the adapter)…
-    expect(bobSocket.socket.recovered).toBe(true);
-    // …and yet the banned room's events no longer reach it.
+    // A session that lost a room while away is not recovered: a fresh one, which the SDK re-joins
+    // (the banned room is refused)…
+    expect(bobSocket.socket.recovered).toBe(false);
+    // …and the banned room's events no longer reach it.
     await expectCutOff(ownerSocket, bobMessages, room, marker);
   });
 });

@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 
-import { ClientEvent, ErrorCode, Limits, Member, Message, MyRoom, Room, ServerEvent } from '@chat/contracts';
+import {
+  ClientEvent,
+  ErrorCode,
+  Limits,
+  Member,
+  MemberPage,
+  Message,
+  MyRoom,
+  Room,
+  ServerEvent,
+} from '@chat/contracts';
 import { ChatSocket } from '@chat/sdk';
 
 import { MAX_PACKET_BYTES } from '../src/realtime/cluster-io.adapter';
@@ -87,7 +97,12 @@ describe('fuzzing every input (fast-check)', () => {
   beforeAll(async () => {
     faults.start();
     prototypes = prototypeKeys();
-    app = await startTestApp({ MESSAGE_RATE_LIMIT: '1000000', MAX_CONNECTIONS_PER_USER: '1000' });
+    app = await startTestApp({
+      MESSAGE_RATE_LIMIT: '1000000',
+      EDIT_RATE_LIMIT: '1000000',
+      EVENT_RATE_LIMIT: '1000000',
+      MAX_CONNECTIONS_PER_USER: '1000',
+    });
     [alice, bob, mallory] = await Promise.all(
       ['alice', 'bob', 'mallory'].map((name) => registerUser(app.url, name)),
     );
@@ -556,7 +571,10 @@ describe('fuzzing every input (fast-check)', () => {
       const withoutPresence = (member: Member) => ({ ...member, online: undefined });
       return {
         room: (rooms.json() as MyRoom[]).find((room) => room.id === roomId) ?? null,
-        members: members.status === 200 ? (members.json() as Member[]).map(withoutPresence) : members.json(),
+        members:
+          members.status === 200
+            ? (members.json() as MemberPage).members.map(withoutPresence)
+            : members.json(),
         messages: history.json(),
       };
     }

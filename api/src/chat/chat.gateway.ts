@@ -1,4 +1,4 @@
-import { UseFilters, UsePipes } from '@nestjs/common';
+import { UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -27,9 +27,11 @@ import { MessagesService } from '../messages/messages.service';
 import { chatMetrics } from '../metrics/chat-metrics';
 import { DrainService } from '../realtime/drain.service';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
+import { gateRecovery } from '../realtime/recovery-gate';
 import { SlowConsumerWatchdog } from '../realtime/slow-consumer-watchdog';
 import type { ChatServer, ChatSocket } from '../realtime/socket-types';
 import { ChatService } from './chat.service';
+import { ClientEventGuard } from './client-event.guard';
 import {
   AuthRefreshDto,
   MessageEditDto,
@@ -39,7 +41,7 @@ import {
   RoomIdDto,
   TypingDto,
 } from './dto/socket-payloads.dto';
-import { MessageRateLimiter } from './message-rate-limiter';
+import { ChatRecoveryPolicy } from './recovery-policy';
 import { SessionExpiry } from './session-expiry';
 import { WsAckExceptionFilter } from './ws-ack-exception.filter';
 import { createWsAuthMiddleware, refusalOf, unavailable } from './ws-auth.middleware';
@@ -49,6 +51,7 @@ const KNOWN_EVENTS = new Set<string>(Object.values(ClientEvent));
 /** Thin: translates socket events into service calls; the return value is the ack. */
 @WebSocketGateway()
 @UseFilters(WsAckExceptionFilter)
+@UseGuards(ClientEventGuard)
 @UsePipes(createValidationPipe())
 export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   constructor(
@@ -58,11 +61,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly broadcaster: RealtimeBroadcaster,
     private readonly drain: DrainService,
     private readonly slowConsumers: SlowConsumerWatchdog,
-    private readonly rateLimiter: MessageRateLimiter,
     private readonly sessionExpiry: SessionExpiry,
+    private readonly recoveryPolicy: ChatRecoveryPolicy,
   ) {}
 
   afterInit(server: ChatServer): void {
+    // Before anything is written to a reconnecting socket: see gateRecovery.
+    gateRecovery(server.of('/'), this.recoveryPolicy);
     server.use((_socket, next) =>
       next(this.drain.draining ? unavailable('This instance is shutting down, reconnect') : undefined),
     );
@@ -80,10 +85,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   async handleConnection(socket: ChatSocket): Promise<void> {
     socket.onAny((event: string, ...args: unknown[]) => {
+      if (KNOWN_EVENTS.has(event)) return;
       const ack = args[args.length - 1];
-      if (!KNOWN_EVENTS.has(event) && typeof ack === 'function') {
-        ack({ ok: false, error: { code: ErrorCode.NOT_FOUND, message: `Unknown event: ${event}` } });
-      }
+      void this.chat.unknownEvent(socket, event).then((answer) => {
+        if (typeof ack === 'function') ack(answer);
+      });
     });
     chatMetrics.connections.inc();
     await this.chat.onConnect(socket);
@@ -120,7 +126,6 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     try {
       if (this.drain.draining)
         throw new AppError(ErrorCode.UNAVAILABLE, 'This instance is shutting down, retry');
-      await this.rateLimiter.consume(socket.data.user.id);
       const result = await this.drain.track(() =>
         this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId),
       );
@@ -160,8 +165,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage(ClientEvent.TYPING)
-  typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: TypingDto): AckOk {
-    this.chat.typing(socket, dto.roomId, dto.isTyping);
+  async typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: TypingDto): Promise<AckOk> {
+    await this.chat.typing(socket, dto.roomId, dto.isTyping);
     return { ok: true };
   }
 

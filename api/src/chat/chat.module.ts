@@ -6,11 +6,22 @@ import { PresenceModule } from '../presence/presence.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { ChatGateway } from './chat.gateway';
 import { ChatService } from './chat.service';
-import { MessageRateLimiter } from './message-rate-limiter';
+import { ClientEventBudgets } from './client-event-budgets';
+import { ClientEventGuard } from './client-event.guard';
+import { ChatRecoveryPolicy } from './recovery-policy';
 import { SessionExpiry } from './session-expiry';
+import { SocketAccess } from './socket-access';
 
 @Module({
   imports: [AuthModule, RoomsModule, MessagesModule, PresenceModule],
-  providers: [ChatGateway, ChatService, MessageRateLimiter, SessionExpiry],
+  providers: [
+    ChatGateway,
+    ChatService,
+    ChatRecoveryPolicy,
+    ClientEventBudgets,
+    ClientEventGuard,
+    SocketAccess,
+    SessionExpiry,
+  ],
 })
 export class ChatModule {}

@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
 import {
+  AckError,
   AuthRefreshResult,
   ErrorCode,
   RoomJoinResult,
@@ -12,23 +13,31 @@ import {
 
 import { AuthService } from '../auth/auth.service';
 import { AppError } from '../common/app-error';
+import { mapError } from '../common/error-mapping';
 import { AllConfig } from '../config/config.type';
 import { LimitsConfig } from '../config/limits.config';
 import { PresenceService } from '../presence/presence.service';
 import type { ChatSocket } from '../realtime/socket-types';
 import { RoomsService } from '../rooms/rooms.service';
+import { ClientEventBudgets, UNKNOWN_EVENT } from './client-event-budgets';
+import { SocketAccess } from './socket-access';
+import { TypingCoalescer } from './typing-coalescer';
 
 /** The socket side of the chat: connection lifecycle and per-socket room subscriptions. */
 @Injectable()
-export class ChatService {
+export class ChatService implements OnApplicationShutdown {
   private readonly logger = new Logger(ChatService.name);
   readonly instanceId: string;
   private readonly limits: LimitsConfig;
+  private readonly joinsInFlight = new WeakMap<ChatSocket, number>();
+  private readonly typingSignals = new TypingCoalescer();
 
   constructor(
     private readonly rooms: RoomsService,
     private readonly presence: PresenceService,
     private readonly auth: AuthService,
+    private readonly access: SocketAccess,
+    private readonly budgets: ClientEventBudgets,
     config: ConfigService<AllConfig, true>,
   ) {
     this.instanceId = config.get('app.instanceId', { infer: true });
@@ -52,6 +61,7 @@ export class ChatService {
 
   async onConnect(socket: ChatSocket): Promise<void> {
     const { user } = socket.data;
+    this.access.admitted(socket);
     // The user channel lets any instance reach all of a user's sockets (room leave, bans).
     await socket.join(channelOfUser(user.id));
     // And the token channel lets a logout reach exactly the sockets opened with that token.
@@ -67,10 +77,16 @@ export class ChatService {
   }
 
   /**
-   * Connection state recovery brings a socket's rooms back without asking anyone; a ban (or leave)
-   * that happened while it was away must not be undone that way.
+   * Connection state recovery brings a socket's channels back. The recovery gate checked its rooms
+   * before the replay, but a ban committed after that check and before this socket could be reached
+   * by the ban's unsubscribe would still leave it in the room: checked again now that it can. The
+   * channel of the token the session was opened with goes too, when the handshake used another one.
    */
   private async dropLostRooms(socket: ChatSocket): Promise<void> {
+    const current = socket.data.tokenId ? channelOfToken(socket.data.tokenId) : null;
+    for (const channel of socket.rooms) {
+      if (channel.startsWith(TOKEN_CHANNEL_PREFIX) && channel !== current) await socket.leave(channel);
+    }
     const roomIds = roomIdsOf(socket);
     const kept = await this.rooms.memberOfAmong(socket.data.user.id, roomIds);
     for (const roomId of roomIds) if (!kept.has(roomId)) await socket.leave(channelOfRoom(roomId));
@@ -97,15 +113,34 @@ export class ChatService {
     return { expiresAt: new Date(session.expiresAtMs).toISOString() };
   }
 
+  /**
+   * Subscribes the socket to a room's events. The rooms-per-socket limit counts joins still in
+   * flight, so joins fired together cannot all pass it. Membership is read again after the socket
+   * is subscribed: a ban that commits while the join is being checked is either seen by that read
+   * or unsubscribes a socket that is already in the room, so it cannot leave the socket subscribed.
+   */
   async join(socket: ChatSocket, roomId: string): Promise<RoomJoinResult> {
     const channel = channelOfRoom(roomId);
-    if (!socket.rooms.has(channel) && roomIdsOf(socket).length >= this.limits.roomsPerSocket) {
+    const userId = socket.data.user.id;
+    const pending = this.joinsInFlight.get(socket) ?? 0;
+    if (!socket.rooms.has(channel) && roomIdsOf(socket).length + pending >= this.limits.roomsPerSocket) {
       throw AppError.forbidden(
         `A connection can be in at most ${this.limits.roomsPerSocket} rooms at once; leave one first`,
       );
     }
-    await this.rooms.subscribe(socket.data.user.id, roomId);
-    await socket.join(channel);
+    this.joinsInFlight.set(socket, pending + 1);
+    try {
+      await this.rooms.subscribe(userId, roomId);
+      await socket.join(channel);
+    } finally {
+      const left = (this.joinsInFlight.get(socket) ?? 1) - 1;
+      if (left > 0) this.joinsInFlight.set(socket, left);
+      else this.joinsInFlight.delete(socket);
+    }
+    if (!(await this.rooms.memberOfAmong(userId, [roomId])).has(roomId)) {
+      await socket.leave(channel);
+      throw AppError.forbidden('You are not a member of this room');
+    }
     // Read after joining: every message with a seq above this one is certain to arrive live.
     const room = await this.rooms.getRoom(roomId);
     const online = await this.presence.onlineAmong(await this.rooms.memberIds(roomId));
@@ -114,17 +149,50 @@ export class ChatService {
 
   async leave(socket: ChatSocket, roomId: string): Promise<void> {
     await socket.leave(channelOfRoom(roomId));
+    this.access.forgetRoom(socket, roomId);
   }
 
-  /** Typing is not stored; only a socket subscribed to the room may signal it. */
-  typing(socket: ChatSocket, roomId: string, isTyping: boolean): void {
+  /**
+   * Typing is not stored; only a socket subscribed to the room, whose user is still a member, may
+   * signal it (a socket a lost unsubscribe left in the room is taken out here). Broadcasts are
+   * coalesced per user and room.
+   */
+  async typing(socket: ChatSocket, roomId: string, isTyping: boolean): Promise<void> {
     const channel = channelOfRoom(roomId);
     if (!socket.rooms.has(channel)) throw AppError.forbidden('Join the room before signalling typing');
-    socket.to(channel).emit('typing', { roomId, userId: socket.data.user.id, isTyping });
+    try {
+      await this.access.assertMember(socket, roomId);
+    } catch (error) {
+      // Not a member (or no such room) any more; an outage is no reason to unsubscribe.
+      if (error instanceof AppError) await socket.leave(channel);
+      throw error;
+    }
+    const userId = socket.data.user.id;
+    this.typingSignals.signal(`${userId}:${roomId}`, isTyping, (state) =>
+      socket.to(channel).emit('typing', { roomId, userId, isTyping: state }),
+    );
+  }
+
+  /**
+   * An event no handler knows: counted against the user's budget for unknown events, and answered
+   * NOT_FOUND (or RATE_LIMITED past the budget) when the client asked for an ack.
+   */
+  async unknownEvent(socket: ChatSocket, event: string): Promise<AckError> {
+    try {
+      await this.budgets.consume(socket.data.user.id, UNKNOWN_EVENT);
+    } catch (error) {
+      return { ok: false, error: mapError(error).body };
+    }
+    return { ok: false, error: { code: ErrorCode.NOT_FOUND, message: `Unknown event: ${event}` } };
+  }
+
+  onApplicationShutdown(): void {
+    this.typingSignals.clear();
   }
 }
 
 const ROOM_CHANNEL_PREFIX = channelOfRoom('');
+const TOKEN_CHANNEL_PREFIX = channelOfToken('');
 
 /** The chat rooms a socket is subscribed to (its own id, user and token channels left out). */
 function roomIdsOf(socket: ChatSocket): string[] {

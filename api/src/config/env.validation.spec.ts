@@ -84,4 +84,30 @@ describe('validateEnvironment', () => {
       /SOCKET_MAX_BUFFERED_BYTES/,
     );
   });
+
+  it('accepts client event budgets and the re-check interval, and refuses nonsense', () => {
+    expect(
+      validateEnvironment({
+        EDIT_RATE_LIMIT: '5',
+        EDIT_BURST: '0',
+        EVENT_RATE_LIMIT: '20',
+        EVENT_BURST: '600',
+        SOCKET_RECHECK_MS: '0',
+      }),
+    ).toMatchObject({
+      EDIT_RATE_LIMIT: 5,
+      EDIT_BURST: 0,
+      EVENT_RATE_LIMIT: 20,
+      EVENT_BURST: 600,
+      SOCKET_RECHECK_MS: 0,
+    });
+    for (const [name, value] of [
+      ['EDIT_RATE_LIMIT', '0'],
+      ['EVENT_RATE_LIMIT', 'many'],
+      ['EVENT_BURST', '-1'],
+      ['SOCKET_RECHECK_MS', '3600000'],
+    ]) {
+      expect(() => validateEnvironment({ [name]: value })).toThrow(new RegExp(name));
+    }
+  });
 });

@@ -16,6 +16,25 @@ export const limitsEnv = {
     30,
     'extra messages per user above that rate within ten windows (a burst allowance)',
   ),
+  EDIT_RATE_LIMIT: int(
+    1,
+    1_000_000,
+    5,
+    '`message:edit` and `message:delete` together, per user: this many per `MESSAGE_RATE_WINDOW_SECONDS`; beyond it, ack `RATE_LIMITED` with `retryAfter`',
+  ),
+  EDIT_BURST: int(0, 1_000_000, 20, 'extra edits and deletes per user within ten windows'),
+  EVENT_RATE_LIMIT: int(
+    1,
+    1_000_000,
+    20,
+    'every other client event (`message:read`, `typing`, `room:join`, `room:leave`, `auth:refresh`, and unknown events together), per user and event, counted like the above',
+  ),
+  EVENT_BURST: int(
+    0,
+    1_000_000,
+    600,
+    'extra such events within ten windows; lets a client re-join all its rooms after a reconnect',
+  ),
   MAX_CONNECTIONS_PER_USER: int(
     1,
     10_000,
@@ -37,6 +56,15 @@ export interface LimitsConfig {
   rateWindowSeconds: number;
   /** Extra messages a user may send above the sustained rate within ten windows. */
   messageBurst: number;
+  /** message:edit and message:delete together, per user: this many per window, plus the burst within ten windows. */
+  editsPerWindow: number;
+  editBurst: number;
+  /**
+   * Every other client event (message:read, typing, room:join, room:leave, auth:refresh, and unknown
+   * events), per user and event: this many per window, plus the burst within ten windows.
+   */
+  eventsPerWindow: number;
+  eventBurst: number;
   /** Open sockets per user across the cluster; the next handshake is refused. */
   connectionsPerUser: number;
   /** Rooms one socket may be subscribed to at once. */
@@ -49,6 +77,10 @@ export const limitsConfig = registerAs('limits', (): LimitsConfig => {
     messagesPerWindow: env.MESSAGE_RATE_LIMIT,
     rateWindowSeconds: env.MESSAGE_RATE_WINDOW_SECONDS,
     messageBurst: env.MESSAGE_BURST,
+    editsPerWindow: env.EDIT_RATE_LIMIT,
+    editBurst: env.EDIT_BURST,
+    eventsPerWindow: env.EVENT_RATE_LIMIT,
+    eventBurst: env.EVENT_BURST,
     connectionsPerUser: env.MAX_CONNECTIONS_PER_USER,
     roomsPerSocket: env.MAX_ROOMS_PER_SOCKET,
   };

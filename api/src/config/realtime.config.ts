@@ -10,6 +10,12 @@ export const realtimeEnv = {
     'a connection with more output waiting than this (a client that stopped reading) is closed; checked every second',
     '`4194304` (4 MiB)',
   ),
+  SOCKET_RECHECK_MS: int(
+    0,
+    600_000,
+    5_000,
+    "how long a socket's last check of its credentials (token not revoked, account not suspended) and of its membership of a room it signals typing in stands; its next event after that checks again (`0`: every event)",
+  ),
 };
 
 export interface RealtimeConfig {
@@ -18,8 +24,15 @@ export interface RealtimeConfig {
    * so one slow consumer cannot grow the instance's memory without bound.
    */
   maxBufferedBytes: number;
+  /**
+   * How long a socket's last check of its credentials (not revoked, account not suspended) stands
+   * before its next event checks them again: the longest a missed session-ending broadcast can go
+   * unnoticed by a socket that keeps writing.
+   */
+  recheckMs: number;
 }
 
-export const realtimeConfig = registerAs('realtime', (): RealtimeConfig => ({
-  maxBufferedBytes: readEnv(realtimeEnv).SOCKET_MAX_BUFFERED_BYTES,
-}));
+export const realtimeConfig = registerAs('realtime', (): RealtimeConfig => {
+  const env = readEnv(realtimeEnv);
+  return { maxBufferedBytes: env.SOCKET_MAX_BUFFERED_BYTES, recheckMs: env.SOCKET_RECHECK_MS };
+});

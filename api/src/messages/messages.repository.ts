@@ -36,7 +36,7 @@ export class MessagesRepository {
     );
   }
 
-  /** Sets the body of the sender's own live message; undefined if there is none. */
+  /** Sets the body of the sender's own live message in a room they are still a member of; undefined if there is none. */
   editBody(messageId: string, senderId: string, body: string): Promise<InsertedMessageRow | undefined> {
     return this.updateOwn(messageId, senderId, 'body = $3, edited_at = now()', [body]);
   }
@@ -61,7 +61,9 @@ export class MessagesRepository {
   ): Promise<InsertedMessageRow | undefined> {
     const rows: InsertedMessageRow[] = await this.dataSource.query(
       `WITH changed AS (
-         UPDATE messages SET ${assignments} WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
+         UPDATE messages SET ${assignments}
+         WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = messages.room_id AND m.user_id = $2)
          RETURNING ${RETURNED_COLUMNS}
        )
        SELECT * FROM changed`,

@@ -39,6 +39,8 @@ export class MessagesService {
       if (result.original.room_id !== roomId) {
         throw AppError.conflict('This clientMsgId was already used for another room');
       }
+      // Only a member may have it announced again: not someone banned or gone since the first send.
+      await this.rooms.assertMember(roomId, sender.id);
       const original = toMessage(result.original);
       this.broadcaster.toRoom(roomId, 'message:new', original);
       return { message: original, duplicate: true };
@@ -68,6 +70,7 @@ export class MessagesService {
     return { messages: query.after !== undefined ? page : page.reverse(), hasMore };
   }
 
+  /** The sender edits their message, while still a member of its room. */
   async edit(editor: UserRef, messageId: string, body: string): Promise<Message> {
     return this.changed(editor, messageId, await this.messages.editBody(messageId, editor.id, body));
   }
@@ -106,6 +109,7 @@ export class MessagesService {
   private async whyNotEditable(userId: string, messageId: string): Promise<AppError> {
     const message = await this.messages.findEntity(messageId);
     if (!message || message.deletedAt) return AppError.notFound('Message');
-    return AppError.forbidden('Only the sender can change a message');
+    if (message.senderId !== userId) return AppError.forbidden('Only the sender can change a message');
+    return AppError.forbidden('You are not a member of this room');
   }
 }

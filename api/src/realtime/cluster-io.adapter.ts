@@ -58,8 +58,10 @@ export class ClusterIoAdapter extends IoAdapter {
       connectTimeout: 10_000,
       ...(kind === 'redis-streams'
         ? {
-            // Recovery replays missed room events from the stream; skipMiddlewares: false re-runs the
-            // handshake auth, so an expired token or a removed account cannot come back this way.
+            // Recovery replays missed room events from the stream. socket.io writes that replay
+            // before the handshake middlewares run, so the chat gateway gates it (gateRecovery:
+            // verified token, same user, rooms still theirs); skipMiddlewares: false then runs the
+            // handshake checks on the recovered socket as on any other.
             connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
           }
         : {}),

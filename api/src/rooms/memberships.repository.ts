@@ -38,8 +38,15 @@ export class MembershipsRepository {
     return db.countBy(MembershipEntity, { roomId });
   }
 
-  /** Members in the order they joined (one of them with `onlyUserId`). */
-  async list(db: EntityManager, roomId: string, onlyUserId?: string): Promise<StoredMember[]> {
+  /**
+   * Members by user id (the primary key's order, so a page is an index range however large the
+   * room): those after `after`, at most `limit`, or only `onlyUserId`.
+   */
+  async list(
+    db: EntityManager,
+    roomId: string,
+    which: { onlyUserId?: string; after?: string; limit?: number } = {},
+  ): Promise<StoredMember[]> {
     const rows: {
       id: string;
       username: string;
@@ -50,9 +57,10 @@ export class MembershipsRepository {
     }[] = await db.query(
       `SELECT u.id, u.username, u.display_name, m.role, m.last_read_seq, m.joined_at
          FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE m.room_id = $1 AND ($2::uuid IS NULL OR m.user_id = $2)
-         ORDER BY m.joined_at, u.username`,
-      [roomId, onlyUserId ?? null],
+         WHERE m.room_id = $1 AND ($2::uuid IS NULL OR m.user_id = $2) AND ($3::uuid IS NULL OR m.user_id > $3)
+         ORDER BY m.user_id
+         LIMIT $4`,
+      [roomId, which.onlyUserId ?? null, which.after ?? null, which.limit ?? null],
     );
     return rows.map((row) => ({
       user: { id: row.id, username: row.username, displayName: row.display_name },

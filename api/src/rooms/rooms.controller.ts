@@ -10,14 +10,21 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import type { Member, MyRoom, Room } from '@chat/contracts';
+import type { Member, MemberPage, MyRoom, Room } from '@chat/contracts';
 
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
-import { ErrorResponse, MemberResponse, MyRoomResponse, RoomResponse } from '../common/openapi/schemas';
+import {
+  ErrorResponse,
+  MemberPageResponse,
+  MemberResponse,
+  MyRoomResponse,
+  RoomResponse,
+} from '../common/openapi/schemas';
 import { UuidParam } from '../common/uuid-param.pipe';
 import { SearchQuery } from '../users/dto/search-users.query';
 import { CreateRoomDto } from './dto/create-room.dto';
+import { MembersQueryDto } from './dto/members.query';
 import { UserIdDto } from './dto/user-id.dto';
 import { RoomsService } from './rooms.service';
 
@@ -106,9 +113,16 @@ export class RoomsController {
   }
 
   @Get(':id/members')
-  @ApiOkResponse({ type: [MemberResponse] })
+  @ApiOkResponse({
+    type: MemberPageResponse,
+    description: 'One page of members; follow `nextCursor` for more',
+  })
   @ApiForbiddenResponse({ type: ErrorResponse })
-  members(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<Member[]> {
-    return this.rooms.members(user.id, roomId);
+  members(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam('id')) roomId: string,
+    @Query() query: MembersQueryDto,
+  ): Promise<MemberPage> {
+    return this.rooms.members(user.id, roomId, query);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
-import { ErrorCode, Member, MyRoom, Room } from '@chat/contracts';
+import { ErrorCode, Limits, Member, MemberPage, MembersQuery, MyRoom, Room } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
 import { PresenceService } from '../presence/presence.service';
@@ -85,7 +85,7 @@ export class RoomsService {
       const isNew = !(await this.memberships.roleOf(db, roomId, userId));
       if (isNew) await this.insertMember(db, room, userId);
       return {
-        member: (await this.withPresence(await this.memberships.list(db, roomId, userId)))[0],
+        member: (await this.withPresence(await this.memberships.list(db, roomId, { onlyUserId: userId })))[0],
         added: isNew,
       };
     });
@@ -94,9 +94,20 @@ export class RoomsService {
     return member;
   }
 
-  async members(callerId: string, roomId: string): Promise<Member[]> {
+  /**
+   * One page of a room's members, by user id: the primary key's order, so each page is an index
+   * range however large the room is.
+   */
+  async members(callerId: string, roomId: string, query: MembersQuery = {}): Promise<MemberPage> {
     await this.assertMember(roomId, callerId);
-    return this.withPresence(await this.memberships.list(this.roomsRepo.manager, roomId));
+    const limit = query.limit ?? Limits.MEMBERS_PAGE_DEFAULT;
+    // One row more than asked tells whether another page exists.
+    const rows = await this.memberships.list(this.roomsRepo.manager, roomId, {
+      after: query.after,
+      limit: limit + 1,
+    });
+    const members = await this.withPresence(rows.slice(0, limit));
+    return { members, nextCursor: rows.length > limit ? members[members.length - 1].user.id : null };
   }
 
   /** The one direct room of two users, created on first ask; the same room whoever asks. */

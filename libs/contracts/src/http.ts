@@ -1,4 +1,4 @@
-import type { Message, User } from './models';
+import type { Member, Message, User } from './models';
 
 /** REST request bodies and responses, under the `/api` prefix. */
 
@@ -47,6 +47,20 @@ export interface MessagePage {
   messages: Message[];
   /** More messages exist beyond this page in the direction asked. */
   hasMore: boolean;
+}
+
+export interface MembersQuery {
+  /** Members after this cursor: the `nextCursor` of the previous page. */
+  after?: string;
+  /** Page size, at most Limits.MEMBERS_PAGE_MAX. */
+  limit?: number;
+}
+
+export interface MemberPage {
+  /** In a stable order (by user id), so pages neither repeat nor skip anyone. */
+  members: Member[];
+  /** Pass as `after` for the next page; null on the last page. */
+  nextCursor: string | null;
 }
 
 export interface InstanceStats {

@@ -16,4 +16,6 @@ export const Limits = {
   HISTORY_PAGE_MAX: 200,
   SEARCH_MAX: 64,
   LIST_PAGE_MAX: 50,
+  MEMBERS_PAGE_DEFAULT: 100,
+  MEMBERS_PAGE_MAX: 200,
 } as const;

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@chat/contracts';
+import { ErrorCode, Limits } from '@chat/contracts';
 
 import { ChatApiError } from './errors';
 import { ChatHttpClient } from './http-client';
@@ -127,5 +127,19 @@ describe('ChatHttpClient', () => {
     await client.directRoom('u3');
     expect(call(0)).toMatchObject({ url: 'http://chat.test/api/rooms/r1/members', body: { userId: 'u2' } });
     expect(call(1)).toMatchObject({ url: 'http://chat.test/api/rooms/direct', body: { userId: 'u3' } });
+  });
+
+  it('reads every page of members, following nextCursor', async () => {
+    const member = (id: string) => ({ user: { id }, role: 'member' });
+    const { client, call } = clientAnswering(
+      json(200, { members: [member('a'), member('b')], nextCursor: 'b' }),
+      json(200, { members: [member('c')], nextCursor: null }),
+    );
+    const members = await client.members('r1');
+    expect(members.map((m) => m.user.id)).toEqual(['a', 'b', 'c']);
+    expect(call(0).url).toBe(`http://chat.test/api/rooms/r1/members?limit=${Limits.MEMBERS_PAGE_MAX}`);
+    expect(call(1).url).toBe(
+      `http://chat.test/api/rooms/r1/members?after=b&limit=${Limits.MEMBERS_PAGE_MAX}`,
+    );
   });
 });

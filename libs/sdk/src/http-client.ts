@@ -7,8 +7,11 @@ import {
   ErrorBody,
   ErrorCode,
   HistoryQuery,
+  Limits,
   LoginRequest,
   Member,
+  MemberPage,
+  MembersQuery,
   MessagePage,
   MyRoom,
   RegisterRequest,
@@ -149,8 +152,22 @@ export class ChatHttpClient {
     await this.request('DELETE', `/rooms/${encodeURIComponent(roomId)}/bans/${encodeURIComponent(userId)}`);
   }
 
-  members(roomId: string): Promise<Member[]> {
-    return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/members`);
+  /** One page of a room's members (by user id); pass its `nextCursor` as `after` for the next one. */
+  memberPage(roomId: string, query: MembersQuery = {}): Promise<MemberPage> {
+    const { after, limit } = query;
+    return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/members`, { query: { after, limit } });
+  }
+
+  /** Every member, page by page: fine for a small room; a large one is better read with `memberPage`. */
+  async members(roomId: string): Promise<Member[]> {
+    const members: Member[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.memberPage(roomId, { after, limit: Limits.MEMBERS_PAGE_MAX });
+      members.push(...page.members);
+      after = page.nextCursor ?? undefined;
+    } while (after);
+    return members;
   }
 
   directRoom(userId: string): Promise<Room> {

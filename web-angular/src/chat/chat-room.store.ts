@@ -39,7 +39,11 @@ export class ChatRoomStore {
   readonly loadError = signal<string | null>(null);
   readonly hasOlder = signal(false);
   readonly loadingOlder = signal(false);
+  /** The members loaded so far: the first page, then any further ones asked for. */
   readonly members = signal<Member[]>([]);
+  /** Where the next page of members starts; null once every member is loaded. */
+  private readonly membersCursor = signal<string | null>(null);
+  readonly hasMoreMembers = computed(() => this.membersCursor() !== null);
   private readonly typingIds = signal<string[]>([]);
 
   readonly myUserId = computed(() => this.auth.user()?.id ?? null);
@@ -112,6 +116,7 @@ export class ChatRoomStore {
     this.roomId.set(roomId);
     this.messages.set([]);
     this.members.set([]);
+    this.membersCursor.set(null);
     this.hasOlder.set(false);
     this.loadError.set(null);
     this.clearTyping();
@@ -210,6 +215,7 @@ export class ChatRoomStore {
 
   /** Someone not in the member list spoke, typed or read: they joined since it was loaded. */
   private noticeMember(userId: string): void {
+    if (this.hasMoreMembers()) return; // a partial list: they may be on a page not loaded
     if (!this.members().some((member) => member.user.id === userId)) void this.loadMembers();
   }
 
@@ -221,10 +227,27 @@ export class ChatRoomStore {
     const roomId = this.roomId();
     if (!roomId) return;
     try {
-      const members = await this.api.http.members(roomId);
-      if (roomId === this.roomId()) this.members.set(members);
+      const page = await this.api.http.memberPage(roomId);
+      if (roomId !== this.roomId()) return;
+      this.members.set(page.members);
+      this.membersCursor.set(page.nextCursor);
     } catch {
       // The member list is decoration; the timeline reports real failures.
+    }
+  }
+
+  /** Appends the next page of members. */
+  async loadMoreMembers(): Promise<void> {
+    const roomId = this.roomId();
+    const after = this.membersCursor();
+    if (!roomId || !after) return;
+    try {
+      const page = await this.api.http.memberPage(roomId, { after });
+      if (roomId !== this.roomId() || after !== this.membersCursor()) return;
+      this.members.update((members) => [...members, ...page.members]);
+      this.membersCursor.set(page.nextCursor);
+    } catch {
+      // Decoration, as above; the button stays for another try.
     }
   }
 

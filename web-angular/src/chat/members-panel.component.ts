@@ -1,12 +1,14 @@
-import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
 
 import { Member } from '@chat/contracts';
 
 /** Who is in the room and who of them is online right now, anywhere in the cluster. */
 @Component({
   selector: 'app-members-panel',
+  imports: [MatButtonModule],
   template: `
-    <h2 class="members__title">Members ({{ members().length }})</h2>
+    <h2 class="members__title">Members ({{ members().length }}{{ hasMore() ? '+' : '' }})</h2>
     <ul class="members" aria-label="Members">
       @for (member of members(); track member.user.id) {
         <li class="member" [attr.data-user]="member.user.username">
@@ -19,6 +21,9 @@ import { Member } from '@chat/contracts';
         </li>
       }
     </ul>
+    @if (hasMore()) {
+      <button mat-button type="button" class="members__more" (click)="more.emit()">More members</button>
+    }
   `,
   styles: `
     :host {
@@ -67,4 +72,7 @@ import { Member } from '@chat/contracts';
 })
 export class MembersPanelComponent {
   readonly members = input.required<readonly Member[]>();
+  /** More members exist than are listed: offers to load the next page. */
+  readonly hasMore = input(false);
+  readonly more = output<void>();
 }

@@ -7,6 +7,7 @@ import type {
   HttpErrorResponse,
   InstanceStats,
   Member,
+  MemberPage,
   MemberRole,
   Message,
   MessagePage,
@@ -81,6 +82,16 @@ export class MemberResponse implements Member {
   @ApiProperty() lastReadSeq!: number;
   @ApiProperty({ format: 'date-time' }) joinedAt!: string;
   @ApiProperty({ description: 'Connected to any instance of the cluster' }) online!: boolean;
+}
+
+export class MemberPageResponse implements MemberPage {
+  @ApiProperty({ type: [MemberResponse], description: 'By user id' }) members!: MemberResponse[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `after` for the next page; null on the last page',
+  })
+  nextCursor!: string | null;
 }
 
 export class MessagePageResponse implements MessagePage {
