@@ -80,9 +80,7 @@ export class RoomsStore {
 
   /** Creates a group room; resolves once it is listed and watched. */
   async create(request: CreateRoomRequest): Promise<Room> {
-    const room = await this.api.http.createRoom(request);
-    await this.added(room.id);
-    return room;
+    return this.listed(await this.api.http.createRoom(request));
   }
 
   /** Joins a public room; resolves once it is listed and watched. */
@@ -93,9 +91,7 @@ export class RoomsStore {
 
   /** The direct room with someone, created on first use; resolves once it is listed and watched. */
   async openDirect(userId: string): Promise<Room> {
-    const room = await this.api.http.directRoom(userId);
-    await this.added(room.id);
-    return room;
+    return this.listed(await this.api.http.directRoom(userId));
   }
 
   /** Leaves a room: its live events stop and it is gone from the list at once. */
@@ -109,6 +105,11 @@ export class RoomsStore {
   async added(roomId: string): Promise<void> {
     await this.load();
     if (!this.byId(roomId)) throw new Error('The room is not among your rooms');
+  }
+
+  private async listed(room: Room): Promise<Room> {
+    await this.added(room.id);
+    return room;
   }
 
   markRead(roomId: string, seq: number): void {
