@@ -21,9 +21,12 @@ const MAIN = path.join(ROOT, 'dist/api/api/src/main.js');
 const TEMPLATE = path.join(ROOT, 'docker/nginx.conf.template');
 const READY_TIMEOUT_MS = 30_000;
 
+/** Each instance serves its metrics on its own port (METRICS_PORT), never proxied by nginx: 9464, 9465… */
+const METRICS_BASE_PORT = 9464;
+
 /**
- * @typedef {{ instances?: number, port?: number, basePort?: number, ports?: number[], adapter?: string, env?: Record<string, string>, logDir?: string }} ClusterOptions
- * @typedef {{ id: string, port: number, url: string, process: import('node:child_process').ChildProcess | null }} Instance
+ * @typedef {{ instances?: number, port?: number, basePort?: number, ports?: number[], metricsPorts?: number[], adapter?: string, env?: Record<string, string>, logDir?: string }} ClusterOptions
+ * @typedef {{ id: string, port: number, url: string, metricsUrl: string, metricsPort: number, process: import('node:child_process').ChildProcess | null }} Instance
  */
 
 /** @param {ClusterOptions} options */
@@ -40,8 +43,13 @@ async function startCluster(options = {}) {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    // REDIS_CLUSTER_NODES in the environment (a Redis Cluster) replaces the default REDIS_URL.
+    ...(process.env.REDIS_CLUSTER_NODES
+      ? {}
+      : { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }),
     JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    // nginx, on this machine, is the proxy whose X-Forwarded-For names the client.
+    TRUST_PROXY: 'loopback',
     ...(options.adapter ? { SOCKET_ADAPTER: options.adapter } : {}),
     ...options.env,
   };
@@ -49,14 +57,27 @@ async function startCluster(options = {}) {
   /** @type {Instance[]} */
   const instances = Array.from({ length: count }, (_, i) => {
     const instancePort = options.ports?.[i] ?? basePort + i;
-    return { id: `api-${i + 1}`, port: instancePort, url: `http://127.0.0.1:${instancePort}`, process: null };
+    const metricsPort = options.metricsPorts?.[i] ?? METRICS_BASE_PORT + i;
+    return {
+      id: `api-${i + 1}`,
+      port: instancePort,
+      url: `http://127.0.0.1:${instancePort}`,
+      metricsPort,
+      metricsUrl: `http://127.0.0.1:${metricsPort}`,
+      process: null,
+    };
   });
 
   /** @param {Instance} instance */
   async function start(instance) {
     const log = fs.openSync(path.join(workDir, `${instance.id}.log`), 'a');
     instance.process = spawn(process.execPath, [MAIN], {
-      env: { ...env, PORT: String(instance.port), INSTANCE_ID: instance.id },
+      env: {
+        ...env,
+        PORT: String(instance.port),
+        METRICS_PORT: String(instance.metricsPort),
+        INSTANCE_ID: instance.id,
+      },
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);
@@ -178,7 +199,8 @@ if (require.main === module) {
       throw new Error('nginx is not installed (Debian: apt-get install nginx)');
     const cluster = await startCluster(parseArgs(process.argv.slice(2)));
     console.log(`Cluster ready: ${cluster.url}`);
-    for (const instance of cluster.instances) console.log(`  ${instance.id}  ${instance.url}`);
+    for (const instance of cluster.instances)
+      console.log(`  ${instance.id}  ${instance.url}  (metrics ${instance.metricsUrl}/metrics)`);
     console.log(`Logs: ${cluster.workDir}. Ctrl-C stops everything.`);
     const shutdown = () => cluster.close().then(() => process.exit(0));
     process.once('SIGINT', shutdown);

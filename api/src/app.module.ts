@@ -1,17 +1,17 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
-import { httpLoggerOptions } from './common/logging';
+import { httpLogger } from './common/logging';
 import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
 import { AllConfig } from './config/config.type';
 import { databaseConfig } from './config/database.config';
-import { limitsConfig } from './config/limits.config';
 import { validateEnvironment } from './config/env.validation';
+import { limitsConfig } from './config/limits.config';
 import { realtimeConfig } from './config/realtime.config';
 import { redisConfig } from './config/redis.config';
 import { DatabaseModule } from './database/database.module';
@@ -36,10 +36,13 @@ import { UsersModule } from './users/users.module';
     LoggerModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<AllConfig, true>) => ({
-        pinoHttp: httpLoggerOptions({
+        pinoHttp: httpLogger({
           level: config.get('app.logLevel', { infer: true }),
           instanceId: config.get('app.instanceId', { infer: true }),
+          format: config.get('app.logFormat', { infer: true }),
         }),
+        // path-to-regexp 8 syntax (every path under the global prefix); the default '*' is logged as a legacy route.
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
       }),
     }),
     RedisModule,

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { answerParserErrorsWithContractBody } from './common/http-parser-errors';
+import { AppLogger } from './common/logging';
 import { useSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config/config.type';
@@ -23,7 +24,7 @@ export async function createApp(): Promise<NestExpressApplication> {
   });
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
 
-  app.useLogger(app.get(Logger));
+  app.useLogger(new AppLogger(app.get(Logger)));
   // First, so that every response has the headers, even a body parser's refusal.
   const adminUi = config.get('app.adminUi', { infer: true }) !== null;
   useSecurityHeaders(app, { adminUi });
@@ -32,13 +33,15 @@ export async function createApp(): Promise<NestExpressApplication> {
   // Before the web app, whose fallback would otherwise answer /admin-ui/ with its own index.html.
   if (adminUi) serveAdminUi(app);
   serveWebApp(app, config.get('app.webDistDir', { infer: true }));
-  app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   answerParserErrorsWithContractBody(app.getHttpServer());
   app.enableCors({ origin: config.get('app.corsOrigins', { infer: true }), credentials: true });
   app.useWebSocketAdapter(new ClusterIoAdapter(app));
   app.disable('x-powered-by');
+  // req.ip is the client's address from X-Forwarded-For only when the peer is a trusted proxy.
+  app.set('trust proxy', config.get('app.trustProxy', { infer: true }));
 
   const document = SwaggerModule.createDocument(
     app,

@@ -109,7 +109,14 @@ describe('auth and users (REST)', () => {
     const docs = await rawRequest(app.url, 'GET', '/api/docs-json');
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(
-      expect.arrayContaining(['/api/auth/register', '/api/rooms/{id}/messages', '/api/stats']),
+      expect.arrayContaining([
+        '/api/auth/register',
+        '/api/auth/logout-all',
+        '/api/auth/sessions',
+        '/api/auth/sessions/{sessionId}',
+        '/api/rooms/{id}/messages',
+        '/api/stats',
+      ]),
     );
     const health = await rawRequest(app.url, 'GET', '/api/health');
     expect(health.status).toBe(200);

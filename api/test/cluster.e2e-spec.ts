@@ -31,7 +31,7 @@ describe.each(ADAPTERS)('cluster of 3 behind nginx, %s adapter', (adapter) => {
 
   it('serves metrics on each instance, never through the load balancer', async () => {
     for (const instance of cluster.instances) {
-      const text = await (await fetch(`${instance.url}/metrics`)).text();
+      const text = await (await fetch(`${instance.metricsUrl}/metrics`)).text();
       expect(text).toContain(`chat_adapter_info{adapter="${adapter}",instance="${instance.id}"} 1`);
     }
     expect((await fetch(`${cluster.url}/metrics`)).status).toBe(404);

@@ -160,7 +160,9 @@ describe('Postgres unreachable, then back (one instance behind a TCP proxy)', ()
   );
 
   it('counts the failures as database errors in /metrics', async () => {
-    const errors = await scrapeMetric(app.url, 'chat_database_errors_total', { instance: app.instanceId });
+    const errors = await scrapeMetric(app.metricsUrl, 'chat_database_errors_total', {
+      instance: app.instanceId,
+    });
     expect(errors).toBeGreaterThanOrEqual(3 * CONCURRENT_SENDS);
   });
 });

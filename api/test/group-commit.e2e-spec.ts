@@ -111,7 +111,7 @@ describe('message:send group commit (2 instances, one database)', () => {
     expect(heard.events.map((m) => m.id).sort()).toEqual(acks.map((ack) => ack.message.id).sort());
 
     // And the burst really was written in batches, not one transaction per message.
-    const metrics = await (await fetch(`${one.url}/metrics`)).text();
+    const metrics = await (await fetch(`${one.metricsUrl}/metrics`)).text();
     const count = sumSeries(metrics, 'chat_message_batch_size_count');
     const single = sumSeries(metrics, 'chat_message_batch_size_bucket{le="1"');
     expect(count).toBeGreaterThan(single);

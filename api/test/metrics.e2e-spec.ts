@@ -14,7 +14,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
-describe('GET /metrics (Prometheus)', () => {
+describe('GET /metrics (Prometheus) on METRICS_PORT', () => {
   let app: TestApp;
   const sockets: ChatSocket[] = [];
 
@@ -27,7 +27,7 @@ describe('GET /metrics (Prometheus)', () => {
   });
 
   const scrape = async () => {
-    const response = await fetch(`${app.url}/metrics`);
+    const response = await fetch(`${app.metricsUrl}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     return response.text();
@@ -69,10 +69,21 @@ describe('GET /metrics (Prometheus)', () => {
     expect(sample(after, 'chat_connections', instance)).toBe(sample(text, 'chat_connections', instance)! - 1);
   });
 
-  it('is not part of the API prefix, the OpenAPI document, or the web app fallback', async () => {
-    expect((await fetch(`${app.url}/api/metrics`)).status).toBe(404);
-    const html = await fetch(`${app.url}/metrics`, { headers: { accept: 'text/html' } });
-    expect(await html.text()).toContain('chat_connections');
+  it('is served on the metrics port only: the API port has no metrics under any spelling', async () => {
+    for (const path of [
+      '/metrics',
+      '/metrics/',
+      '/METRICS',
+      '/Metrics/',
+      '/api/metrics',
+      '/metrics?format=text',
+    ]) {
+      const response = await fetch(`${app.url}${path}`);
+      expect({ path, status: response.status }).toEqual({ path, status: 404 });
+      expect(await response.text()).not.toContain('chat_connections');
+    }
+    expect((await fetch(`${app.metricsUrl}/`)).status).toBe(404);
+    expect((await fetch(`${app.metricsUrl}/api/health`)).status).toBe(404);
     const openapi = (await (await fetch(`${app.url}/api/docs-json`)).json()) as { paths: object };
     expect(Object.keys(openapi.paths).some((path) => path.includes('metrics'))).toBe(false);
   });

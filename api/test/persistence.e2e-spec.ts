@@ -48,6 +48,7 @@ describe('persistence across restarts', () => {
     }
   });
 
+  // Two boots of the embedded database, the first initialising its data directory: slow on a loaded machine.
   it('keeps users, history and tokens in the embedded database under DATA_DIR (no DATABASE_URL, no REDIS_URL)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'chat-embedded-'));
     // As `npm start` runs it: no external service and no secret configured.
@@ -57,7 +58,7 @@ describe('persistence across restarts', () => {
       JWT_SECRET: undefined,
       NODE_ENV: undefined,
       DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     };
     const username = uniqueName('embedded');
     const first = await startBuiltApp(env);
@@ -80,11 +81,11 @@ describe('persistence across restarts', () => {
       ]);
       // The generated development JWT secret was kept in DATA_DIR, so the old token still works.
       expect((await new ChatClient({ baseUrl: second.url, token }).http.me()).username).toBe(username);
-      expect(second.output()).toMatch(/embedded database/);
+      expect(second.output()).toMatch(/Development defaults: embedded database in /);
     } finally {
       await second.stop();
     }
-  });
+  }, 120_000);
 
   it('applies migrations once when several instances start at once on an empty database', async () => {
     const base = new URL(process.env[RUN_DATABASE_URL_VAR]!);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AuthResponse } from '@chat/contracts';
+import type { AuthResponse, AuthSessionList } from '@chat/contracts';
 import { ChatClient, ChatSocket } from '@chat/sdk';
 
 import { EventRecorder, rawAck } from './support/events';
@@ -112,6 +112,147 @@ describe('sessions across 2 instances', () => {
   });
 });
 
+describe('sign-in sessions across 2 instances', () => {
+  let apps: TestApp[];
+  const sockets: ChatSocket[] = [];
+
+  beforeAll(async () => {
+    const env = { REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:sid-${randomUUID().slice(0, 8)}` };
+    apps = [await startTestApp(env), await startTestApp(env)];
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(() => Promise.all(apps.map((app) => app.close())));
+
+  async function connect(baseUrl: string, token: string): Promise<ChatSocket> {
+    const socket = new ChatClient({ baseUrl, token }).socket({ reconnection: false });
+    sockets.push(socket);
+    await socket.connect();
+    return socket;
+  }
+
+  const refreshWith = (baseUrl: string, token: string) =>
+    rawRequest(baseUrl, 'POST', '/api/auth/refresh', { token });
+  const meWith = (baseUrl: string, token: string) => rawRequest(baseUrl, 'GET', '/api/auth/me', { token });
+
+  it('a refreshed token belongs to the session: logout with the first one ends both, and neither can refresh', async () => {
+    const [one, two] = apps;
+    const alice = await registerUser(one.url, 'rotate');
+    const first = alice.auth.accessToken;
+    const refreshed = await refreshWith(two.url, first);
+    expect(refreshed.status).toBe(200);
+    const second = (refreshed.body as AuthResponse).accessToken;
+    expect(jwtClaims(second).sid).toBe(jwtClaims(first).sid);
+    const live = await connect(two.url, second);
+    const ended = new EventRecorder(live, 'session:ended');
+
+    expect((await rawRequest(one.url, 'POST', '/api/auth/logout', { token: first })).status).toBe(204);
+
+    expect(await ended.next()).toMatchObject({ reason: 'logged_out' });
+    for (const app of apps) {
+      for (const token of [first, second]) {
+        expect((await meWith(app.url, token)).status).toBe(401);
+        expect(await refreshWith(app.url, token)).toMatchObject({
+          status: 401,
+          body: { code: 'UNAUTHORIZED' },
+        });
+      }
+    }
+    await expect(
+      new ChatClient({ baseUrl: two.url, token: second }).socket({ reconnection: false }).connect(),
+    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    // Signing in again starts a new session that works.
+    const again = await new ChatClient({ baseUrl: one.url }).http.login({
+      username: alice.username,
+      password: 'correct horse battery',
+    });
+    expect(jwtClaims(again.accessToken).sid).not.toBe(jwtClaims(first).sid);
+    expect((await meWith(two.url, again.accessToken)).status).toBe(200);
+  });
+
+  it('lists the open sessions with user agent and current, and ends one by id', async () => {
+    const [one, two] = apps;
+    const bob = await registerUser(one.url, 'devices');
+    const phone = await rawRequest(two.url, 'POST', '/api/auth/login', {
+      body: JSON.stringify({ username: bob.username, password: 'correct horse battery' }),
+      headers: { 'user-agent': 'Phone/1.0' },
+    });
+    expect(phone.status).toBe(200);
+    const phoneToken = (phone.body as AuthResponse).accessToken;
+    const phoneSid = jwtClaims(phoneToken).sid!;
+    const phoneSocket = await connect(one.url, phoneToken);
+    const phoneEnded = new EventRecorder(phoneSocket, 'session:ended');
+
+    const listed = await rawRequest(one.url, 'GET', '/api/auth/sessions', { token: bob.auth.accessToken });
+    expect(listed.status).toBe(200);
+    const sessions = (listed.body as AuthSessionList).sessions;
+    expect(sessions).toHaveLength(2);
+    expect(sessions.find((session) => session.current)?.id).toBe(jwtClaims(bob.auth.accessToken).sid);
+    expect(sessions.find((session) => session.id === phoneSid)).toMatchObject({
+      userAgent: 'Phone/1.0',
+      current: false,
+      createdAt: expect.any(String),
+      lastSeenAt: expect.any(String),
+    });
+    expect(await bob.client.http.sessions()).toHaveLength(2);
+
+    // Nobody else's, nothing malformed, nothing unknown.
+    const mallory = await registerUser(one.url, 'other');
+    const path = `/api/auth/sessions/${phoneSid}`;
+    expect((await rawRequest(two.url, 'DELETE', path, { token: mallory.auth.accessToken })).status).toBe(404);
+    expect(
+      (await rawRequest(two.url, 'DELETE', '/api/auth/sessions/not-a-uuid', { token: bob.auth.accessToken }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await rawRequest(two.url, 'DELETE', `/api/auth/sessions/${randomUUID()}`, {
+          token: bob.auth.accessToken,
+        })
+      ).status,
+    ).toBe(404);
+    expect((await meWith(one.url, phoneToken)).status).toBe(200);
+
+    await bob.client.http.endSession(phoneSid);
+    expect(await phoneEnded.next()).toMatchObject({ reason: 'logged_out' });
+    expect((await meWith(one.url, phoneToken)).status).toBe(401);
+    expect((await refreshWith(two.url, phoneToken)).status).toBe(401);
+    expect((await bob.client.http.sessions()).map((session) => session.id)).toEqual([
+      jwtClaims(bob.auth.accessToken).sid!,
+    ]);
+    expect((await meWith(two.url, bob.auth.accessToken)).status).toBe(200);
+  });
+
+  it("logout-all ends every session of the user on every instance, and no one else's", async () => {
+    const [one, two] = apps;
+    const carol = await registerUser(one.url, 'everywhere');
+    const laptop = await new ChatClient({ baseUrl: two.url }).http.login({
+      username: carol.username,
+      password: 'correct horse battery',
+    });
+    const bystander = await registerUser(two.url, 'bystander');
+    const sockets = [
+      await connect(one.url, carol.auth.accessToken),
+      await connect(two.url, laptop.accessToken),
+    ];
+    const ended = sockets.map((socket) => new EventRecorder(socket, 'session:ended'));
+    const bystanderSocket = await connect(one.url, bystander.auth.accessToken);
+
+    expect(
+      (await rawRequest(two.url, 'POST', '/api/auth/logout-all', { token: laptop.accessToken })).status,
+    ).toBe(204);
+
+    for (const recorder of ended) expect(await recorder.next()).toMatchObject({ reason: 'logged_out' });
+    for (const token of [carol.auth.accessToken, laptop.accessToken]) {
+      expect((await meWith(one.url, token)).status).toBe(401);
+      expect((await refreshWith(two.url, token)).status).toBe(401);
+    }
+    expect(bystanderSocket.connected).toBe(true);
+    expect((await meWith(one.url, bystander.auth.accessToken)).status).toBe(200);
+  });
+});
+
 describe('token expiry on a live connection', () => {
   let app: TestApp;
   const sockets: ChatSocket[] = [];
@@ -162,7 +303,7 @@ describe('token expiry on a live connection', () => {
   });
 });
 
-function jwtClaims(token: string): { iat: number; exp: number } {
+function jwtClaims(token: string): { iat: number; exp: number; sid?: string } {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
 

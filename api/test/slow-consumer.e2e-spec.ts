@@ -64,7 +64,7 @@ describe('a client that stops reading (slow consumer)', () => {
     await app?.close();
   });
 
-  const metric = (name: string) => scrapeMetric(app.url, name, { instance: app.instanceId });
+  const metric = (name: string) => scrapeMetric(app.metricsUrl, name, { instance: app.instanceId });
 
   it('is disconnected by the server once its backlog passes the limit; the others get every message', async () => {
     expect(await metric('chat_connections')).toBe(3);

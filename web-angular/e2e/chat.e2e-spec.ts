@@ -63,17 +63,27 @@ describe('web app in a browser, across two instances', () => {
       // Each bubble names the instance that accepted it: Alice's, not the one Bob is on.
       await bob.page.getByText(`via ${aliceInstance.id}`).first().waitFor();
       expect(await bubble.count()).toBe(1);
+      // Display names are not unique: every bubble also shows the sender's handle.
+      await bob.page
+        .getByRole('article', { name: `Message from ${alice.username} (@${alice.username})` })
+        .first()
+        .waitFor();
+      await bob.page
+        .getByTestId('sender-handle')
+        .filter({ hasText: `@${alice.username}` })
+        .first()
+        .waitFor();
 
       // Bob has the room open at the bottom: Alice sees that he read it.
       await alice.page
         .getByTestId('seen-by')
-        .filter({ hasText: `Seen by ${bob.username}` })
+        .filter({ hasText: `Seen by ${bob.username} (@${bob.username})` })
         .waitFor();
 
       await bob.composer.pressSequentially('Hi Al');
       await alice.page
         .getByTestId('typing')
-        .filter({ hasText: `${bob.username} is typing…` })
+        .filter({ hasText: `${bob.username} (@${bob.username}) is typing…` })
         .waitFor();
       await bob.composer.press('Enter');
       await alice.waitForMessage('Hi Al');
@@ -84,6 +94,11 @@ describe('web app in a browser, across two instances', () => {
         .locator(`[data-user="${bob.username}"]`)
         .getByTestId('presence')
         .filter({ hasText: 'online' })
+        .waitFor();
+      await alice.page
+        .locator(`[data-user="${bob.username}"]`)
+        .getByTestId('handle')
+        .filter({ hasText: `@${bob.username}` })
         .waitFor();
       // The header's count comes from /api/stats, polled: wait for it to include both of them.
       await alice.page.waitForFunction(

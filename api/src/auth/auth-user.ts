@@ -7,14 +7,17 @@ export type AuthUser = UserRef;
 export interface TokenClaims {
   sub: string;
   username: string;
+  /** The sign-in session the token belongs to; absent in tokens signed by tools (the load generator). */
+  sid?: string;
   jti?: string;
   iat?: number;
   exp?: number;
 }
 
-/** A verified token: who it names, which token it is (for revocation) and when it stops being valid. */
+/** A verified token: who it names, which token and session it is (for revocation) and when it stops being valid. */
 export interface AuthSession {
   user: AuthUser;
   tokenId: string | null;
+  sessionId: string | null;
   expiresAtMs: number;
 }

@@ -1,25 +1,46 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Ip,
+  Param,
+  Post,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 
-import type { AuthResponse, User } from '@chat/contracts';
+import type { AuthResponse, AuthSessionList, User } from '@chat/contracts';
 
-import { AppError } from '../common/app-error';
 import { CurrentUser } from '../common/current-user.decorator';
-import { AuthResponseDto, ErrorResponse, UserResponse } from '../common/openapi/schemas';
+import {
+  AuthResponseDto,
+  AuthSessionListResponse,
+  ErrorResponse,
+  UserResponse,
+} from '../common/openapi/schemas';
 import { Public } from '../common/public.decorator';
+import { UuidParam } from '../common/uuid-param.pipe';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import { toUser } from '../users/users.mapper';
 import { UsersService } from '../users/users.service';
-import type { AuthUser } from './auth-user';
+import { AuthSessions } from './auth-sessions';
+import type { AuthUser, TokenClaims } from './auth-user';
 import { AuthService } from './auth.service';
+import { CurrentToken } from './current-token.decorator';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 
@@ -30,14 +51,21 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly broadcaster: RealtimeBroadcaster,
+    private readonly sessions: AuthSessions,
   ) {}
 
   @Public()
   @Post('register')
   @ApiCreatedResponse({ type: AuthResponseDto })
   @ApiConflictResponse({ type: ErrorResponse, description: 'Username taken' })
-  register(@Body() dto: RegisterDto): Promise<AuthResponse> {
-    return this.auth.register(dto);
+  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'Too many sign-ups from this address' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'Too many password hashes at once' })
+  register(
+    @Body() dto: RegisterDto,
+    @Ip() address: string,
+    @Headers('user-agent') userAgent: string | undefined,
+  ): Promise<AuthResponse> {
+    return this.auth.register(dto, { address, userAgent });
   }
 
   @Public()
@@ -45,8 +73,17 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: AuthResponseDto })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Unknown user or wrong password (same body)' })
-  login(@Body() dto: LoginDto): Promise<AuthResponse> {
-    return this.auth.login(dto);
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponse,
+    description: 'Too many attempts from this address, or failures for this account',
+  })
+  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'Too many password hashes at once' })
+  login(
+    @Body() dto: LoginDto,
+    @Ip() address: string,
+    @Headers('user-agent') userAgent: string | undefined,
+  ): Promise<AuthResponse> {
+    return this.auth.login(dto, { address, userAgent });
   }
 
   @Post('refresh')
@@ -54,10 +91,15 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOkResponse({
     type: AuthResponseDto,
-    description: 'A new token for the caller of a valid one; give it to open sockets with auth:refresh',
+    description:
+      'A new token in the same session as the given one; give it to open sockets with auth:refresh. Refused once the session has ended.',
   })
-  refresh(@CurrentUser() user: AuthUser): Promise<AuthResponse> {
-    return this.auth.refresh(user);
+  refresh(
+    @CurrentUser() user: AuthUser,
+    @CurrentToken() claims: TokenClaims,
+    @Headers('user-agent') userAgent: string | undefined,
+  ): Promise<AuthResponse> {
+    return this.auth.refresh(user, claims, { userAgent });
   }
 
   @Post('logout')
@@ -65,15 +107,53 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiNoContentResponse({
     description:
-      'This token is refused from now on, and the sockets opened with it are disconnected on every instance',
+      "Ends this token's session: every token of it is refused from now on (refreshed ones too), and its sockets are disconnected on every instance",
   })
-  async logout(@Headers('authorization') authorization: string | undefined): Promise<void> {
-    const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
-    if (!token) throw AppError.unauthorized('Missing bearer token');
-    const tokenId = await this.auth.logout(token);
-    if (tokenId) {
-      this.broadcaster.endTokenSessions(tokenId, { reason: 'logged_out', message: 'Signed out' });
-    }
+  async logout(@CurrentToken() claims: TokenClaims): Promise<void> {
+    await this.auth.logout(claims);
+    this.endSockets(claims);
+  }
+
+  @Post('logout-all')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({
+    description: 'Ends every session of the caller, this one included, on every device',
+  })
+  async logoutAll(@CurrentUser() user: AuthUser, @CurrentToken() claims: TokenClaims): Promise<void> {
+    const ended = await this.sessions.endAll(user.id);
+    // A token without a session (signed by a tool) is revoked alone.
+    if (!claims.sid) await this.auth.logout(claims);
+    for (const sessionId of ended) this.broadcaster.endSessionSockets(sessionId, SIGNED_OUT);
+    this.endSockets(claims);
+  }
+
+  @Get('sessions')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: AuthSessionListResponse, description: "The caller's open sessions" })
+  async listSessions(
+    @CurrentUser() user: AuthUser,
+    @CurrentToken() claims: TokenClaims,
+  ): Promise<AuthSessionList> {
+    return { sessions: await this.sessions.list(user.id, claims.sid) };
+  }
+
+  @Delete('sessions/:sessionId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'Ends that session of the caller (its tokens and sockets)' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No open session of the caller with this id' })
+  async endSession(
+    @CurrentUser() user: AuthUser,
+    @Param('sessionId', UuidParam('sessionId')) sessionId: string,
+  ): Promise<void> {
+    await this.sessions.end(user.id, sessionId);
+    this.broadcaster.endSessionSockets(sessionId, SIGNED_OUT);
+  }
+
+  private endSockets(claims: TokenClaims): void {
+    if (claims.sid) this.broadcaster.endSessionSockets(claims.sid, SIGNED_OUT);
+    else if (claims.jti) this.broadcaster.endTokenSessions(claims.jti, SIGNED_OUT);
   }
 
   @Get('me')
@@ -83,3 +163,5 @@ export class AuthController {
     return toUser(await this.users.getById(user.id));
   }
 }
+
+const SIGNED_OUT = { reason: 'logged_out', message: 'Signed out' } as const;

@@ -3,12 +3,14 @@ import { JwtService } from '@nestjs/jwt';
 
 import { ErrorCode, Limits } from '@chat/contracts';
 
+import { AddressLimiter } from '../common/address-limiter';
 import { AppError } from '../common/app-error';
 import { AllConfig } from '../config/config.type';
 import { RedisConnection } from '../redis/redis.module';
 import { UserEntity } from '../users/entities/user.entity';
 import { AuthService } from './auth.service';
 import { LoginThrottle } from './login-throttle';
+import { SignInLimits } from './sign-in-limits';
 import { TokenRevocations } from './token-revocations';
 
 const STORED_HASH = '$argon2id$v=19$m=19456,t=2,p=1$stored';
@@ -36,8 +38,22 @@ function setup(options: { maxFailures?: number } = {}) {
   const throttle = LoginThrottle.create({ maxFailures: options.maxFailures ?? 5, windowSeconds: 900 }, null);
   const jwt = new JwtService({ secret: 'unit-test-secret-that-is-long-enough-000000' });
   const config = { get: () => 3600 } as unknown as ConfigService<AllConfig, true>;
-  const revocations = new TokenRevocations({ client: null } as RedisConnection);
-  const service = new AuthService(users as never, hasher as never, throttle, jwt, config, revocations);
+  const revocations = new TokenRevocations({ client: null } as RedisConnection, config);
+  const sessions = { start: jest.fn(async () => '00000000-0000-4000-8000-0000000000aa') };
+  const unlimited = {
+    login: AddressLimiter.create('login', 'logins', { points: 1000, windowSeconds: 60 }, null),
+  };
+  const limits = new SignInLimits(unlimited.login, unlimited.login);
+  const service = new AuthService(
+    users as never,
+    hasher as never,
+    throttle,
+    jwt,
+    config,
+    revocations,
+    sessions as never,
+    limits,
+  );
   return { service, users, hasher };
 }
 

@@ -3,21 +3,30 @@ import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 
-import { AuthResponse, Limits } from '@chat/contracts';
+import { AuthResponse, ErrorCode, Limits } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
 import { AllConfig } from '../config/config.type';
 import { UserEntity } from '../users/entities/user.entity';
 import { toUser, toUserRef } from '../users/users.mapper';
 import { UsersService } from '../users/users.service';
+import { AuthSessions } from './auth-sessions';
 import { AuthSession, AuthUser, TokenClaims } from './auth-user';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { SignInLimits } from './sign-in-limits';
 import { TokenRevocations } from './token-revocations';
 
 const INVALID_CREDENTIALS = 'Invalid username or password';
+
+/** Where a sign-in comes from: recorded with its session. */
+export interface SignInContext {
+  /** The client's address (TRUST_PROXY decides whether X-Forwarded-For counts); limits are counted per address. */
+  address?: string;
+  userAgent?: string;
+}
 
 @Injectable()
 export class AuthService {
@@ -28,20 +37,25 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly config: ConfigService<AllConfig, true>,
     private readonly revocations: TokenRevocations,
+    private readonly sessions: AuthSessions,
+    private readonly limits: SignInLimits,
   ) {}
 
-  async register(dto: RegisterDto): Promise<AuthResponse> {
+  async register(dto: RegisterDto, context: SignInContext = {}): Promise<AuthResponse> {
+    await this.limits.register.consume(context.address ?? 'unknown');
     const passwordHash = await this.hasher.hash(dto.password);
     const user = await this.users.create(dto.username, passwordHash, dto.displayName?.trim() || dto.username);
-    return this.issue(user);
+    return this.issue(user, await this.sessions.start(user.id, context.userAgent));
   }
 
   /**
    * Unknown user and wrong password fail alike: same status, same body, and one argon2 verification
    * each (against a decoy hash when there is no such user), so neither the answer nor its time tells
-   * which accounts exist. Attempts are throttled per username first (see LoginThrottle).
+   * which accounts exist. Attempts are limited per client address, then throttled per username
+   * (see LoginThrottle), both before any password work.
    */
-  async login(dto: LoginDto): Promise<AuthResponse> {
+  async login(dto: LoginDto, context: SignInContext = {}): Promise<AuthResponse> {
+    await this.limits.login.consume(context.address ?? 'unknown');
     await this.throttle.attempt(dto.username);
     const plausible = dto.username.length <= Limits.USERNAME_MAX;
     const user = plausible ? await this.users.findForLogin(dto.username) : null;
@@ -50,7 +64,7 @@ export class AuthService {
     await this.throttle.succeeded(dto.username);
     // Only told to whoever knows the password.
     if (user.suspendedAt) throw AppError.forbidden('This account is suspended');
-    return this.issue(user);
+    return this.issue(user, await this.sessions.start(user.id, context.userAgent));
   }
 
   /**
@@ -66,33 +80,50 @@ export class AuthService {
       throw AppError.unauthorized('Invalid or expired token');
     }
     const user = await this.userOfClaims(claims);
-    return { user, tokenId: claims.jti ?? null, expiresAtMs: (claims.exp ?? 0) * 1000 };
+    return {
+      user,
+      tokenId: claims.jti ?? null,
+      sessionId: claims.sid ?? null,
+      expiresAtMs: (claims.exp ?? 0) * 1000,
+    };
   }
 
   async userOfClaims(claims: TokenClaims): Promise<AuthUser> {
     const user = typeof claims.sub === 'string' ? await this.users.findById(claims.sub) : null;
     if (!user) throw AppError.unauthorized('Invalid or expired token');
-    if (claims.jti && (await this.revocations.isRevoked(claims.jti))) {
+    if (await this.revocations.isRevoked(claims)) {
       throw AppError.unauthorized('This token was revoked: sign in again');
     }
     if (user.suspendedAt) throw AppError.forbidden('This account is suspended');
     return toUserRef(user);
   }
 
-  /** A fresh token for the caller of a still-valid one, so clients never have to ask for the password again. */
-  async refresh(user: AuthUser): Promise<AuthResponse> {
-    return this.issue(await this.users.getById(user.id));
+  /**
+   * A fresh token in the caller's session, so clients never have to ask for the password again.
+   * Refused once the session has ended, whatever token of it is presented. A token without a
+   * session (signed by a tool) gets a new one.
+   */
+  async refresh(user: AuthUser, claims: TokenClaims, context: SignInContext = {}): Promise<AuthResponse> {
+    const entity = await this.users.getById(user.id);
+    if (!claims.sid) return this.issue(entity, await this.sessions.start(user.id, context.userAgent));
+    await this.sessions.touch(user.id, claims.sid);
+    return this.issue(entity, claims.sid);
   }
 
-  /** Revokes this token everywhere until it would have expired; returns its id to end its live sessions. */
-  async logout(token: string): Promise<string | null> {
-    const session = await this.verify(token);
-    if (session.tokenId) await this.revocations.revoke(session.tokenId, session.expiresAtMs);
-    return session.tokenId;
+  /** Ends the token's session (every token of it, on every instance); a token without one is revoked alone. */
+  async logout(claims: TokenClaims): Promise<void> {
+    if (claims.sid) {
+      await this.sessions.end(claims.sub, claims.sid).catch((error: unknown) => {
+        // Already ended by another device: the caller's token was verified, so it was only just now.
+        if (!(error instanceof AppError && error.code === ErrorCode.NOT_FOUND)) throw error;
+      });
+    } else if (claims.jti) {
+      await this.revocations.revoke(claims.jti, (claims.exp ?? 0) * 1000);
+    }
   }
 
-  private async issue(user: UserEntity): Promise<AuthResponse> {
-    const claims: TokenClaims = { sub: user.id, username: user.username };
+  private async issue(user: UserEntity, sessionId: string): Promise<AuthResponse> {
+    const claims: TokenClaims = { sub: user.id, username: user.username, sid: sessionId };
     const accessToken = await this.jwt.signAsync(claims, { jwtid: randomUUID() });
     return {
       accessToken,

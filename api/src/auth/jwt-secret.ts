@@ -12,14 +12,14 @@ export function resolveJwtSecret(configured: string | null, dataDir: string): st
   const file = join(dataDir, 'jwt-secret');
   const logger = new Logger('JwtSecret');
   if (existsSync(file)) {
-    logger.warn(`JWT_SECRET is not set: using the development secret in ${file}`);
+    logger.debug(`JWT_SECRET is not set: using the development secret in ${file}`);
     return readFileSync(file, 'utf8').trim();
   }
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
-  logger.warn(
+  logger.debug(
     `JWT_SECRET is not set: generated a development secret in ${file}; set JWT_SECRET in production`,
   );
   return secret;

@@ -5,6 +5,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 
 import type { AuthUser, TokenClaims } from './auth-user';
 import { AuthService } from './auth.service';
+import type { RequestWithClaims } from './current-token.decorator';
 import { JWT_SECRET, JwtKey } from './jwt-secret.provider';
 
 @Injectable()
@@ -19,10 +20,13 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
       secretOrKey: key as unknown as string,
       algorithms: ['HS256'],
       ignoreExpiration: false,
+      passReqToCallback: true,
     });
   }
 
-  validate(claims: TokenClaims): Promise<AuthUser> {
-    return this.auth.userOfClaims(claims);
+  async validate(request: RequestWithClaims, claims: TokenClaims): Promise<AuthUser> {
+    const user = await this.auth.userOfClaims(claims);
+    request.tokenClaims = claims;
+    return user;
   }
 }

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
 import {
   RateLimiterAbstract,
   RateLimiterMemory,
@@ -11,6 +10,7 @@ import { ErrorCode } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
 import type { AuthConfig } from '../config/auth.config';
+import type { RedisClient } from '../redis/redis.module';
 
 export type LoginThrottleSettings = AuthConfig['loginThrottle'];
 
@@ -33,11 +33,11 @@ export class LoginThrottle {
   constructor(private readonly limiter: RateLimiterAbstract) {}
 
   /** Shared by every instance through Redis; in memory when this is the only instance. */
-  static create(settings: LoginThrottleSettings, redis: { client: Redis; keyPrefix: string } | null) {
+  static create(settings: LoginThrottleSettings, redis: { client: RedisClient; keyPrefix: string } | null) {
     const options = {
       points: settings.maxFailures,
       duration: settings.windowSeconds,
-      keyPrefix: redis ? `${redis.keyPrefix}:login-attempts` : 'login-attempts',
+      keyPrefix: redis?.keyPrefix ?? 'login-attempts',
     };
     if (!redis) return new LoginThrottle(new RateLimiterMemory(options));
     return new LoginThrottle(

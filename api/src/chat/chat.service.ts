@@ -7,6 +7,7 @@ import {
   ErrorCode,
   RoomJoinResult,
   channelOfRoom,
+  channelOfSession,
   channelOfToken,
   channelOfUser,
 } from '@chat/contracts';
@@ -64,8 +65,9 @@ export class ChatService implements OnApplicationShutdown {
     this.access.admitted(socket);
     // The user channel lets any instance reach all of a user's sockets (room leave, bans).
     await socket.join(channelOfUser(user.id));
-    // And the token channel lets a logout reach exactly the sockets opened with that token.
-    if (socket.data.tokenId) await socket.join(channelOfToken(socket.data.tokenId));
+    // And the session channel lets a logout reach exactly the sockets of that sign-in session (the
+    // token channel, those opened with a token that has no session).
+    await socket.join(sessionChannelOf(socket.data));
     if (socket.recovered) await this.dropLostRooms(socket);
     // Through the adapter (socket.emit), not emitHere: with connection state recovery this greeting
     // carries the client's first offset, without which a connection that drops before any room
@@ -106,9 +108,10 @@ export class ChatService implements OnApplicationShutdown {
     if (session.user.id !== socket.data.user.id) {
       throw AppError.forbidden('The new token belongs to another user');
     }
-    if (socket.data.tokenId) await socket.leave(channelOfToken(socket.data.tokenId));
-    if (session.tokenId) await socket.join(channelOfToken(session.tokenId));
+    await socket.leave(sessionChannelOf(socket.data));
     socket.data.tokenId = session.tokenId;
+    socket.data.sessionId = session.sessionId;
+    await socket.join(sessionChannelOf(socket.data));
     socket.data.expiresAtMs = session.expiresAtMs;
     return { expiresAt: new Date(session.expiresAtMs).toISOString() };
   }
@@ -201,4 +204,10 @@ function roomIdsOf(socket: ChatSocket): string[] {
     if (channel.startsWith(ROOM_CHANNEL_PREFIX)) roomIds.push(channel.slice(ROOM_CHANNEL_PREFIX.length));
   }
   return roomIds;
+}
+
+/** The channel that ends this socket's sign-in: its session's, or its token's when it has none. */
+function sessionChannelOf(data: { sessionId: string | null; tokenId: string | null }): string {
+  if (data.sessionId) return channelOfSession(data.sessionId);
+  return channelOfToken(data.tokenId ?? 'none');
 }

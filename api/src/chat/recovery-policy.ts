@@ -35,9 +35,11 @@ export class ChatRecoveryPolicy implements RecoveryPolicy<AuthSession> {
   async mayResume(identity: AuthSession, session: RestoredSession): Promise<boolean> {
     const data = session.data as Partial<ChatSocketData> | undefined;
     if (!data?.user || data.user.id !== identity.user.id) return false;
-    // The token the session was opened with: revoked (logout) means the session was ended on purpose.
-    if ((data.tokenId ?? null) !== identity.tokenId) {
-      await this.auth.userOfClaims(claimsOfSocket({ user: data.user, tokenId: data.tokenId ?? null }));
+    // The token and sign-in session it was opened with: revoked (logout) means it was ended on purpose.
+    if ((data.tokenId ?? null) !== identity.tokenId || (data.sessionId ?? null) !== identity.sessionId) {
+      await this.auth.userOfClaims(
+        claimsOfSocket({ user: data.user, tokenId: data.tokenId ?? null, sessionId: data.sessionId ?? null }),
+      );
     }
     const roomIds = session.rooms
       .filter((channel) => channel.startsWith(ROOM_CHANNEL_PREFIX))

@@ -6,6 +6,13 @@ import type { ChatSocketData } from '../realtime/socket-types';
  * there) through AuthService.userOfClaims: the one place that says which of a socket's token
  * properties a revocation can name.
  */
-export function claimsOfSocket(data: Pick<ChatSocketData, 'user' | 'tokenId'>): TokenClaims {
-  return { sub: data.user.id, username: data.user.username, jti: data.tokenId ?? undefined };
+export function claimsOfSocket(
+  data: Pick<ChatSocketData, 'user' | 'tokenId'> & Partial<Pick<ChatSocketData, 'sessionId'>>,
+): TokenClaims {
+  return {
+    sub: data.user.id,
+    username: data.user.username,
+    jti: data.tokenId ?? undefined,
+    sid: data.sessionId ?? undefined,
+  };
 }

@@ -23,9 +23,10 @@ export function createWsAuthMiddleware(auth: AuthService) {
       return;
     }
     auth.verify(token).then(
-      ({ user, tokenId, expiresAtMs }) => {
+      ({ user, tokenId, sessionId, expiresAtMs }) => {
         socket.data.user = user;
         socket.data.tokenId = tokenId;
+        socket.data.sessionId = sessionId;
         socket.data.expiresAtMs = expiresAtMs;
         // Checked first: even filtered out by the level, a log call makes the socket's child logger
         // (see socket-log-context), which an idle connection would then hold for its lifetime.

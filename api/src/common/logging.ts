@@ -1,7 +1,13 @@
+import type { LoggerService } from '@nestjs/common';
+import type { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
+import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
+import pinoPretty from 'pino-pretty';
+
+import type { LogFormat } from '../config/app.config';
 
 /**
  * Never logged, wherever they appear: credentials in request headers and query strings, passwords
@@ -46,8 +52,19 @@ export interface LoggingSettings {
 }
 
 /**
- * pino-http options for nestjs-pino: JSON lines, each HTTP log with the request id (`req.id`, also
- * answered as `X-Request-Id`), every line with the instance id, and secrets redacted.
+ * nestjs-pino's `pinoHttp`: JSON lines (httpLoggerOptions), or for a person at a terminal the same
+ * records as one readable line each.
+ */
+export function httpLogger(
+  settings: LoggingSettings & { format: LogFormat },
+): Options | [Options, DestinationStream] {
+  const options = httpLoggerOptions(settings);
+  return settings.format === 'pretty' ? [options, prettyStream()] : options;
+}
+
+/**
+ * pino-http options: each HTTP log with the request id (`req.id`, also answered as `X-Request-Id`),
+ * every line with the instance id, and secrets redacted.
  */
 export function httpLoggerOptions({ level, instanceId }: LoggingSettings): Options {
   return {
@@ -73,3 +90,72 @@ export function httpLoggerOptions({ level, instanceId }: LoggingSettings): Optio
 }
 
 export const withoutSecrets = (url: string): string => url.replace(SECRET_QUERY_PARAMETER, '$1[Redacted]');
+
+/** Fields for machines whose content a person at a terminal reads in the message instead (main.ts's url and node too). */
+const HIDDEN_WHEN_PRETTY = 'pid,hostname,instanceId,context,req,res,responseTime,url,node';
+
+/**
+ * `[12:00:01] INFO: Context: message {other fields}` on stdout, synchronously (the process's own
+ * terminal, not a production sink); an HTTP record reads `GET /api/rooms 200 in 3 ms`.
+ */
+function prettyStream(): DestinationStream {
+  return pinoPretty({
+    sync: true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: HIDDEN_WHEN_PRETTY,
+    messageFormat: (log, messageKey) => {
+      const req = log.req as { method?: string; url?: string } | undefined;
+      const res = log.res as { statusCode?: number } | undefined;
+      const message =
+        req && res
+          ? `${req.method} ${req.url} ${res.statusCode} in ${String(log.responseTime)} ms`
+          : String(log[messageKey] ?? '');
+      return typeof log.context === 'string' ? `${log.context}: ${message}` : message;
+    },
+  });
+}
+
+/** Nest's own start-up inventory: one line per module, route and socket handler. */
+const FRAMEWORK_INVENTORY = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'WebSocketsController',
+  'NestApplication',
+]);
+
+/**
+ * The application's Nest logger: pino (nestjs-pino), with the framework's start-up inventory at
+ * debug, so a clean start shows what a person needs (main.ts says where to open the app) and
+ * LOG_LEVEL=debug still shows every route.
+ */
+export class AppLogger implements LoggerService {
+  constructor(private readonly pino: Logger) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    if (FRAMEWORK_INVENTORY.has(rest.at(-1) as string)) this.pino.debug(message, ...rest);
+    else this.pino.log(message, ...rest);
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    this.pino.error(message, ...rest);
+  }
+
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.pino.warn(message, ...rest);
+  }
+
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.pino.debug(message, ...rest);
+  }
+
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.pino.verbose(message, ...rest);
+  }
+
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.pino.fatal(message, ...rest);
+  }
+}

@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { availableParallelism } from 'node:os';
 
 import { duration, int, readEnv, text } from './env-var';
 
@@ -19,6 +20,29 @@ export const authEnv = {
     'that window, counted from the first failure; a successful login starts over. Counted in Redis (all instances), in memory without `REDIS_URL`',
     { positive: true },
   ),
+  LOGIN_RATE_LIMIT: int(
+    1,
+    1_000_000,
+    20,
+    'login attempts per client address (see `TRUST_PROXY`) within the window, counted across instances; the next get 429 `RATE_LIMITED`',
+  ),
+  LOGIN_RATE_WINDOW: duration('1m', 'that window', { positive: true }),
+  REGISTER_RATE_LIMIT: int(1, 1_000_000, 10, 'registrations per client address within the window'),
+  REGISTER_RATE_WINDOW: duration('1h', 'that window', { positive: true }),
+  // libuv runs argon2 on its thread pool (4 threads by default); more at once only queues there.
+  PASSWORD_HASH_CONCURRENCY: int(
+    1,
+    64,
+    Math.min(4, availableParallelism()),
+    'password hashes (argon2id, 19 MiB each) computed at once by this instance',
+    'min(4, CPU cores)',
+  ),
+  PASSWORD_HASH_QUEUE: int(
+    0,
+    10_000,
+    32,
+    'hashes that may wait for a slot; past that, 503 `UNAVAILABLE` with `Retry-After`',
+  ),
 };
 
 export interface AuthConfig {
@@ -32,6 +56,20 @@ export interface AuthConfig {
     /** Counted from the first failure; a successful login starts over. */
     windowSeconds: number;
   };
+  /** Per client address (see TRUST_PROXY), counted across instances: every attempt counts. */
+  addressLimits: {
+    login: AddressLimit;
+    register: AddressLimit;
+  };
+  /** Password hashes (argon2id, 19 MiB each) computed at once by this instance; more wait in a bounded queue. */
+  passwordHashConcurrency: number;
+  /** Hashes that may wait for a slot; past that, UNAVAILABLE (503, Retry-After). */
+  passwordHashQueue: number;
+}
+
+export interface AddressLimit {
+  points: number;
+  windowSeconds: number;
 }
 
 export const authConfig = registerAs('auth', (): AuthConfig => {
@@ -40,5 +78,11 @@ export const authConfig = registerAs('auth', (): AuthConfig => {
     jwtSecret: env.JWT_SECRET,
     jwtTtlSeconds: env.JWT_TTL,
     loginThrottle: { maxFailures: env.LOGIN_MAX_FAILURES, windowSeconds: env.LOGIN_FAILURE_WINDOW },
+    addressLimits: {
+      login: { points: env.LOGIN_RATE_LIMIT, windowSeconds: env.LOGIN_RATE_WINDOW },
+      register: { points: env.REGISTER_RATE_LIMIT, windowSeconds: env.REGISTER_RATE_WINDOW },
+    },
+    passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
+    passwordHashQueue: env.PASSWORD_HASH_QUEUE,
   };
 });

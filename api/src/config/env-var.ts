@@ -7,6 +7,8 @@ import { DURATION_PATTERN, parseDurationSeconds } from '../common/duration';
  * words of its row in the README's configuration table. Made by the helpers below, one line each.
  */
 export interface EnvVar<T> {
+  /** Integers are handed to ConfigModule converted; other values as they were given. */
+  readonly kind: 'int' | 'text';
   readonly schema: z.ZodType<T, string>;
   readonly fallback: T;
   /** README: what the variable accepts, e.g. `integer 1–200`. */
@@ -32,6 +34,7 @@ function envVar<T>(
   emptyIsUnset = true,
 ): EnvVar<T> {
   return {
+    kind: 'text',
     schema,
     fallback,
     type,
@@ -45,7 +48,7 @@ function envVar<T>(
 export function int(min: number, max: number, fallback: number, doc: string, unset?: string): EnvVar<number> {
   const error = `must be an integer from ${min} to ${max}`;
   const schema = z.coerce.number<string>({ error }).int({ error }).min(min, { error }).max(max, { error });
-  return envVar(schema, fallback, `integer ${min}–${max}`, unset, doc);
+  return { ...envVar(schema, fallback, `integer ${min}–${max}`, unset, doc), kind: 'int' };
 }
 
 interface TextOptions {
@@ -72,14 +75,26 @@ export function text(options: TextOptions & { fallback?: string }, doc: string):
   return envVar(schema, options.fallback ?? null, type, options.unset, doc, !options.refuseEmpty);
 }
 
-/** One of a fixed set of words. */
+/** One of a fixed set of words; with a null fallback the namespace decides (`unset` says how). */
 export function oneOf<const T extends readonly [string, ...string[]]>(
   values: T,
   fallback: T[number],
   doc: string,
-): EnvVar<T[number]> {
+): EnvVar<T[number]>;
+export function oneOf<const T extends readonly [string, ...string[]]>(
+  values: T,
+  fallback: null,
+  doc: string,
+  unset: string,
+): EnvVar<T[number] | null>;
+export function oneOf<const T extends readonly [string, ...string[]]>(
+  values: T,
+  fallback: T[number] | null,
+  doc: string,
+  unset?: string,
+): EnvVar<T[number] | null> {
   const schema = z.string().pipe(z.enum(values, { error: `must be one of ${values.join(', ')}` }));
-  return envVar(schema, fallback, values.map(code).join(', '), undefined, doc);
+  return envVar<T[number] | null>(schema, fallback, values.map(code).join(', '), unset, doc);
 }
 
 /** `true` or `false`. */

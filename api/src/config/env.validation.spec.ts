@@ -110,4 +110,63 @@ describe('validateEnvironment', () => {
       expect(() => validateEnvironment({ [name]: value })).toThrow(new RegExp(name));
     }
   });
+
+  describe('Redis Cluster', () => {
+    const nodes = '10.0.0.1:7000, redis-2.internal:7001,redis-3:7002';
+
+    it('accepts host:port seeds, with the sharded adapter or none named', () => {
+      expect(validateEnvironment({ REDIS_CLUSTER_NODES: nodes }).REDIS_CLUSTER_NODES).toBe(nodes);
+      expect(() =>
+        validateEnvironment({ REDIS_CLUSTER_NODES: nodes, SOCKET_ADAPTER: 'redis-sharded' }),
+      ).not.toThrow();
+    });
+
+    it.each(['redis://10.0.0.1:7000', '10.0.0.1', '10.0.0.1:7000,', 'a:1 b:2'])(
+      'refuses REDIS_CLUSTER_NODES=%j',
+      (value) => {
+        expect(() => validateEnvironment({ REDIS_CLUSTER_NODES: value })).toThrow(
+          /REDIS_CLUSTER_NODES must be/,
+        );
+      },
+    );
+
+    it.each(['redis', 'redis-streams'])(
+      'refuses SOCKET_ADAPTER=%s on a cluster, naming the one to use',
+      (adapter) => {
+        expect(() => validateEnvironment({ REDIS_CLUSTER_NODES: nodes, SOCKET_ADAPTER: adapter })).toThrow(
+          new RegExp(`SOCKET_ADAPTER: ${adapter} does not spread over a Redis Cluster; use redis-sharded`),
+        );
+      },
+    );
+
+    it('refuses REDIS_URL beside it', () => {
+      expect(() => validateEnvironment({ REDIS_CLUSTER_NODES: nodes, REDIS_URL: 'redis://x:6379' })).toThrow(
+        /REDIS_URL and REDIS_CLUSTER_NODES: set one of them/,
+      );
+    });
+  });
+
+  describe('behind a transaction pooler', () => {
+    const pooled = {
+      DATABASE_URL: 'postgres://chat@pgbouncer:6432/chat',
+      DATABASE_MIGRATION_URL: 'postgres://chat@postgres:5432/chat',
+      DATABASE_TRANSACTION_POOLING: 'true',
+    };
+
+    it('accepts the pooler with a direct migration URL', () => {
+      expect(validateEnvironment(pooled)).toMatchObject(pooled);
+    });
+
+    it('refuses it without a direct connection for the migration lock', () => {
+      expect(() => validateEnvironment({ ...pooled, DATABASE_MIGRATION_URL: undefined })).toThrow(
+        /DATABASE_TRANSACTION_POOLING: needs DATABASE_URL \(the pooler\) and DATABASE_MIGRATION_URL/,
+      );
+    });
+
+    it('checks the migration URL like DATABASE_URL', () => {
+      expect(() => validateEnvironment({ DATABASE_MIGRATION_URL: 'mysql://x' })).toThrow(
+        /DATABASE_MIGRATION_URL must be a postgres:\/\/ URL/,
+      );
+    });
+  });
 });

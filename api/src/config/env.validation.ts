@@ -16,12 +16,34 @@ export const ENVIRONMENT = {
   ...limitsEnv,
 };
 
-/** Rules across variables, read from the raw values so they are reported beside any other problem. */
+/**
+ * Rules across variables, read from the raw values so they are reported beside any other problem.
+ * Behind a transaction pooler, a session advisory lock taken by one statement may be released on
+ * another server connection, so the migrations need their own direct connection. On a Redis Cluster
+ * only the sharded adapter spreads the Socket.IO traffic: the streams adapter keeps every event in
+ * one stream (one key, so one shard carries all of it), and classic PUBLISH is copied to every node.
+ */
 function crossChecks(raw: Record<string, unknown>): string[] {
   const unset = (name: string) => raw[name] === undefined || raw[name] === '';
   const problems: string[] = [];
   if (raw.NODE_ENV === 'production' && unset('JWT_SECRET')) {
     problems.push('JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (
+    raw.DATABASE_TRANSACTION_POOLING === 'true' &&
+    (unset('DATABASE_URL') || unset('DATABASE_MIGRATION_URL'))
+  ) {
+    problems.push(
+      'DATABASE_TRANSACTION_POOLING: needs DATABASE_URL (the pooler) and DATABASE_MIGRATION_URL (a direct connection: the migration lock is held by a session)',
+    );
+  }
+  if (!unset('REDIS_CLUSTER_NODES')) {
+    if (!unset('REDIS_URL')) problems.push('REDIS_URL and REDIS_CLUSTER_NODES: set one of them, not both');
+    if (!unset('SOCKET_ADAPTER') && raw.SOCKET_ADAPTER !== 'redis-sharded') {
+      problems.push(
+        `SOCKET_ADAPTER: ${String(raw.SOCKET_ADAPTER)} does not spread over a Redis Cluster; use redis-sharded (the default with REDIS_CLUSTER_NODES)`,
+      );
+    }
   }
   for (const name of ['ADMIN_UI_USERNAME', 'ADMIN_UI_PASSWORD']) {
     if (raw.ADMIN_UI_ENABLED === 'true' && unset(name))
@@ -32,7 +54,7 @@ function crossChecks(raw: Record<string, unknown>): string[] {
 
 /**
  * Called by ConfigModule at boot: one line per bad variable, then the process refuses to start.
- * Answers the environment with the set variables converted; defaults are applied by each namespace.
+ * Answers the environment with the set integers converted; each namespace reads its own typed values.
  */
 export function validateEnvironment(raw: Record<string, unknown>): Record<string, unknown> {
   const problems = [...checkEnv(ENVIRONMENT, raw), ...crossChecks(raw)];
@@ -40,6 +62,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Record<string
     throw new Error(`Invalid configuration:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
   }
   const converted: Record<string, unknown> = readEnv(ENVIRONMENT, raw as NodeJS.ProcessEnv);
-  const set = Object.keys(ENVIRONMENT).filter((name) => raw[name] !== undefined && raw[name] !== '');
-  return { ...raw, ...Object.fromEntries(set.map((name) => [name, converted[name]])) };
+  const ints = Object.entries(ENVIRONMENT)
+    .filter(([name, variable]) => variable.kind === 'int' && raw[name] !== undefined && raw[name] !== '')
+    .map(([name]) => [name, converted[name]]);
+  return { ...raw, ...Object.fromEntries(ints) };
 }

@@ -9,6 +9,11 @@ import { entities } from './entities';
 import { closeConnectionsWithLostQueries } from './lost-query-connections';
 import { runMigrationsUnderLock } from './migrate';
 import { migrations } from './migrations';
+import { statementTimeoutPerTransaction } from './statement-timeout';
+
+interface WithMigrationUrl {
+  migrationUrl: string | null;
+}
 
 /** How long after Postgres's own statement_timeout the client stops waiting for an answer. */
 const QUERY_TIMEOUT_MARGIN_MS = 2_000;
@@ -20,7 +25,8 @@ const QUERY_TIMEOUT_MARGIN_MS = 2_000;
       inject: [ConfigService, EmbeddedDatabaseHolder],
       useFactory: async (config: ConfigService<AllConfig, true>, embedded: EmbeddedDatabaseHolder) => {
         const url = await embedded.resolveUrl();
-        const { poolSize, connectTimeoutMs, statementTimeoutMs } = config.get('database', { infer: true });
+        const database = config.get('database', { infer: true });
+        const { poolSize, connectTimeoutMs, statementTimeoutMs, transactionPooling } = database;
         return {
           type: 'postgres' as const,
           url,
@@ -28,14 +34,16 @@ const QUERY_TIMEOUT_MARGIN_MS = 2_000;
           migrations,
           synchronize: false,
           migrationsRun: false,
+          subscribers: transactionPooling ? [statementTimeoutPerTransaction(statementTimeoutMs)] : [],
           // node-postgres pool options. Without them a lost database hangs requests instead of failing
           // them: a connect that is never answered, or a query whose answer never comes, waits forever.
           extra: {
             max: embedded.isEmbedded ? 1 : poolSize,
             // Bounds both the wait for a free pooled connection and the opening of a new one.
             connectionTimeoutMillis: connectTimeoutMs,
-            // Server side: Postgres cancels a statement that runs too long (SQLSTATE 57014).
-            statement_timeout: statementTimeoutMs,
+            // Server side: Postgres cancels a statement that runs too long (SQLSTATE 57014). A session
+            // setting, sent at connect; behind a transaction pooler it is set per transaction instead.
+            ...(transactionPooling ? {} : { statement_timeout: statementTimeoutMs }),
             // Client side: gives up on an answer that never arrives (a partition, a frozen server).
             // Later than statement_timeout, so a reachable server always cancels first.
             query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
@@ -46,12 +54,14 @@ const QUERY_TIMEOUT_MARGIN_MS = 2_000;
           },
           retryAttempts: 3,
           retryDelay: 1_000,
+          // Read by dataSourceFactory below (TypeORM ignores it); null in embedded mode.
+          migrationUrl: embedded.isEmbedded ? null : database.migrationUrl,
         };
       },
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
         closeConnectionsWithLostQueries(dataSource);
-        await runMigrationsUnderLock(dataSource);
+        await runMigrationsUnderLock(dataSource, (options as unknown as WithMigrationUrl).migrationUrl);
         return dataSource;
       },
     }),

@@ -28,7 +28,7 @@ export class EmbeddedDatabase {
     await server.start();
     const port = Number(server.getServerConn().split(':').pop());
     const embedded = new EmbeddedDatabase(db, server, `postgres://postgres@127.0.0.1:${port}/postgres`);
-    embedded.logger.warn(
+    embedded.logger.debug(
       `No DATABASE_URL: using the embedded database in ${directory} (single instance only)`,
     );
     return embedded;

@@ -15,7 +15,7 @@ export class RedisHealthIndicator {
   async isHealthy(key: string) {
     const indicator = this.indicators.check(key);
     const client = this.redis.client;
-    if (!client) return indicator.up({ mode: 'single-instance (no REDIS_URL)' });
+    if (!client) return indicator.up({ mode: 'single-instance (no REDIS_URL or REDIS_CLUSTER_NODES)' });
     try {
       await Promise.race([
         client.ping(),

@@ -73,6 +73,11 @@ export const chatMetrics = {
     help: 'Connections closed because more output was waiting for them than SOCKET_MAX_BUFFERED_BYTES',
     registers: [metricsRegistry],
   }),
+  unhandledRejections: new Counter({
+    name: 'chat_unhandled_rejections_total',
+    help: 'Promise rejections nothing handled (logged; the instance kept serving)',
+    registers: [metricsRegistry],
+  }),
   adapter: new Gauge({
     name: 'chat_adapter_info',
     help: 'The Socket.IO adapter in use (value is always 1)',

@@ -21,7 +21,12 @@ import { StatsController } from './stats.controller';
       useFactory: (config: ConfigService<AllConfig, true>, redis: RedisConnection) => {
         const instanceId = config.get('app.instanceId', { infer: true });
         return redis.client
-          ? new RedisPresenceStore(redis.client, redis.key('presence'), instanceId, INSTANCE_STALE_AFTER_MS)
+          ? new RedisPresenceStore(
+              redis.client,
+              redis.taggedKey('presence'),
+              instanceId,
+              INSTANCE_STALE_AFTER_MS,
+            )
           : new MemoryPresenceStore(instanceId);
       },
     },

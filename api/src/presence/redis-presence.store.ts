@@ -1,7 +1,6 @@
-import type Redis from 'ioredis';
-
 import type { ClusterStats } from '@chat/contracts';
 
+import type { RedisClient } from '../redis/redis.module';
 import type { PresenceStore } from './presence-store';
 
 /**
@@ -12,6 +11,8 @@ import type { PresenceStore } from './presence-store';
  *   <p>:instances         zset  instanceId scored by its last heartbeat (ms)
  * Every change is one Lua script, so counts stay consistent however instances interleave, and an
  * instance that dies without cleaning up (kill -9) is reaped by any survivor once its heartbeat is stale.
+ * The scripts touch the instance-wide hashes together, so on a Redis Cluster all these keys share one
+ * hash tag (`<p>` is `<REDIS_KEY_PREFIX>:{presence}`): one shard holds presence.
  */
 export class RedisPresenceStore implements PresenceStore {
   /** This instance's own share, kept to re-register it if survivors ever reaped us while we were alive. */
@@ -19,7 +20,7 @@ export class RedisPresenceStore implements PresenceStore {
   private registered = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly instanceId: string,
     /** An instance silent for longer than this is considered dead. */

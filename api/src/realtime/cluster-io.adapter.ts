@@ -4,17 +4,18 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { createAdapter as createRedisAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
-import type Redis from 'ioredis';
 import { Observable, isObservable, lastValueFrom } from 'rxjs';
 import type { Server, ServerOptions } from 'socket.io';
 
 import { Limits } from '@chat/contracts';
 
+import { AddressLimiter } from '../common/address-limiter';
+import { createClientAddress } from '../common/client-address';
 import { createOriginCheck } from '../common/origins';
 import { attachSocketLogContext } from '../common/socket-log-context';
 import { AllConfig } from '../config/config.type';
 import { chatMetrics } from '../metrics/chat-metrics';
-import { RedisConnection } from '../redis/redis.module';
+import { RedisClient, RedisConnection } from '../redis/redis.module';
 import { instrumentAdminUi } from './admin-ui';
 
 /**
@@ -23,6 +24,9 @@ import { instrumentAdminUi } from './admin-ui';
  * 24 KB plus its other fields; anything far larger is hostile and closes the connection.
  */
 export const MAX_PACKET_BYTES = Limits.MESSAGE_BODY_MAX * 6 + 4_096;
+
+/** Admin UI sign-in attempts per client address: enough for typos, far too few for guessing. */
+const ADMIN_UI_ATTEMPTS = { points: 10, windowSeconds: 15 * 60 };
 
 /**
  * Socket.IO server options shared by every instance, and the adapter that carries room emits between
@@ -69,11 +73,23 @@ export class ClusterIoAdapter extends IoAdapter {
     if (kind !== 'memory') server.adapter(this.createAdapter(kind));
     // Before the gateway's handshake middlewares, so their logs carry the socket id too.
     attachSocketLogContext(server);
-    this.logger.log(`Socket.IO adapter: ${kind}`);
+    this.logger.debug(`Socket.IO adapter: ${kind}`);
     chatMetrics.adapter.reset();
     chatMetrics.adapter.set({ adapter: kind }, 1);
     const adminUi = this.config.get('app.adminUi', { infer: true });
-    if (adminUi) instrumentAdminUi(server, adminUi, this.config.get('app.instanceId', { infer: true }));
+    if (adminUi) {
+      instrumentAdminUi(server, adminUi, this.config.get('app.instanceId', { infer: true }), {
+        attempts: AddressLimiter.create(
+          'admin-ui-attempts',
+          'admin sign-in attempts',
+          ADMIN_UI_ATTEMPTS,
+          this.redis.client
+            ? { client: this.redis.client, keyPrefix: this.redis.key('admin-ui-attempts') }
+            : null,
+        ),
+        clientAddress: createClientAddress(this.config.get('app.trustProxy', { infer: true })),
+      });
+    }
     return server;
   }
 
@@ -117,7 +133,9 @@ export class ClusterIoAdapter extends IoAdapter {
           key: prefix,
         });
       case 'redis-sharded':
-        return createShardedAdapter(this.publisher('spublish'), this.redis.duplicate('adapter-sub'), {
+        // One channel per room (dynamic): on a Redis Cluster each room's traffic goes to the shard
+        // that owns its channel's slot, so rooms spread over the masters.
+        return createShardedAdapter(this.publisher('spublish'), this.shardedSubscriber(), {
           channelPrefix: prefix,
           subscriptionMode: 'dynamic',
         });
@@ -132,7 +150,7 @@ export class ClusterIoAdapter extends IoAdapter {
    * publish is counted and logged instead; local delivery has already happened, and clients fill
    * what other instances missed from history by seq.
    */
-  private publisher(method: 'publish' | 'spublish' | 'xadd'): Redis {
+  private publisher(method: 'publish' | 'spublish' | 'xadd'): RedisClient {
     const client = this.redis.duplicate(`adapter-${method}`);
     const original = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
     (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
@@ -146,6 +164,24 @@ export class ClusterIoAdapter extends IoAdapter {
         }
         return null;
       });
+    return client;
+  }
+
+  /**
+   * The adapter does not handle a failed SSUBSCRIBE either (a room joined while its shard is failing
+   * over). ioredis has recorded the channel before sending, and subscribes it again on the new master
+   * once the cluster's topology has changed; the failure is only logged.
+   */
+  private shardedSubscriber(): RedisClient {
+    const client = this.redis.duplicate('adapter-sub', { shardedSubscriber: true });
+    for (const method of ['ssubscribe', 'sunsubscribe'] as const) {
+      const original = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
+        original(...args).catch((error: Error) => {
+          this.logger.warn(`Redis ${method} failed: ${error.message}`);
+          return null;
+        });
+    }
     return client;
   }
 }

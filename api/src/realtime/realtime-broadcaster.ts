@@ -6,6 +6,7 @@ import {
   ServerPayload,
   SessionEndedEvent,
   channelOfRoom,
+  channelOfSession,
   channelOfToken,
   channelOfUser,
 } from '@chat/contracts';
@@ -43,7 +44,12 @@ export class RealtimeBroadcaster {
     this.server?.in(channelOfUser(userId)).socketsLeave(channelOfRoom(roomId));
   }
 
-  /** Ends the sessions of every socket opened with this token (logout), on every instance. */
+  /** Ends every socket of a sign-in session (logout, logout-all, DELETE /auth/sessions/:id), on every instance. */
+  endSessionSockets(sessionId: string, ended: SessionEndedEvent): void {
+    this.endSessions(channelOfSession(sessionId), ended);
+  }
+
+  /** Ends the sessions of every socket opened with this token (logout of a token without a session), on every instance. */
   endTokenSessions(tokenId: string, ended: SessionEndedEvent): void {
     this.endSessions(channelOfToken(tokenId), ended);
   }

@@ -9,6 +9,8 @@ export interface ChatSocketData {
   user: AuthUser;
   /** The `jti` of the token the socket authenticated with (replaced by `auth:refresh`). */
   tokenId: string | null;
+  /** The sign-in session (`sid`) of that token: logout ends every socket of it. */
+  sessionId: string | null;
   /** When that token expires: the session ends then unless refreshed. */
   expiresAtMs: number;
 }

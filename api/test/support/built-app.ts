@@ -4,10 +4,16 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 const MAIN = resolve(__dirname, '../../../dist/api/api/src/main.js');
-const READY_TIMEOUT_MS = 30_000;
+// Bounded, not a timing assertion: a first embedded-database boot on a loaded 2-core machine takes ~50 s.
+const READY_TIMEOUT_MS = 90_000;
 
 export interface BuiltApp {
   url: string;
+  metricsUrl: string;
+  /** The process id, to tell whether it is still alive. */
+  pid: number;
+  /** Whether the process has exited (and how). */
+  exitCode: () => number | null;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -29,12 +35,15 @@ export function freePort(): Promise<number> {
  */
 export async function startBuiltApp(env: Record<string, string | undefined>): Promise<BuiltApp> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build:api" (npm test does it)`);
-  const port = await freePort();
+  const [port, metricsPort] = await Promise.all([freePort(), freePort()]);
   const childEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries({
     ...process.env,
     HOST: '127.0.0.1',
     PORT: String(port),
+    METRICS_PORT: String(metricsPort),
+    LOGIN_RATE_LIMIT: '1000000',
+    REGISTER_RATE_LIMIT: '1000000',
     ...env,
   })) {
     if (value !== undefined) childEnv[key] = value;
@@ -66,6 +75,9 @@ export async function startBuiltApp(env: Record<string, string | undefined>): Pr
 
   return {
     url,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
+    pid: child.pid!,
+    exitCode: () => child.exitCode ?? (child.signalCode ? -1 : null),
     output: () => output,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);

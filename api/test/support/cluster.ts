@@ -13,6 +13,8 @@ export interface ClusterInstance {
   id: string;
   port: number;
   url: string;
+  /** GET /metrics here: the instance's METRICS_PORT, which nginx never proxies. */
+  metricsUrl: string;
 }
 
 export interface Cluster {
@@ -32,18 +34,22 @@ export async function startTestCluster(
   adapter: string,
   env: Record<string, string> = {},
 ): Promise<Cluster> {
-  const ports = await Promise.all(Array.from({ length: instances + 1 }, () => freePort()));
+  const ports = await Promise.all(Array.from({ length: 2 * instances + 1 }, () => freePort()));
   return startCluster({
     instances,
     adapter,
-    port: ports[instances],
+    port: ports[2 * instances],
     ports: ports.slice(0, instances),
+    metricsPorts: ports.slice(instances, 2 * instances),
     env: {
       DATABASE_URL: process.env[RUN_DATABASE_URL_VAR],
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:${randomUUID().slice(0, 8)}`,
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: 'warn',
+      // Every suite signs up and in from 127.0.0.1; the per-address limits have their own tests.
+      LOGIN_RATE_LIMIT: '1000000',
+      REGISTER_RATE_LIMIT: '1000000',
       ...env,
     },
   });

@@ -56,6 +56,29 @@ export class RawSocketIoClient {
     return { connected: false, error: body as { message: string } };
   }
 
+  /**
+   * Opens a WebSocket and sends one CONNECT to `namespace` with exactly the given `auth` (anything,
+   * including what no SDK would send); resolves with the server's answer packet, CONNECT (`40…`) or
+   * CONNECT_ERROR (`44…`), or `closed` if the server dropped the connection instead, then closes.
+   */
+  static async handshake(baseUrl: string, namespace: string, auth: unknown): Promise<string> {
+    const url = `${baseUrl.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
+    const client = new RawSocketIoClient(new WebSocket(url));
+    try {
+      await client.waitFor((packet) => packet.startsWith('0{'), 'engine.io open');
+      client.ws.send(`40${namespace},${JSON.stringify(auth)}`);
+      return await client.waitFor(
+        (packet) => packet.startsWith(`40${namespace},`) || packet.startsWith(`44${namespace},`),
+        `${namespace} connect`,
+      );
+    } catch (error) {
+      if ((error as Error).message === 'WebSocket closed') return 'closed';
+      throw error;
+    } finally {
+      client.close();
+    }
+  }
+
   async emitWithAck(event: string, payload: unknown): Promise<unknown> {
     const id = this.nextAckId++;
     this.ws.send(`42${id}${JSON.stringify([event, payload])}`);

@@ -131,7 +131,8 @@ export interface RoomRemovedEvent {
 
 /**
  * Why the server ended a connection's session: `expired` — its token expired without an
- * `auth:refresh`; `logged_out` — the token was revoked by POST /api/auth/logout; `suspended` — an
+ * `auth:refresh`; `logged_out` — its sign-in session was ended (POST /api/auth/logout,
+ * /api/auth/logout-all or DELETE /api/auth/sessions/:id, from any device); `suspended` — an
  * operator suspended the account. The connection closes right after and must not be retried with the
  * same token.
  */
@@ -186,3 +187,5 @@ export const channelOfRoom = (roomId: string): string => `room:${roomId}`;
 export const channelOfUser = (userId: string): string => `user:${userId}`;
 /** Every socket authenticated with one token (its `jti`), so a logout reaches exactly those. */
 export const channelOfToken = (tokenId: string): string => `token:${tokenId}`;
+/** Every socket of one sign-in session (the token's `sid`), so ending the session reaches all of them. */
+export const channelOfSession = (sessionId: string): string => `session:${sessionId}`;

@@ -20,6 +20,27 @@ export interface AuthResponse {
   user: User;
 }
 
+/**
+ * One sign-in of the caller (`GET /api/auth/sessions`): every token carries its session (`sid`);
+ * refresh stays within it, and logout or `DELETE /api/auth/sessions/:id` ends it with all its tokens.
+ */
+export interface AuthSessionInfo {
+  id: string;
+  /** ISO 8601. */
+  createdAt: string;
+  /** When a token was last issued in this session (sign-in or refresh), ISO 8601. */
+  lastSeenAt: string;
+  /** As sent when the session was created, truncated; null when none was sent. */
+  userAgent: string | null;
+  /** The session of the token that asked. */
+  current: boolean;
+}
+
+export interface AuthSessionList {
+  /** Open sessions, most recently seen first. */
+  sessions: AuthSessionInfo[];
+}
+
 export interface CreateRoomRequest {
   name: string;
   visibility: 'public' | 'private';

@@ -1,6 +1,8 @@
 import {
   AddMemberRequest,
   AuthResponse,
+  AuthSessionInfo,
+  AuthSessionList,
   ClusterStats,
   CreateDirectRoomRequest,
   CreateRoomRequest,
@@ -92,17 +94,39 @@ export class ChatHttpClient {
     return auth;
   }
 
-  /** A fresh token for the current one (which must still be valid); hand it to open sockets with `refreshAuth`. */
+  /**
+   * A fresh token in the current one's sign-in session (refused once that session has ended); hand
+   * it to open sockets with `refreshAuth`.
+   */
   async refresh(): Promise<AuthResponse> {
     const auth = await this.request<AuthResponse>('POST', '/auth/refresh');
     this.currentToken = auth.accessToken;
     return auth;
   }
 
-  /** Revokes the current token on every instance (its sockets are disconnected) and forgets it. */
+  /**
+   * Ends the current sign-in session on every instance: all its tokens, refreshed ones included, are
+   * refused from now on and its sockets are disconnected. Forgets the token.
+   */
   async logout(): Promise<void> {
     await this.request('POST', '/auth/logout');
     this.currentToken = null;
+  }
+
+  /** Ends every sign-in session of the user (every device, this one included) and forgets the token. */
+  async logoutAll(): Promise<void> {
+    await this.request('POST', '/auth/logout-all');
+    this.currentToken = null;
+  }
+
+  /** The user's open sign-in sessions, most recently seen first; `current` marks this client's. */
+  async sessions(): Promise<AuthSessionInfo[]> {
+    return (await this.request<AuthSessionList>('GET', '/auth/sessions')).sessions;
+  }
+
+  /** Ends one sign-in session of the user (e.g. a lost device): its tokens and sockets. */
+  async endSession(sessionId: string): Promise<void> {
+    await this.request('DELETE', `/auth/sessions/${encodeURIComponent(sessionId)}`);
   }
 
   me(): Promise<User> {

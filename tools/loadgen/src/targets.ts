@@ -109,6 +109,7 @@ export async function startProject(instances: number): Promise<Target> {
     await cleanup.end();
   };
   const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
+  const metricsPorts = await Promise.all(Array.from({ length: instances }, () => freePort()));
   try {
     await spawnInstances();
   } catch (error) {
@@ -123,6 +124,7 @@ export async function startProject(instances: number): Promise<Target> {
           ...process.env,
           HOST: '127.0.0.1',
           PORT: String(port),
+          METRICS_PORT: String(metricsPorts[i]),
           INSTANCE_ID: `api-${i + 1}`,
           DATABASE_URL: databaseUrl,
           REDIS_URL,
@@ -183,8 +185,8 @@ export async function startProject(instances: number): Promise<Target> {
     },
     async lagP99() {
       return Promise.all(
-        urls.map(async (url) => {
-          const text = await (await fetch(`${url}/metrics`)).text();
+        metricsPorts.map(async (metricsPort) => {
+          const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
           const line = text.split('\n').find((l) => l.startsWith('nodejs_eventloop_lag_p99_seconds'));
           return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) * 1000 : Number.NaN;
         }),

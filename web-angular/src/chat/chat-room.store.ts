@@ -9,6 +9,7 @@ import { ChatConnection } from '../realtime/chat-connection';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
+import { userLabel } from '../shared/user-label';
 import { mergeMessages } from './message-merge';
 import { Outbox } from './outbox';
 
@@ -51,7 +52,7 @@ export class ChatRoomStore {
   readonly lastSeq = computed(() => this.messages().at(-1)?.seq ?? 0);
   readonly onlineCount = computed(() => this.members().filter((member) => member.online).length);
 
-  /** "Alice is typing…", "Alice and Bob are typing…", "3 people are typing…". */
+  /** "Alice (@alice) is typing…", "Alice (@alice) and Bob (@bob) are typing…", "3 people are typing…". */
   readonly typingText = computed(() => {
     const names = this.typingIds().map((id) => this.nameOf(id));
     if (names.length === 0) return null;
@@ -69,7 +70,7 @@ export class ChatRoomStore {
       const seq = member.lastReadSeq;
       // Not on their own message (of course they saw it), and only where the marker is loaded.
       if (member.user.id === me || !senderOf.has(seq) || senderOf.get(seq) === member.user.id) continue;
-      seen.set(seq, [...(seen.get(seq) ?? []), member.user.displayName || member.user.username]);
+      seen.set(seq, [...(seen.get(seq) ?? []), userLabel(member.user)]);
     }
     return seen;
   });
@@ -283,6 +284,6 @@ export class ChatRoomStore {
 
   private nameOf(userId: string): string {
     const user = this.members().find((member) => member.user.id === userId)?.user;
-    return user ? user.displayName || user.username : 'Someone';
+    return user ? userLabel(user) : 'Someone';
   }
 }

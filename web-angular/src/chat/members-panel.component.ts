@@ -14,6 +14,7 @@ import { Member } from '@chat/contracts';
         <li class="member" [attr.data-user]="member.user.username">
           <span class="member__dot" [class.member__dot--online]="member.online" aria-hidden="true"></span>
           <span class="member__name">{{ member.user.displayName || member.user.username }}</span>
+          <span class="member__handle" data-testid="handle">&#64;{{ member.user.username }}</span>
           <span class="member__state" data-testid="presence">{{ member.online ? 'online' : 'offline' }}</span>
           @if (member.role === 'owner') {
             <span class="member__state">· owner</span>
@@ -51,6 +52,10 @@ import { Member } from '@chat/contracts';
       height: 10px;
       border-radius: 50%;
       border: 2px solid var(--mat-sys-outline);
+    }
+    .member__handle {
+      color: var(--mat-sys-on-surface-variant);
+      font: var(--mat-sys-body-small);
     }
     .member__dot--online {
       background: #2e7d32;

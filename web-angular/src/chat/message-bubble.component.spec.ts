@@ -37,6 +37,13 @@ describe('MessageBubbleComponent', () => {
     expect(edits).toEqual(['changed']);
   });
 
+  it('names the sender with the handle as well, since display names are not unique', async () => {
+    const element = await render({ message: message(4, { sender: USERS.bob, senderId: 'bob' }) });
+    expect(element.querySelector('.bubble__sender')!.textContent).toBe('Bob');
+    expect(element.querySelector('[data-testid="sender-handle"]')!.textContent).toBe('@bob');
+    expect(element.querySelector('article')!.getAttribute('aria-label')).toBe('Message from Bob (@bob)');
+  });
+
   it('shows a deleted message as deleted, with who has seen it', async () => {
     const element = await render({
       message: message(3, { body: '', deletedAt: '2026-01-01T13:00:00.000Z' }),

@@ -4,6 +4,8 @@ import { MatButtonModule } from '@angular/material/button';
 
 import { Limits, Message } from '@chat/contracts';
 
+import { userLabel } from '../shared/user-label';
+
 /**
  * One stored message. The body is bound as text, never as HTML: whatever people send shows verbatim.
  * Own messages can be edited and deleted in place.
@@ -33,6 +35,7 @@ export class MessageBubbleComponent {
   protected readonly senderName = computed(
     () => this.message().sender.displayName || this.message().sender.username,
   );
+  protected readonly senderLabel = computed(() => userLabel(this.message().sender));
   protected readonly isDeleted = computed(() => this.message().deletedAt !== null);
 
   protected startEdit(): void {

@@ -4,6 +4,7 @@ import { RouterLink, RouterLinkActive } from '@angular/router';
 
 import { MyRoom } from '@chat/contracts';
 
+import { userLabel } from '../shared/user-label';
 import { roomTitle } from './room-summaries';
 import { RoomsStore } from './rooms-store';
 
@@ -23,7 +24,7 @@ export class RoomListComponent {
     const last = room.lastMessage;
     if (!last) return room.kind === 'direct' ? 'Say hello' : 'No messages yet';
     if (last.deletedAt) return 'Message deleted';
-    const who = room.kind === 'direct' ? '' : `${last.sender.displayName || last.sender.username}: `;
+    const who = room.kind === 'direct' ? '' : `${userLabel(last.sender)}: `;
     return who + last.body;
   }
 }

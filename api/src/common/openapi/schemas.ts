@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import type {
   AuthResponse,
+  AuthSessionInfo,
+  AuthSessionList,
   ClusterStats,
   ErrorCode,
   HttpErrorResponse,
@@ -40,6 +42,23 @@ export class AuthResponseDto implements AuthResponse {
   accessToken!: string;
   @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn!: number;
   @ApiProperty({ type: UserResponse }) user!: UserResponse;
+}
+
+export class AuthSessionResponse implements AuthSessionInfo {
+  @ApiProperty({ format: 'uuid', description: 'The `sid` claim of its tokens' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When a token was last issued in it (sign-in or refresh)',
+  })
+  lastSeenAt!: string;
+  @ApiProperty({ type: String, nullable: true }) userAgent!: string | null;
+  @ApiProperty({ description: 'The session of the token that asked' }) current!: boolean;
+}
+
+export class AuthSessionListResponse implements AuthSessionList {
+  @ApiProperty({ type: [AuthSessionResponse], description: 'Open sessions, most recently seen first' })
+  sessions!: AuthSessionResponse[];
 }
 
 export class MessageResponse implements Message {
