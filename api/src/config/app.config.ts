@@ -30,6 +30,7 @@ export const appEnv = {
       pattern: TRUST_PROXY_PATTERN,
       hint: 'false, true, a hop count, or comma-separated addresses/subnets/loopback/linklocal/uniquelocal',
       unset: '`false`',
+      refuseEmpty: true,
     },
     'which peers may set the client address through `X-Forwarded-For` (Express `trust proxy`); the per-address limits count that address',
   ),
