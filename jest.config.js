@@ -43,6 +43,7 @@ module.exports = {
         '<rootDir>/api/src/**/*.spec.ts',
         '<rootDir>/libs/**/*.spec.ts',
         '<rootDir>/tools/**/*.spec.ts',
+        '<rootDir>/deploy/**/*.spec.ts',
       ],
     },
     {
@@ -61,6 +62,7 @@ module.exports = {
         '<rootDir>/api/test/**/*.e2e-spec.ts',
         '<rootDir>/web-angular/e2e/**/*.e2e-spec.ts',
         '<rootDir>/tools/loadgen/test/**/*.e2e-spec.ts',
+        '<rootDir>/libs/sdk/test/**/*.e2e-spec.ts',
       ],
       globalSetup: '<rootDir>/api/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/api/test/support/global-teardown.ts',

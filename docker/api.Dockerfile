@@ -1,20 +1,24 @@
-# syntax=docker/dockerfile:1
-# The API image: builds the API and the web app, then runs them as a non-root user.
+# The API image: builds the API and the web app, then runs them as a non-root user on Node 24.
+# NODE_IMAGE: an image with Node 24 and npm (scripts/docker-offline-images.sh builds one from Debian).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
-FROM node:20.20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 ENV NG_CLI_ANALYTICS=false
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build
+RUN npm run build \
+  # What runs is the API: the web app is served as built files, so Angular and the tooling stay here.
+  && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20.20-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=build /app/dist ./dist
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist/api ./dist/api
+COPY --from=build /app/dist/web-angular ./dist/web-angular
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

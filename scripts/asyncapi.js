@@ -40,7 +40,7 @@ const CLIENT_EVENTS = {
   'auth:refresh': [
     'AuthRefreshPayload',
     'AuthRefreshResult',
-    "Give the connection a fresh token of the same user before its token expires (else the server ends the session at expiry).",
+    'Give the connection a fresh token of the same user before its token expires (else the server ends the session at expiry).',
   ],
 };
 
@@ -59,11 +59,58 @@ const SERVER_EVENTS = {
     'A member of one of your rooms came online (first connection) or went offline (last one).',
   ],
   'room:added': ['RoomAddedEvent', 'Someone added you to a room or opened a direct conversation with you.'],
-  'room:removed': ['RoomRemovedEvent', "The room's owner banned you: its events stop on every one of your sockets."],
+  'room:removed': [
+    'RoomRemovedEvent',
+    "The room's owner banned you: its events stop on every one of your sockets.",
+  ],
   'session:ended': [
     'SessionEndedEvent',
     'The token expired, was revoked (logout) or the account was suspended; the server closes the connection next.',
   ],
+};
+
+/**
+ * Socket.IO's connection state recovery (on with the default redis-streams adapter) appends one
+ * argument to the events the server emits through its adapter. AsyncAPI has no Socket.IO binding, so
+ * the receive operations carry it as an extension; a client that expects one payload argument
+ * (python-socketio, for one) fails on the second unless told.
+ */
+const RECOVERY_OFFSET = {
+  argument: 2,
+  schema: { type: 'string' },
+  required: false,
+  description:
+    'With SOCKET_ADAPTER=redis-streams (the default) the event has a second argument after the payload: a string, ' +
+    'the offset of this event in the recovery stream. Accept it (a handler taking exactly one argument fails) and keep ' +
+    'the last one seen. It is absent with the redis or memory adapters and on the few events sent to one connection ' +
+    'only (session:ended at token expiry), so treat it as optional.',
+};
+
+/** How a dropped connection resumes its session (see x-socketio-connection-state-recovery). */
+const CONNECTION_STATE_RECOVERY = {
+  adapters: ['redis-streams'],
+  maxDisconnectionDurationMs: 120_000,
+  connectReply: {
+    description: "The server's CONNECT packet payload: keep pid, it names the session.",
+    schema: {
+      type: 'object',
+      properties: { sid: { type: 'string' }, pid: { type: 'string' } },
+      required: ['sid'],
+    },
+  },
+  handshakeAuth: {
+    description:
+      'The CONNECT packet auth of a reconnect: the token (always checked again) plus pid and the last offset received. ' +
+      'If the session is still known (disconnected for less than maxDisconnectionDurationMs) the server answers with the ' +
+      'same sid, the socket keeps its rooms, and the room events emitted since that offset are delivered first. Otherwise ' +
+      'a new session starts: join the rooms again and catch up with GET /api/rooms/{id}/messages?after=<last seq>.',
+    schema: {
+      type: 'object',
+      properties: { token: { type: 'string' }, pid: { type: 'string' }, offset: { type: 'string' } },
+      required: ['token'],
+      additionalProperties: false,
+    },
+  },
 };
 
 const operationId = (event) =>
@@ -138,6 +185,7 @@ function buildAsyncApi() {
       channel: { $ref: '#/channels/chat' },
       summary: description,
       messages: [{ $ref: `#/channels/chat/messages/${id}` }],
+      'x-socketio-recovery-offset': RECOVERY_OFFSET,
     };
   }
 
@@ -152,6 +200,7 @@ function buildAsyncApi() {
         'Client events take an acknowledgement callback; its argument is the "ack" message.',
         'Authenticate in the CONNECT packet: auth = {"token": "<JWT from POST /api/auth/login>"}; never in the URL.',
         'A refused handshake is a connect_error whose message is the error code (UNAUTHORIZED, UNAVAILABLE) and whose data is {code, message}.',
+        'Server events may carry one more argument after the payload, the recovery offset (x-socketio-recovery-offset on each receive operation); reconnecting with auth {token, pid, offset} resumes the session (x-socketio-connection-state-recovery).',
         'REST (history, rooms, auth) is documented in OpenAPI at /api/docs.',
       ].join('\n'),
     },
@@ -165,6 +214,7 @@ function buildAsyncApi() {
       },
     },
     channels: { chat: { address: '/', title: 'Default Socket.IO namespace', messages } },
+    'x-socketio-connection-state-recovery': CONNECTION_STATE_RECOVERY,
     operations,
     components: { schemas },
   };

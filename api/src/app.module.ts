@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { BotsModule } from './bots/bots.module';
 import { ChatModule } from './chat/chat.module';
 import { httpLogger } from './common/logging';
 import { appConfig } from './config/app.config';
@@ -14,6 +15,7 @@ import { validateEnvironment } from './config/env.validation';
 import { limitsConfig } from './config/limits.config';
 import { realtimeConfig } from './config/realtime.config';
 import { redisConfig } from './config/redis.config';
+import { webhooksConfig } from './config/webhooks.config';
 import { DatabaseModule } from './database/database.module';
 import { DocsModule } from './docs/docs.module';
 import { HealthModule } from './health/health.module';
@@ -24,13 +26,22 @@ import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, authConfig, databaseConfig, limitsConfig, redisConfig, realtimeConfig],
+      load: [
+        appConfig,
+        authConfig,
+        databaseConfig,
+        limitsConfig,
+        redisConfig,
+        realtimeConfig,
+        webhooksConfig,
+      ],
       validate: validateEnvironment,
     }),
     LoggerModule.forRootAsync({
@@ -55,6 +66,8 @@ import { UsersModule } from './users/users.module';
     RoomsModule,
     MessagesModule,
     ChatModule,
+    BotsModule,
+    WebhooksModule,
     HealthModule,
     MetricsModule,
     DocsModule,

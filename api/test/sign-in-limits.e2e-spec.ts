@@ -167,6 +167,7 @@ describe('real sign-ins during a flood of 50 bogus logins per second', () => {
     const real: Array<Promise<{ status: number; ms: number }>> = [];
     const floodTicks = FLOOD_PER_SECOND * FLOOD_SECONDS;
     const realEvery = Math.floor(floodTicks / REAL_USERS);
+    const floodStarted = Date.now();
     await new Promise<void>((done) => {
       let tick = 0;
       const timer = setInterval(() => {
@@ -187,9 +188,13 @@ describe('real sign-ins during a flood of 50 bogus logins per second', () => {
     const bogusResults = await Promise.all(bogus);
 
     expect(realResults.map((r) => r.status)).toEqual(realResults.map(() => 200));
-    // The default budget is 20 attempts per address per minute: the rest never reach argon2.
-    expect(bogusResults.filter((r) => r.status === 401)).toHaveLength(20);
-    expect(bogusResults.filter((r) => r.status === 429)).toHaveLength(bogusResults.length - 20);
+    // The default budget is 5 attempts per address per 15 s (the flood is stretched if the machine
+    // is busy, so count the windows it spanned): the rest never reach argon2.
+    const windows = Math.ceil((Date.now() - floodStarted) / 15_000);
+    const hashed = bogusResults.filter((r) => r.status === 401).length;
+    expect(hashed).toBeGreaterThanOrEqual(5);
+    expect(hashed).toBeLessThanOrEqual(5 * windows);
+    expect(bogusResults.filter((r) => r.status === 429)).toHaveLength(bogusResults.length - hashed);
     expect(app.exitCode()).toBeNull();
 
     const summary = (label: string, results: Array<{ ms: number }>) => {

@@ -250,6 +250,34 @@ describe('web app in a browser, across two instances', () => {
   );
 
   it(
+    'lists the sign-in sessions and signs another device out from there',
+    async () => {
+      const laptop = await openUser(cluster.url, 'erin');
+      await laptop.register();
+      const phone = await ChatUser.open(browser, cluster.url, laptop.username);
+      users.push(phone);
+      await phone.page.getByLabel('Username').fill(laptop.username);
+      await phone.page.getByLabel('Password').fill('correct horse battery staple');
+      await phone.page.getByRole('button', { name: 'Sign in' }).click();
+      await phone.waitForState('Online');
+
+      await laptop.page.getByRole('link', { name: 'Your sessions' }).click();
+      const sessions = laptop.page.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
+      await sessions.nth(1).waitFor();
+      expect(await sessions.count()).toBe(2);
+      await sessions.filter({ hasText: 'this browser' }).waitFor();
+      await sessions.getByRole('button', { name: 'Sign out' }).click();
+
+      // The phone's session ended on the server: its socket is closed and it is back at sign-in.
+      await phone.page.getByRole('heading', { name: 'Sign in to Chat' }).waitFor();
+      await sessions.nth(1).waitFor({ state: 'detached' });
+      await laptop.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await laptop.page.getByRole('heading', { name: 'Sign in to Chat' }).waitFor();
+    },
+    FLOW_MS,
+  );
+
+  it(
     'works on a phone-sized screen',
     async () => {
       const phone = await openUser(cluster.url, 'dana', { width: 390, height: 844 });

@@ -20,6 +20,11 @@ export const routes: Routes = [
       },
       { path: 'rooms', loadChildren: () => import('./rooms/rooms.routes').then((m) => m.roomsRoutes) },
       {
+        path: 'sessions',
+        title: 'Your sessions · Chat',
+        loadComponent: () => import('./auth/sessions.page').then((m) => m.SessionsPage),
+      },
+      {
         path: 'direct/new',
         title: 'Message someone · Chat',
         loadComponent: () => import('./people/new-direct.page').then((m) => m.NewDirectPage),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 
 import type { AuthSessionInfo } from '@chat/contracts';
 
@@ -55,27 +55,25 @@ export class AuthSessions {
     }));
   }
 
-  /** Ends one session of the user; NOT_FOUND when it is not theirs or already ended. */
+  /**
+   * Ends one session of the user; NOT_FOUND when it is not theirs or already ended. Revoked in Redis
+   * before the row is marked: if either step fails the call fails and can be repeated, and a
+   * session is never recorded as ended while its tokens are still accepted.
+   */
   async end(userId: string, sessionId: string): Promise<void> {
-    const result = await this.sessions.update(
-      { id: sessionId, userId, endedAt: IsNull() },
-      { endedAt: new Date() },
-    );
-    if (!result.affected) throw AppError.notFound('Session');
+    const open = await this.sessions.existsBy({ id: sessionId, userId, endedAt: IsNull() });
+    if (!open) throw AppError.notFound('Session');
     await this.revocations.endSession(sessionId);
+    await this.sessions.update({ id: sessionId }, { endedAt: new Date() });
   }
 
-  /** Ends every open session of the user; returns their ids (to close their sockets). */
+  /** Ends every open session of the user (in the same order as end()); returns their ids, to close their sockets. */
   async endAll(userId: string): Promise<string[]> {
-    const ended = await this.sessions
-      .createQueryBuilder()
-      .update(AuthSessionEntity)
-      .set({ endedAt: () => 'now()' })
-      .where('user_id = :userId AND ended_at IS NULL', { userId })
-      .returning('id')
-      .execute();
-    const ids = (ended.raw as Array<{ id: string }>).map((row) => row.id);
+    const open = await this.sessions.find({ select: { id: true }, where: { userId, endedAt: IsNull() } });
+    const ids = open.map((session) => session.id);
+    if (ids.length === 0) return ids;
     await Promise.all(ids.map((id) => this.revocations.endSession(id)));
+    await this.sessions.update({ id: In(ids) }, { endedAt: new Date() });
     return ids;
   }
 }

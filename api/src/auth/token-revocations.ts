@@ -35,9 +35,12 @@ export class TokenRevocations {
     await this.mark(this.key('revoked', tokenId), expiresAtMs);
   }
 
-  /** Every token of the session, issued so far, is refused from now on. */
+  /**
+   * Every token of the session is refused from now on. Kept a minute longer than a token lives, for
+   * a refresh that raced the end and signed a token just after it.
+   */
   async endSession(sessionId: string): Promise<void> {
-    await this.mark(this.key('ended-session', sessionId), Date.now() + this.tokenTtlMs);
+    await this.mark(this.key('ended-session', sessionId), Date.now() + this.tokenTtlMs + 60_000);
   }
 
   /**

@@ -23,5 +23,6 @@ import { SocketAccess } from './socket-access';
     SocketAccess,
     SessionExpiry,
   ],
+  exports: [ClientEventBudgets],
 })
 export class ChatModule {}

@@ -86,6 +86,10 @@ describe('withoutSecrets', () => {
     ['/api/x?access_token=abc&b=1', '/api/x?access_token=[Redacted]&b=1'],
     ['/api/x?PASSWORD=abc#frag', '/api/x?PASSWORD=[Redacted]#frag'],
     ['/api/x?notatoken=abc', '/api/x?notatoken=abc'],
+    [
+      `/api/incoming/chatbot_${'a'.repeat(32)}_${'S'.repeat(43)}`,
+      `/api/incoming/chatbot_${'a'.repeat(32)}_[Redacted]`,
+    ],
   ])('%s → %s', (url, expected) => {
     expect(withoutSecrets(url)).toBe(expected);
   });

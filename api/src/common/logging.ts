@@ -89,7 +89,11 @@ export function httpLoggerOptions({ level, instanceId }: LoggingSettings): Optio
   };
 }
 
-export const withoutSecrets = (url: string): string => url.replace(SECRET_QUERY_PARAMETER, '$1[Redacted]');
+/** A bot API key's secret half, also found in the path of an incoming webhook URL. */
+const API_KEY_SECRET = /(chatbot_[0-9a-f]{32}_)[A-Za-z0-9_-]+/g;
+
+export const withoutSecrets = (url: string): string =>
+  url.replace(SECRET_QUERY_PARAMETER, '$1[Redacted]').replace(API_KEY_SECRET, '$1[Redacted]');
 
 /** Fields for machines whose content a person at a terminal reads in the message instead (main.ts's url and node too). */
 const HIDDEN_WHEN_PRETTY = 'pid,hostname,instanceId,context,req,res,responseTime,url,node';

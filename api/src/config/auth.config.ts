@@ -20,13 +20,15 @@ export const authEnv = {
     'that window, counted from the first failure; a successful login starts over. Counted in Redis (all instances), in memory without `REDIS_URL`',
     { positive: true },
   ),
+  // 20 a minute, in windows of 15 s: a flood from one address gets at most 5 hashes queued at once
+  // ahead of real sign-ins, not a burst of 20.
   LOGIN_RATE_LIMIT: int(
     1,
     1_000_000,
-    20,
+    5,
     'login attempts per client address (see `TRUST_PROXY`) within the window, counted across instances; the next get 429 `RATE_LIMITED`',
   ),
-  LOGIN_RATE_WINDOW: duration('1m', 'that window', { positive: true }),
+  LOGIN_RATE_WINDOW: duration('15s', 'that window', { positive: true }),
   REGISTER_RATE_LIMIT: int(1, 1_000_000, 10, 'registrations per client address within the window'),
   REGISTER_RATE_WINDOW: duration('1h', 'that window', { positive: true }),
   // libuv runs argon2 on its thread pool (4 threads by default); more at once only queues there.

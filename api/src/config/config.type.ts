@@ -4,6 +4,7 @@ import type { DatabaseConfig } from './database.config';
 import type { LimitsConfig } from './limits.config';
 import type { RealtimeConfig } from './realtime.config';
 import type { RedisConfig } from './redis.config';
+import type { WebhooksConfig } from './webhooks.config';
 
 /** For `ConfigService<AllConfig, true>` so `get('app.port', { infer: true })` is typed. */
 export interface AllConfig {
@@ -13,4 +14,5 @@ export interface AllConfig {
   limits: LimitsConfig;
   realtime: RealtimeConfig;
   redis: RedisConfig;
+  webhooks: WebhooksConfig;
 }

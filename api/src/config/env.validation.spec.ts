@@ -41,6 +41,29 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
   });
 
+  it.each(['false', 'true', '1', 'loopback', '10.0.0.0/8, 192.168.1.2', 'loopback,uniquelocal', '::1'])(
+    'accepts TRUST_PROXY=%j',
+    (value) => {
+      expect(validateEnvironment({ TRUST_PROXY: value })).toMatchObject({ TRUST_PROXY: value });
+    },
+  );
+
+  it.each(['everyone', '10.0.0.0/8;rm', 'loopback,', ''])('refuses TRUST_PROXY=%j', (value) => {
+    expect(() => validateEnvironment({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('bounds the metrics port, the address limits and the hash cap', () => {
+    expect(() => validateEnvironment({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+    expect(() => validateEnvironment({ LOGIN_RATE_LIMIT: '0' })).toThrow(/LOGIN_RATE_LIMIT/);
+    expect(() => validateEnvironment({ REGISTER_RATE_WINDOW: '0' })).toThrow(/REGISTER_RATE_WINDOW/);
+    expect(() => validateEnvironment({ PASSWORD_HASH_CONCURRENCY: '0' })).toThrow(
+      /PASSWORD_HASH_CONCURRENCY/,
+    );
+    expect(
+      validateEnvironment({ METRICS_PORT: '0', PASSWORD_HASH_QUEUE: '0', LOGIN_RATE_WINDOW: '30s' }),
+    ).toMatchObject({ METRICS_PORT: 0, PASSWORD_HASH_QUEUE: 0, LOGIN_RATE_WINDOW: '30s' });
+  });
+
   it('names every bad variable in one message', () => {
     const attempt = () =>
       validateEnvironment({

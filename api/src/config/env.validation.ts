@@ -5,6 +5,7 @@ import { checkEnv, readEnv } from './env-var';
 import { limitsEnv } from './limits.config';
 import { realtimeEnv } from './realtime.config';
 import { redisEnv } from './redis.config';
+import { webhooksEnv } from './webhooks.config';
 
 /** Every variable this service reads, by namespace, in the order of the README's table. */
 export const ENVIRONMENT = {
@@ -14,6 +15,7 @@ export const ENVIRONMENT = {
   ...realtimeEnv,
   ...authEnv,
   ...limitsEnv,
+  ...webhooksEnv,
 };
 
 /**

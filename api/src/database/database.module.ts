@@ -9,6 +9,7 @@ import { entities } from './entities';
 import { closeConnectionsWithLostQueries } from './lost-query-connections';
 import { runMigrationsUnderLock } from './migrate';
 import { migrations } from './migrations';
+import { STARTUP_CONNECT_ATTEMPTS, STARTUP_CONNECT_DELAY_MS, isDatabaseNotReadyYet } from './startup-retry';
 import { statementTimeoutPerTransaction } from './statement-timeout';
 
 interface WithMigrationUrl {
@@ -52,8 +53,9 @@ const QUERY_TIMEOUT_MARGIN_MS = 2_000;
             keepAliveInitialDelayMillis: 10_000,
             application_name: `chat-api:${config.get('app.instanceId', { infer: true })}`,
           },
-          retryAttempts: 3,
-          retryDelay: 1_000,
+          retryAttempts: STARTUP_CONNECT_ATTEMPTS,
+          retryDelay: STARTUP_CONNECT_DELAY_MS,
+          toRetry: isDatabaseNotReadyYet,
           // Read by dataSourceFactory below (TypeORM ignores it); null in embedded mode.
           migrationUrl: embedded.isEmbedded ? null : database.migrationUrl,
         };

@@ -9,6 +9,7 @@ export interface MessageRow {
   sender_id: string;
   sender_username: string;
   sender_display_name: string;
+  sender_is_bot?: boolean;
   body: string;
   client_msg_id: string;
   instance_id: string;
@@ -31,7 +32,7 @@ export interface RoomRow {
 
 /** Columns of `messages m JOIN users u ON u.id = m.sender_id`, in MessageRow's names. */
 export const MESSAGE_COLUMNS = `m.id, m.room_id, m.seq, m.sender_id, u.username AS sender_username,
-  u.display_name AS sender_display_name, m.body, m.client_msg_id, m.instance_id, m.created_at,
+  u.display_name AS sender_display_name, u.is_bot AS sender_is_bot, m.body, m.client_msg_id, m.instance_id, m.created_at,
   m.edited_at, m.deleted_at`;
 
 /** Columns of `rooms r`, in RoomRow's names. */
@@ -43,7 +44,12 @@ export const toMessage = (row: MessageRow): Message => ({
   roomId: row.room_id,
   seq: Number(row.seq),
   senderId: row.sender_id,
-  sender: { id: row.sender_id, username: row.sender_username, displayName: row.sender_display_name },
+  sender: {
+    id: row.sender_id,
+    username: row.sender_username,
+    displayName: row.sender_display_name,
+    ...(row.sender_is_bot && { isBot: true }),
+  },
   body: row.body,
   clientMsgId: row.client_msg_id,
   instanceId: row.instance_id,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { RoomsDataModule } from '../rooms/rooms-data.module';
 import { RoomsModule } from '../rooms/rooms.module';
+import { MessageHooks } from './message-hooks';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
@@ -10,7 +11,7 @@ import { MessagesService } from './messages.service';
 @Module({
   imports: [RoomsModule, RoomsDataModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter, MessagesRepository],
-  exports: [MessagesService],
+  providers: [MessagesService, MessageWriter, MessageHooks, MessagesRepository],
+  exports: [MessagesService, MessageHooks],
 })
 export class MessagesModule {}

@@ -3,6 +3,7 @@ import type { MessageRow } from '../database/rows';
 import type { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import type { MembershipsRepository } from '../rooms/memberships.repository';
 import type { RoomsService } from '../rooms/rooms.service';
+import type { MessageHooks } from './message-hooks';
 import type { InsertedMessageRow, MessageWriter, WriteResult } from './message-writer';
 import type { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
@@ -50,6 +51,7 @@ function setup(written: WriteResult, member = true) {
     rooms as unknown as RoomsService,
     broadcaster as unknown as RealtimeBroadcaster,
     writer as unknown as MessageWriter,
+    { run: async () => undefined } as unknown as MessageHooks,
   );
   return { service, broadcaster, rooms, messages, memberships, writer };
 }

@@ -8,6 +8,7 @@ import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import { MembershipsRepository } from '../rooms/memberships.repository';
 import { RoomsService } from '../rooms/rooms.service';
 import { HistoryQueryDto } from './dto/history.query';
+import { MessageHooks } from './message-hooks';
 import { InsertedMessageRow, MessageWriter } from './message-writer';
 import { MessagesRepository } from './messages.repository';
 
@@ -19,6 +20,7 @@ export class MessagesService {
     private readonly rooms: RoomsService,
     private readonly broadcaster: RealtimeBroadcaster,
     private readonly writer: MessageWriter,
+    private readonly hooks: MessageHooks,
   ) {}
 
   /**
@@ -42,6 +44,7 @@ export class MessagesService {
       // Only a member may have it announced again: not someone banned or gone since the first send.
       await this.rooms.assertMember(roomId, sender.id);
       const original = toMessage(result.original);
+      await this.hooks.run('message.created', original);
       this.broadcaster.toRoom(roomId, 'message:new', original);
       return { message: original, duplicate: true };
     }
@@ -49,7 +52,9 @@ export class MessagesService {
       ...result.row,
       sender_username: sender.username,
       sender_display_name: sender.displayName,
+      sender_is_bot: sender.isBot === true,
     });
+    await this.hooks.run('message.created', message);
     this.broadcaster.toRoom(roomId, 'message:new', message);
     return { message, duplicate: false };
   }
@@ -101,7 +106,9 @@ export class MessagesService {
       ...row,
       sender_username: editor.username,
       sender_display_name: editor.displayName,
+      sender_is_bot: editor.isBot === true,
     });
+    await this.hooks.run('message.updated', message);
     this.broadcaster.toRoom(message.roomId, 'message:updated', message);
     return message;
   }

@@ -26,6 +26,8 @@ interface Link {
 export class TcpProxy {
   private readonly links = new Set<Link>();
   private mode: CutMode | null = null;
+  /** Connections the application opened through the proxy, cut or not. */
+  acceptedConnections = 0;
 
   private constructor(
     private readonly server: Server,
@@ -88,6 +90,7 @@ export class TcpProxy {
   }
 
   private accept(client: Socket): void {
+    this.acceptedConnections++;
     const link: Link = { client, upstream: null, held: null };
     this.links.add(link);
     client.on('error', () => this.drop(link));

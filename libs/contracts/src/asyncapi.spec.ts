@@ -26,6 +26,21 @@ describe('AsyncAPI document of the Socket.IO contract', () => {
     expect(operations.filter((o) => o.action === 'send').every((o) => o.reply)).toBe(true);
   });
 
+  it('tells that server events may end with the recovery offset, and how a client resumes with it', () => {
+    const received = Object.values(committed.operations as Record<string, Record<string, unknown>>).filter(
+      (operation) => operation.action === 'receive',
+    );
+    expect(received).toHaveLength(Object.values(ServerEvent).length);
+    for (const operation of received) {
+      expect(operation['x-socketio-recovery-offset']).toMatchObject({
+        argument: 2,
+        schema: { type: 'string' },
+      });
+    }
+    const recovery = (committed as Record<string, any>)['x-socketio-connection-state-recovery'];
+    expect(Object.keys(recovery.handshakeAuth.schema.properties)).toEqual(['token', 'pid', 'offset']);
+  });
+
   it('resolves every schema reference', () => {
     const text = JSON.stringify(committed);
     const refs = [...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]);

@@ -94,3 +94,108 @@ export interface ClusterStats {
   connections: number;
   instances: InstanceStats[];
 }
+
+/** `POST /api/rooms/:id/bots` (room owner): a bot account, a member of the room. */
+export interface CreateBotRequest {
+  username: string;
+  displayName?: string;
+}
+
+/** An API key of a bot. `key` is only ever returned when the key is created; the server keeps a hash. */
+export interface BotApiKey {
+  id: string;
+  botId: string;
+  /** The rooms the key may post to (the bot must also be a member). */
+  roomIds: string[];
+  createdAt: string;
+  revokedAt: string | null;
+  key?: string;
+}
+
+export interface CreateBotResponse {
+  bot: User;
+  apiKey: BotApiKey;
+}
+
+/** `POST /api/bots/:id/keys` (the bot's creator): another key, scoped to rooms the caller owns. */
+export interface CreateBotKeyRequest {
+  roomIds: string[];
+}
+
+/** `POST /api/rooms/:id/messages`: what `message:send` does, over REST (people with a JWT, bots with an API key). */
+export interface PostMessageRequest {
+  body: string;
+  clientMsgId: string;
+}
+
+export type WebhookEvent = 'message.created' | 'message.updated';
+
+/** `POST /api/rooms/:id/webhooks` (room owner). `url`: https, or http to a loopback address. */
+export interface CreateWebhookRequest {
+  url: string;
+  /** Default: both. */
+  events?: WebhookEvent[];
+}
+
+/** An outgoing webhook. `secret` (the HMAC key) is only ever returned when the webhook is created. */
+export interface Webhook {
+  id: string;
+  roomId: string;
+  url: string;
+  events: WebhookEvent[];
+  createdAt: string;
+  consecutiveFailures: number;
+  /** Set when it was disabled after too many consecutive failures; POST …/enable turns it back on. */
+  disabledAt: string | null;
+  secret?: string;
+}
+
+/** One delivery attempt, as logged (`GET /api/rooms/:id/webhooks/:webhookId/deliveries`, newest first). */
+export interface WebhookDelivery {
+  /** The same for every attempt of one event (also sent as `X-Chat-Delivery`). */
+  deliveryId: string;
+  event: WebhookEvent;
+  attempt: number;
+  outcome: 'delivered' | 'failed';
+  responseStatus: number | null;
+  error: string | null;
+  instanceId: string;
+  createdAt: string;
+}
+
+/**
+ * The JSON body POSTed to a webhook. Headers: `X-Chat-Event`, `X-Chat-Delivery` (dedupe on it: delivery
+ * is at least once), `X-Chat-Timestamp` (Unix seconds), `X-Chat-Signature: v1=<hex HMAC-SHA256 of
+ * "<timestamp>.<raw body>" keyed with the webhook's secret>`. Refuse timestamps more than 5 minutes old.
+ */
+export interface WebhookPayload {
+  deliveryId: string;
+  event: WebhookEvent;
+  occurredAt: string;
+  message: Message;
+}
+
+/**
+ * `POST /api/bots/:id/incoming-webhooks` (the bot's creator, owner of the room): a URL that posts to
+ * one room as the bot, for services that can only call a URL. Its secret is an API key scoped to that
+ * room (shown once; revoke it like any key). Body: `{"text": "…"}` or `{"body": "…"}`, optionally
+ * `clientMsgId` (or an `Idempotency-Key` header) to make a retry store the message once.
+ */
+export interface CreateIncomingWebhookRequest {
+  roomId: string;
+}
+
+export interface IncomingWebhook {
+  /** The id of the API key inside the URL (`DELETE /api/bots/:id/keys/:keyId` revokes it). */
+  keyId: string;
+  botId: string;
+  roomId: string;
+  /** Path of the URL, under the API's origin: `/api/incoming/<key>`. */
+  path: string;
+}
+
+export interface IncomingWebhookMessage {
+  text?: string;
+  body?: string;
+  clientMsgId?: string;
+}

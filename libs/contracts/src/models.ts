@@ -8,7 +8,10 @@ export interface User {
 }
 
 /** The subset of a user embedded in messages and member lists. */
-export type UserRef = Pick<User, 'id' | 'username' | 'displayName'>;
+export type UserRef = Pick<User, 'id' | 'username' | 'displayName'> & {
+  /** Present (true) only for bot accounts, so their messages can be shown as such. */
+  isBot?: true;
+};
 
 export type RoomKind = 'group' | 'direct';
 export type RoomVisibility = 'public' | 'private';

@@ -51,6 +51,37 @@ describe('ChatHttpClient', () => {
     expect(client.token).toBe('jwt-1');
   });
 
+  it('posts a message over REST and manages bots and webhooks under the documented paths', async () => {
+    const { client, call } = clientAnswering(
+      json(201, { message: { seq: 1 }, duplicate: false }),
+      json(201, { bot: user, apiKey: { id: 'k1' } }),
+      new Response(null, { status: 204 }),
+      json(201, { id: 'w1', secret: 'whsec_x' }),
+      json(200, []),
+    );
+    await client.postMessage('r/1', 'hi', 'c-1');
+    await client.createBot('r1', { username: 'deploy' });
+    await client.revokeBotKey('b1', 'k1');
+    await client.createWebhook('r1', 'https://hooks.test/x');
+    await client.webhookDeliveries('r1', 'w1');
+
+    expect(call(0)).toMatchObject({ url: 'http://chat.test/api/rooms/r%2F1/messages', method: 'POST' });
+    expect(call(0).body).toEqual({ body: 'hi', clientMsgId: 'c-1' });
+    expect(call(1)).toMatchObject({
+      url: 'http://chat.test/api/rooms/r1/bots',
+      body: { username: 'deploy' },
+    });
+    expect(call(2)).toMatchObject({ url: 'http://chat.test/api/bots/b1/keys/k1', method: 'DELETE' });
+    expect(call(3)).toMatchObject({
+      url: 'http://chat.test/api/rooms/r1/webhooks',
+      body: { url: 'https://hooks.test/x' },
+    });
+    expect(call(4)).toMatchObject({
+      url: 'http://chat.test/api/rooms/r1/webhooks/w1/deliveries',
+      method: 'GET',
+    });
+  });
+
   it('adds only the defined query parameters, encoded', async () => {
     const { client, call } = clientAnswering(
       json(200, { messages: [], hasMore: false }),

@@ -3,22 +3,30 @@ import {
   AuthResponse,
   AuthSessionInfo,
   AuthSessionList,
+  BotApiKey,
   ClusterStats,
+  CreateBotRequest,
+  CreateBotResponse,
   CreateDirectRoomRequest,
   CreateRoomRequest,
   ErrorBody,
   ErrorCode,
   HistoryQuery,
+  IncomingWebhook,
   Limits,
   LoginRequest,
   Member,
   MemberPage,
   MembersQuery,
   MessagePage,
+  MessageSendResult,
   MyRoom,
   RegisterRequest,
   Room,
   User,
+  Webhook,
+  WebhookDelivery,
+  WebhookEvent,
 } from '@chat/contracts';
 
 import { ChatApiError, isErrorCode } from './errors';
@@ -204,6 +212,69 @@ export class ChatHttpClient {
     return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/messages`, {
       query: { before, after, limit },
     });
+  }
+
+  /**
+   * `message:send` over REST, for callers without a socket (a bot with an API key as its token, a
+   * script). The same clientMsgId again returns the stored message with `duplicate: true`.
+   */
+  postMessage(roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, {
+      body: { body, clientMsgId },
+    });
+  }
+
+  // ---- bots and webhooks (room owners) ---------------------------------------
+
+  /** A bot account in the room, and its first API key (`apiKey.key`, shown only now). */
+  createBot(roomId: string, request: CreateBotRequest): Promise<CreateBotResponse> {
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/bots`, { body: request });
+  }
+
+  createBotKey(botId: string, roomIds: string[]): Promise<BotApiKey> {
+    return this.request('POST', `/bots/${encodeURIComponent(botId)}/keys`, { body: { roomIds } });
+  }
+
+  botKeys(botId: string): Promise<BotApiKey[]> {
+    return this.request('GET', `/bots/${encodeURIComponent(botId)}/keys`);
+  }
+
+  async revokeBotKey(botId: string, keyId: string): Promise<void> {
+    await this.request('DELETE', `/bots/${encodeURIComponent(botId)}/keys/${encodeURIComponent(keyId)}`);
+  }
+
+  createIncomingWebhook(botId: string, roomId: string): Promise<IncomingWebhook> {
+    return this.request('POST', `/bots/${encodeURIComponent(botId)}/incoming-webhooks`, { body: { roomId } });
+  }
+
+  /** An outgoing webhook; `secret` (for verifying `X-Chat-Signature`) is returned only now. */
+  createWebhook(roomId: string, url: string, events?: WebhookEvent[]): Promise<Webhook> {
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/webhooks`, { body: { url, events } });
+  }
+
+  webhooks(roomId: string): Promise<Webhook[]> {
+    return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/webhooks`);
+  }
+
+  async deleteWebhook(roomId: string, webhookId: string): Promise<void> {
+    await this.request(
+      'DELETE',
+      `/rooms/${encodeURIComponent(roomId)}/webhooks/${encodeURIComponent(webhookId)}`,
+    );
+  }
+
+  enableWebhook(roomId: string, webhookId: string): Promise<Webhook> {
+    return this.request(
+      'POST',
+      `/rooms/${encodeURIComponent(roomId)}/webhooks/${encodeURIComponent(webhookId)}/enable`,
+    );
+  }
+
+  webhookDeliveries(roomId: string, webhookId: string): Promise<WebhookDelivery[]> {
+    return this.request(
+      'GET',
+      `/rooms/${encodeURIComponent(roomId)}/webhooks/${encodeURIComponent(webhookId)}/deliveries`,
+    );
   }
 
   // ---- operations -----------------------------------------------------------

@@ -74,6 +74,12 @@ export class AuthStore {
     this.end(null);
   }
 
+  /** Ends every session of the user on the server (all devices), then forgets the token here. */
+  async signOutEverywhere(): Promise<void> {
+    await this.api.http.logoutAll();
+    this.end(null);
+  }
+
   /** The server refused the token: back to sign-in, saying why. Safe to call repeatedly. */
   expire(reason = EXPIRED_NOTICE): void {
     if (this.current()) this.end(reason);

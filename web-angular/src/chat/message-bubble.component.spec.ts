@@ -21,6 +21,18 @@ describe('MessageBubbleComponent', () => {
     expect(shown.children).toHaveLength(0);
   });
 
+  it('marks a bot’s message as a bot’s, and no one else’s', async () => {
+    const bot = { id: 'deploy-bot', username: 'deploy', displayName: 'Deploy bot', isBot: true as const };
+    let element = await render({ message: message(1, { sender: bot, senderId: bot.id }) });
+    expect(element.querySelector('.bubble__bot')?.textContent).toBe('bot');
+    expect(element.querySelector('article')!.getAttribute('aria-label')).toBe(
+      'Message from Deploy bot (bot)',
+    );
+
+    element = await render({ message: message(2) });
+    expect(element.querySelector('.bubble__bot')).toBeNull();
+  });
+
   it('offers edit and delete only on the user’s own messages, and emits the new body', async () => {
     let element = await render({ message: message(1) });
     expect(element.textContent).not.toContain('Edit');

@@ -21,6 +21,7 @@ import { RoomsStore } from '../rooms/rooms-store';
         <a matButton="filled" routerLink="/rooms/browse">Browse public rooms</a>
         <a matButton="outlined" routerLink="/rooms/new">Create a room</a>
         <a matButton="outlined" routerLink="/direct/new">Message someone</a>
+        <a matButton routerLink="/sessions">Your sessions</a>
       </nav>
     </section>
   `,

@@ -31,6 +31,7 @@ export class UserRefResponse implements UserRef {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() username!: string;
   @ApiProperty() displayName!: string;
+  @ApiPropertyOptional({ enum: [true], description: 'Present only for bot accounts' }) isBot?: true;
 }
 
 export class UserResponse extends UserRefResponse implements User {

@@ -1,6 +1,14 @@
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { Bans1764000000000 } from './1764000000000-bans';
 import { AuthSessions1764100000000 } from './1764100000000-auth-sessions';
+import { Bots1764200000000 } from './1764200000000-bots';
+import { Webhooks1764300000000 } from './1764300000000-webhooks';
 
 /** In order. Listed explicitly so the build, the tests and the CLI all run the same set. */
-export const migrations = [InitialSchema1763900000000, Bans1764000000000, AuthSessions1764100000000];
+export const migrations = [
+  InitialSchema1763900000000,
+  Bans1764000000000,
+  AuthSessions1764100000000,
+  Bots1764200000000,
+  Webhooks1764300000000,
+];

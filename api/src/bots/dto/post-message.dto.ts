@@ -1,0 +1,10 @@
+import { PickType } from '@nestjs/swagger';
+
+import { PostMessageRequest } from '@chat/contracts';
+
+import { MessageSendDto } from '../../chat/dto/socket-payloads.dto';
+
+/** The body and clientMsgId rules of `message:send`, inherited so REST and sockets cannot drift apart. */
+export class PostMessageDto
+  extends PickType(MessageSendDto, ['body', 'clientMsgId'])
+  implements PostMessageRequest {}

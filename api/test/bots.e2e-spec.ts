@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+
+import type { BotApiKey, CreateBotResponse, IncomingWebhook, Message } from '@chat/contracts';
+import { ChatClient, ChatSocket } from '@chat/sdk';
+
+import { EventRecorder } from './support/events';
+import { TestApp, startTestApp } from './support/test-app';
+import { RUN_DATABASE_URL_VAR, RUN_REDIS_PREFIX_VAR } from './support/test-env';
+import { TestUser, rawRequest, registerUser } from './support/users';
+
+const post = (app: TestApp, roomId: string, key: string | undefined, body: object) =>
+  rawRequest(app.url, 'POST', `/api/rooms/${roomId}/messages`, { token: key, body: JSON.stringify(body) });
+
+async function createBot(app: TestApp, owner: TestUser, roomId: string): Promise<CreateBotResponse> {
+  const created = await rawRequest(app.url, 'POST', `/api/rooms/${roomId}/bots`, {
+    token: owner.auth.accessToken,
+    body: JSON.stringify({ username: `bot_${randomUUID().slice(0, 8)}`, displayName: 'Helper bot' }),
+  });
+  expect(created.status).toBe(201);
+  return created.body;
+}
+
+/** Bots post through POST /api/rooms/:id/messages with an API key, by the rules people follow. */
+describe('bots and their API keys (2 instances)', () => {
+  let apps: TestApp[];
+  let db: Client;
+  const sockets: ChatSocket[] = [];
+
+  beforeAll(async () => {
+    const env = { REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:bots-${randomUUID().slice(0, 8)}` };
+    apps = [await startTestApp(env), await startTestApp(env)];
+    db = new Client({ connectionString: process.env[RUN_DATABASE_URL_VAR] });
+    await db.connect();
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(async () => {
+    await db.end();
+    await Promise.all(apps.map((app) => app.close()));
+  });
+
+  async function connect(user: TestUser, app: TestApp): Promise<ChatSocket> {
+    const socket = new ChatClient({ baseUrl: app.url, token: user.auth.accessToken }).socket();
+    sockets.push(socket);
+    await socket.connect();
+    return socket;
+  }
+
+  it('is created by the room owner only; its key is shown once and kept only as a hash', async () => {
+    const [one] = apps;
+    const owner = await registerUser(one.url, 'botowner');
+    const member = await registerUser(one.url, 'botmember');
+    const room = await owner.client.http.createRoom({ name: 'With a bot', visibility: 'public' });
+    await member.client.http.joinRoom(room.id);
+
+    const refused = await rawRequest(one.url, 'POST', `/api/rooms/${room.id}/bots`, {
+      token: member.auth.accessToken,
+      body: JSON.stringify({ username: `bot_${randomUUID().slice(0, 8)}` }),
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('FORBIDDEN');
+
+    const { bot, apiKey } = await createBot(one, owner, room.id);
+    expect(apiKey).toMatchObject({ botId: bot.id, roomIds: [room.id], revokedAt: null });
+    expect(apiKey.key).toMatch(/^chatbot_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
+    expect((await owner.client.http.members(room.id)).map((m) => m.user.id)).toContain(bot.id);
+
+    const listed = await rawRequest(one.url, 'GET', `/api/bots/${bot.id}/keys`, {
+      token: owner.auth.accessToken,
+    });
+    const { key: _shownOnce, ...withoutSecret } = apiKey;
+    expect(listed.body).toEqual([withoutSecret]);
+    const secret = apiKey.key!.split('_').pop()!;
+    const { rows } = await db.query(
+      'SELECT row_to_json(k)::text AS stored FROM bot_api_keys k WHERE id = $1',
+      [apiKey.id],
+    );
+    expect(rows[0].stored).not.toContain(secret);
+    // A bot has no password: signing in as it is refused like any wrong password.
+    const login = await rawRequest(one.url, 'POST', '/api/auth/login', {
+      body: JSON.stringify({ username: bot.username, password: '!' }),
+    });
+    expect(login.status).toBe(401);
+  });
+
+  it('posts like a person: seq, broadcast (marked as a bot) on every instance, idempotent by clientMsgId', async () => {
+    const [one, two] = apps;
+    const owner = await registerUser(one.url, 'botowner');
+    const room = await owner.client.http.createRoom({ name: 'Bot talk', visibility: 'public' });
+    const { bot, apiKey } = await createBot(one, owner, room.id);
+    const ownerSocket = await connect(owner, one);
+    await ownerSocket.join(room.id);
+    const received = new EventRecorder(ownerSocket, 'message:new');
+
+    const clientMsgId = `deploy:${randomUUID()}`;
+    const first = await post(two, room.id, apiKey.key, { body: 'Deployed v1.2', clientMsgId });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      duplicate: false,
+      message: { seq: 1, body: 'Deployed v1.2', sender: { id: bot.id, isBot: true } },
+    });
+    const live = await received.next((m) => m.seq === 1, 'the bot message');
+    expect(live.sender).toEqual({
+      id: bot.id,
+      username: bot.username,
+      displayName: 'Helper bot',
+      isBot: true,
+    });
+
+    const again = await post(one, room.id, apiKey.key, { body: 'Deployed v1.2', clientMsgId });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ duplicate: true, message: { id: first.body.message.id, seq: 1 } });
+
+    // People use the same endpoint with their token; their messages are not marked.
+    const human = await post(one, room.id, owner.auth.accessToken, {
+      body: 'thanks',
+      clientMsgId: randomUUID(),
+    });
+    expect(human.status).toBe(201);
+    expect(human.body.message.seq).toBe(2);
+    expect(human.body.message.sender).not.toHaveProperty('isBot');
+
+    const history = await owner.client.http.history(room.id, { after: 0 });
+    expect(history.messages.map((m: Message) => [m.seq, m.body, m.sender.isBot ?? false])).toEqual([
+      [1, 'Deployed v1.2', true],
+      [2, 'thanks', false],
+    ]);
+    const invalid = await post(one, room.id, apiKey.key, { body: '', clientMsgId: 'x' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ code: 'VALIDATION', fields: { body: expect.any(Array) } });
+  });
+
+  it('reaches only the rooms its key is scoped to and still a member of; a revoked key reaches nothing', async () => {
+    const [one, two] = apps;
+    const owner = await registerUser(one.url, 'botowner');
+    const first = await owner.client.http.createRoom({ name: 'Scoped', visibility: 'private' });
+    const second = await owner.client.http.createRoom({ name: 'Other', visibility: 'private' });
+    const { bot, apiKey } = await createBot(one, owner, first.id);
+    await owner.client.http.addMember(second.id, bot.id);
+    const message = () => ({ body: 'hi', clientMsgId: randomUUID() });
+
+    // A member of the second room, but this key is not scoped to it.
+    const outOfScope = await post(one, second.id, apiKey.key, message());
+    expect(outOfScope.status).toBe(403);
+    expect(outOfScope.body.code).toBe('FORBIDDEN');
+
+    const created = await rawRequest(one.url, 'POST', `/api/bots/${bot.id}/keys`, {
+      token: owner.auth.accessToken,
+      body: JSON.stringify({ roomIds: [second.id] }),
+    });
+    expect(created.status).toBe(201);
+    const secondKey: BotApiKey = created.body;
+    expect((await post(two, second.id, secondKey.key, message())).status).toBe(201);
+
+    // Scoped, but no longer a member: membership rules as for people.
+    await owner.client.http.banMember(second.id, bot.id);
+    const banned = await post(one, second.id, secondKey.key, message());
+    expect(banned.status).toBe(403);
+
+    const revoke = await rawRequest(one.url, 'DELETE', `/api/bots/${bot.id}/keys/${apiKey.id}`, {
+      token: owner.auth.accessToken,
+    });
+    expect(revoke.status).toBe(204);
+    for (const app of apps) {
+      const refused = await post(app, first.id, apiKey.key, message());
+      expect(refused.status).toBe(401);
+      expect(refused.body.code).toBe('UNAUTHORIZED');
+    }
+    const keys = await rawRequest(one.url, 'GET', `/api/bots/${bot.id}/keys`, {
+      token: owner.auth.accessToken,
+    });
+    expect(keys.body.find((key: BotApiKey) => key.id === apiKey.id).revokedAt).toEqual(expect.any(String));
+
+    // A forged secret for a real key id, and no credentials at all.
+    const forged = `${apiKey.key!.slice(0, -5)}AAAAA`;
+    expect((await post(one, first.id, forged, message())).status).toBe(401);
+    expect((await post(one, first.id, undefined, message())).status).toBe(401);
+    // Someone else's bot: not theirs to give keys to.
+    const stranger = await registerUser(one.url, 'stranger');
+    const stolen = await rawRequest(one.url, 'POST', `/api/bots/${bot.id}/keys`, {
+      token: stranger.auth.accessToken,
+      body: JSON.stringify({ roomIds: [first.id] }),
+    });
+    expect(stolen.status).toBe(403);
+  });
+});
+
+describe('incoming webhooks', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:incoming-${randomUUID().slice(0, 8)}`,
+    });
+  });
+  afterAll(() => app.close());
+
+  it('post to their one room as the bot, idempotently with Idempotency-Key, until revoked', async () => {
+    const owner = await registerUser(app.url, 'inowner');
+    const room = await owner.client.http.createRoom({ name: 'Alerts', visibility: 'private' });
+    const { bot } = await createBot(app, owner, room.id);
+    const created = await rawRequest(app.url, 'POST', `/api/bots/${bot.id}/incoming-webhooks`, {
+      token: owner.auth.accessToken,
+      body: JSON.stringify({ roomId: room.id }),
+    });
+    expect(created.status).toBe(201);
+    const hook: IncomingWebhook = created.body;
+    expect(hook).toMatchObject({
+      botId: bot.id,
+      roomId: room.id,
+      path: expect.stringMatching(/^\/api\/incoming\/chatbot_/),
+    });
+
+    const send = (body: object, headers: Record<string, string> = {}) =>
+      rawRequest(app.url, 'POST', hook.path, { body: JSON.stringify(body), headers });
+    const first = await send({ text: 'Build #42 failed' }, { 'idempotency-key': 'build-42' });
+    expect(first.status).toBe(201);
+    expect(first.body.message).toMatchObject({
+      seq: 1,
+      body: 'Build #42 failed',
+      sender: { id: bot.id, isBot: true },
+    });
+    const repeat = await send({ text: 'Build #42 failed' }, { 'idempotency-key': 'build-42' });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body).toMatchObject({ duplicate: true, message: { id: first.body.message.id } });
+    expect((await send({ body: 'Build #43 passed' })).status).toBe(201);
+
+    const empty = await send({});
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ code: 'VALIDATION', fields: { text: expect.any(Array) } });
+    expect(
+      (await rawRequest(app.url, 'POST', `${hook.path.slice(0, -3)}xyz`, { body: '{"text":"x"}' })).status,
+    ).toBe(401);
+
+    await rawRequest(app.url, 'DELETE', `/api/bots/${bot.id}/keys/${hook.keyId}`, {
+      token: owner.auth.accessToken,
+    });
+    expect((await send({ text: 'after revoking' })).status).toBe(401);
+    const history = await owner.client.http.history(room.id, { after: 0 });
+    expect(history.messages.map((m) => m.body)).toEqual(['Build #42 failed', 'Build #43 passed']);
+  });
+});
+
+describe('a bot’s message budget (2 instances)', () => {
+  let apps: TestApp[];
+
+  beforeAll(async () => {
+    const env = {
+      REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:botrate-${randomUUID().slice(0, 8)}`,
+      MESSAGE_RATE_LIMIT: '2',
+      MESSAGE_RATE_WINDOW_SECONDS: '60',
+      MESSAGE_BURST: '2',
+    };
+    apps = [await startTestApp(env), await startTestApp(env)];
+  });
+  afterAll(() => Promise.all(apps.map((app) => app.close())));
+
+  it('is the per-user budget of people, shared by every instance; refused messages are not stored', async () => {
+    const owner = await registerUser(apps[0].url, 'botrate');
+    const room = await owner.client.http.createRoom({ name: 'Budget', visibility: 'private' });
+    const { apiKey } = await createBot(apps[0], owner, room.id);
+    const statuses: number[] = [];
+    let lastRefusal: { code?: string; retryAfter?: number } = {};
+    for (let i = 0; i < 6; i++) {
+      const answer = await post(apps[i % 2], room.id, apiKey.key, {
+        body: `m${i}`,
+        clientMsgId: randomUUID(),
+      });
+      statuses.push(answer.status);
+      if (answer.status === 429) lastRefusal = answer.body;
+    }
+    expect(statuses).toEqual([201, 201, 201, 201, 429, 429]);
+    expect(lastRefusal.code).toBe('RATE_LIMITED');
+    expect(lastRefusal.retryAfter).toBeGreaterThanOrEqual(1);
+    const history = await owner.client.http.history(room.id, { after: 0 });
+    expect(history.messages.map((m) => m.body)).toEqual(['m0', 'm1', 'm2', 'm3']);
+  });
+});
