@@ -1,4 +1,4 @@
-import { UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { UseFilters, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -13,7 +13,6 @@ import {
   AckOk,
   AuthRefreshResult,
   ClientEvent,
-  ErrorCode,
   MessageReadResult,
   MessageSendResult,
   MessageUpdateResult,
@@ -21,7 +20,6 @@ import {
 } from '@chat/contracts';
 
 import { AuthService } from '../auth/auth.service';
-import { AppError } from '../common/app-error';
 import { createValidationPipe } from '../common/validation';
 import { MessagesService } from '../messages/messages.service';
 import { chatMetrics } from '../metrics/chat-metrics';
@@ -41,6 +39,7 @@ import {
   RoomIdDto,
   TypingDto,
 } from './dto/socket-payloads.dto';
+import { DrainInterceptor, SendMetricsInterceptor } from './message-send.interceptors';
 import { ChatRecoveryPolicy } from './recovery-policy';
 import { SessionExpiry } from './session-expiry';
 import { WsAckExceptionFilter } from './ws-ack-exception.filter';
@@ -117,27 +116,15 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage(ClientEvent.MESSAGE_SEND)
+  @UseInterceptors(SendMetricsInterceptor, DrainInterceptor)
   async send(
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: MessageSendDto,
   ): Promise<AckOk<MessageSendResult>> {
-    chatMetrics.messagesReceived.inc();
-    const stopTimer = chatMetrics.ackSeconds.startTimer();
-    try {
-      if (this.drain.draining)
-        throw new AppError(ErrorCode.UNAVAILABLE, 'This instance is shutting down, retry');
-      const result = await this.drain.track(() =>
-        this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId),
-      );
-      const outcome = result.duplicate ? 'duplicate' : 'stored';
-      chatMetrics.messagesAcked.inc({ outcome });
-      stopTimer({ outcome });
-      return { ok: true, ...result };
-    } catch (error) {
-      chatMetrics.messagesAcked.inc({ outcome: 'error' });
-      stopTimer({ outcome: 'error' });
-      throw error;
-    }
+    return {
+      ok: true,
+      ...(await this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId)),
+    };
   }
 
   @SubscribeMessage(ClientEvent.MESSAGE_EDIT)
