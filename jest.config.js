@@ -42,6 +42,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/api/src/**/*.spec.ts',
         '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/tools/**/*.spec.ts',
         '<rootDir>/deploy/**/*.spec.ts',
       ],
     },
@@ -60,7 +61,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/api/test/**/*.e2e-spec.ts',
         '<rootDir>/web-angular/e2e/**/*.e2e-spec.ts',
-        '<rootDir>/libs/loadgen/test/**/*.e2e-spec.ts',
+        '<rootDir>/tools/loadgen/test/**/*.e2e-spec.ts',
         '<rootDir>/libs/sdk/test/**/*.e2e-spec.ts',
       ],
       globalSetup: '<rootDir>/api/test/support/global-setup.ts',

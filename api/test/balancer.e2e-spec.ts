@@ -1,4 +1,4 @@
-import { Cluster, startTestCluster } from './support/cluster';
+import { CLUSTER_START_TIMEOUT_MS, Cluster, startTestCluster } from './support/cluster';
 import { rawRequest, uniqueName } from './support/users';
 
 /**
@@ -11,7 +11,7 @@ describe('through the load balancer', () => {
 
   beforeAll(async () => {
     cluster = await startTestCluster(1, 'redis-streams', { LOGIN_RATE_LIMIT: '3' });
-  });
+  }, CLUSTER_START_TIMEOUT_MS);
   afterAll(() => cluster?.close());
 
   it('never serves metrics, whatever the spelling of the path; the metrics port does', async () => {

@@ -3,7 +3,13 @@ import { Client } from 'pg';
 import type { ClusterStats } from '@chat/contracts';
 import { ChatClient, ChatSocket } from '@chat/sdk';
 
-import { Cluster, ClusterInstance, eventually, startTestCluster } from './support/cluster';
+import {
+  CLUSTER_START_TIMEOUT_MS,
+  Cluster,
+  ClusterInstance,
+  eventually,
+  startTestCluster,
+} from './support/cluster';
 import { EventRecorder } from './support/events';
 import { RUN_DATABASE_URL_VAR } from './support/test-env';
 import { TestUser, registerUser } from './support/users';
@@ -98,7 +104,7 @@ describe('losing an instance under load (3 instances behind nginx)', () => {
 
   beforeEach(async () => {
     cluster = await startTestCluster(3, 'redis');
-  });
+  }, CLUSTER_START_TIMEOUT_MS);
   afterEach(async () => {
     for (const { socket } of members) socket.disconnect();
     members = [];

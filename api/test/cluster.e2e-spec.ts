@@ -3,7 +3,7 @@ import { io } from 'socket.io-client';
 import type { Message } from '@chat/contracts';
 import { ChatClient, ChatSocket } from '@chat/sdk';
 
-import { Cluster, startTestCluster } from './support/cluster';
+import { CLUSTER_START_TIMEOUT_MS, Cluster, startTestCluster } from './support/cluster';
 import { EventRecorder } from './support/events';
 import { TestUser, registerUser } from './support/users';
 
@@ -23,7 +23,7 @@ describe.each(ADAPTERS)('cluster of 3 behind nginx, %s adapter', (adapter) => {
 
   beforeAll(async () => {
     cluster = await startTestCluster(3, adapter);
-  });
+  }, CLUSTER_START_TIMEOUT_MS);
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.disconnect();
   });

@@ -3,7 +3,7 @@ import { io } from 'socket.io-client';
 import type { Message } from '@chat/contracts';
 import { ChatClient } from '@chat/sdk';
 
-import { Cluster, eventually, startTestCluster } from './support/cluster';
+import { CLUSTER_START_TIMEOUT_MS, Cluster, eventually, startTestCluster } from './support/cluster';
 import { EventRecorder } from './support/events';
 import { PrivateRedis } from './support/private-redis';
 import { registerUser } from './support/users';
@@ -20,7 +20,7 @@ describe('Redis restarted under load (2 instances, classic pub/sub adapter)', ()
   beforeAll(async () => {
     redis = await PrivateRedis.start();
     cluster = await startTestCluster(2, 'redis', { REDIS_URL: redis.url });
-  });
+  }, CLUSTER_START_TIMEOUT_MS);
   afterEach(() => {
     for (const cleanup of cleanups.splice(0)) cleanup();
   });

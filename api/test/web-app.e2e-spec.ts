@@ -3,7 +3,7 @@ import { IncomingHttpHeaders, get } from 'node:http';
 import { join, resolve } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
-import { Cluster, startTestCluster } from './support/cluster';
+import { CLUSTER_START_TIMEOUT_MS, Cluster, startTestCluster } from './support/cluster';
 import { TestApp, startTestApp } from './support/test-app';
 
 const BROWSER_BUILD = resolve(__dirname, '../../dist/web-angular/browser');
@@ -120,7 +120,7 @@ describe('web app and API through the load balancer', () => {
 
   beforeAll(async () => {
     cluster = await startTestCluster(1, 'redis');
-  });
+  }, CLUSTER_START_TIMEOUT_MS);
   afterAll(() => cluster?.close());
 
   it("compresses the API's JSON with gzip", async () => {

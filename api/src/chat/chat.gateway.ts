@@ -1,4 +1,4 @@
-import { UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { UseFilters, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -13,7 +13,6 @@ import {
   AckOk,
   AuthRefreshResult,
   ClientEvent,
-  ErrorCode,
   MessageReadResult,
   MessageSendResult,
   MessageUpdateResult,
@@ -22,7 +21,6 @@ import {
 
 import { AuthService } from '../auth/auth.service';
 import { BotKeys } from '../bots/bot-keys';
-import { AppError } from '../common/app-error';
 import { createValidationPipe } from '../common/validation';
 import { MessagesService } from '../messages/messages.service';
 import { chatMetrics } from '../metrics/chat-metrics';
@@ -42,6 +40,7 @@ import {
   RoomIdDto,
   TypingDto,
 } from './dto/socket-payloads.dto';
+import { DrainInterceptor, SendMetricsInterceptor } from './message-send.interceptors';
 import { ChatRecoveryPolicy } from './recovery-policy';
 import { SessionExpiry } from './session-expiry';
 import { assertKeyScope } from './socket-credentials';
@@ -120,28 +119,16 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage(ClientEvent.MESSAGE_SEND)
+  @UseInterceptors(SendMetricsInterceptor, DrainInterceptor)
   async send(
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: MessageSendDto,
   ): Promise<AckOk<MessageSendResult>> {
-    chatMetrics.messagesReceived.inc();
-    const stopTimer = chatMetrics.ackSeconds.startTimer();
-    try {
-      assertKeyScope(socket.data, dto.roomId);
-      if (this.drain.draining)
-        throw new AppError(ErrorCode.UNAVAILABLE, 'This instance is shutting down, retry');
-      const result = await this.drain.track(() =>
-        this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId),
-      );
-      const outcome = result.duplicate ? 'duplicate' : 'stored';
-      chatMetrics.messagesAcked.inc({ outcome });
-      stopTimer({ outcome });
-      return { ok: true, ...result };
-    } catch (error) {
-      chatMetrics.messagesAcked.inc({ outcome: 'error' });
-      stopTimer({ outcome: 'error' });
-      throw error;
-    }
+    assertKeyScope(socket.data, dto.roomId);
+    return {
+      ok: true,
+      ...(await this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId)),
+    };
   }
 
   @SubscribeMessage(ClientEvent.MESSAGE_EDIT)

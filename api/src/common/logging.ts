@@ -7,7 +7,7 @@ import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import pinoPretty from 'pino-pretty';
 
-import type { LogFormat } from '../config/env.validation';
+import type { LogFormat } from '../config/app.config';
 
 /**
  * Never logged, wherever they appear: credentials in request headers and query strings, passwords

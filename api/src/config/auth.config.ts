@@ -1,7 +1,51 @@
 import { registerAs } from '@nestjs/config';
 import { availableParallelism } from 'node:os';
 
-import { parseDurationSeconds } from '../common/duration';
+import { duration, int, readEnv, text } from './env-var';
+
+export const authEnv = {
+  JWT_SECRET: text(
+    { minLength: 32, unset: 'development: generated once into `DATA_DIR/jwt-secret`' },
+    'HS256 secret; **required when `NODE_ENV=production`**',
+  ),
+  JWT_TTL: duration('12h', 'token lifetime'),
+  LOGIN_MAX_FAILURES: int(
+    1,
+    1000,
+    5,
+    'login attempts per username that may fail within the window; the next ones get 429 `RATE_LIMITED` with `retryAfter` and `Retry-After`',
+  ),
+  LOGIN_FAILURE_WINDOW: duration(
+    '15m',
+    'that window, counted from the first failure; a successful login starts over. Counted in Redis (all instances), in memory without `REDIS_URL`',
+    { positive: true },
+  ),
+  // 20 a minute, in windows of 15 s: a flood from one address gets at most 5 hashes queued at once
+  // ahead of real sign-ins, not a burst of 20.
+  LOGIN_RATE_LIMIT: int(
+    1,
+    1_000_000,
+    5,
+    'login attempts per client address (see `TRUST_PROXY`) within the window, counted across instances; the next get 429 `RATE_LIMITED`',
+  ),
+  LOGIN_RATE_WINDOW: duration('15s', 'that window', { positive: true }),
+  REGISTER_RATE_LIMIT: int(1, 1_000_000, 10, 'registrations per client address within the window'),
+  REGISTER_RATE_WINDOW: duration('1h', 'that window', { positive: true }),
+  // libuv runs argon2 on its thread pool (4 threads by default); more at once only queues there.
+  PASSWORD_HASH_CONCURRENCY: int(
+    1,
+    64,
+    Math.min(4, availableParallelism()),
+    'password hashes (argon2id, 19 MiB each) computed at once by this instance',
+    'min(4, CPU cores)',
+  ),
+  PASSWORD_HASH_QUEUE: int(
+    0,
+    10_000,
+    32,
+    'hashes that may wait for a slot; past that, 503 `UNAVAILABLE` with `Retry-After`',
+  ),
+};
 
 export interface AuthConfig {
   /** Null in development without JWT_SECRET: a secret is generated and kept in DATA_DIR. */
@@ -30,32 +74,17 @@ export interface AddressLimit {
   windowSeconds: number;
 }
 
-export const authConfig = registerAs('auth', (): AuthConfig => ({
-  jwtSecret: process.env.JWT_SECRET || null,
-  jwtTtlSeconds: parseDurationSeconds(process.env.JWT_TTL ?? '12h'),
-  loginThrottle: {
-    maxFailures: process.env.LOGIN_MAX_FAILURES ? Number(process.env.LOGIN_MAX_FAILURES) : 5,
-    windowSeconds: parseDurationSeconds(process.env.LOGIN_FAILURE_WINDOW ?? '15m'),
-  },
-  addressLimits: {
-    login: {
-      // 20 a minute, in windows of 15 s: a flood from one address gets at most 5 hashes queued at
-      // once ahead of real sign-ins, not a burst of 20.
-      points: numberOr(process.env.LOGIN_RATE_LIMIT, 5),
-      windowSeconds: parseDurationSeconds(process.env.LOGIN_RATE_WINDOW ?? '15s'),
+export const authConfig = registerAs('auth', (): AuthConfig => {
+  const env = readEnv(authEnv);
+  return {
+    jwtSecret: env.JWT_SECRET,
+    jwtTtlSeconds: env.JWT_TTL,
+    loginThrottle: { maxFailures: env.LOGIN_MAX_FAILURES, windowSeconds: env.LOGIN_FAILURE_WINDOW },
+    addressLimits: {
+      login: { points: env.LOGIN_RATE_LIMIT, windowSeconds: env.LOGIN_RATE_WINDOW },
+      register: { points: env.REGISTER_RATE_LIMIT, windowSeconds: env.REGISTER_RATE_WINDOW },
     },
-    register: {
-      points: numberOr(process.env.REGISTER_RATE_LIMIT, 10),
-      windowSeconds: parseDurationSeconds(process.env.REGISTER_RATE_WINDOW ?? '1h'),
-    },
-  },
-  // libuv runs argon2 on its thread pool (4 threads by default); more at once only queues there.
-  passwordHashConcurrency: numberOr(
-    process.env.PASSWORD_HASH_CONCURRENCY,
-    Math.min(4, availableParallelism()),
-  ),
-  passwordHashQueue: numberOr(process.env.PASSWORD_HASH_QUEUE, 32),
-}));
-
-const numberOr = (value: string | undefined, fallback: number): number =>
-  value === undefined || value === '' ? fallback : Number(value);
+    passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
+    passwordHashQueue: env.PASSWORD_HASH_QUEUE,
+  };
+});

@@ -1,5 +1,54 @@
 import { registerAs } from '@nestjs/config';
 
+import { int, readEnv } from './env-var';
+
+export const limitsEnv = {
+  MESSAGE_RATE_LIMIT: int(
+    1,
+    1_000_000,
+    10,
+    "`message:send` per user per window, all of the user's sockets on all instances together (counted in Redis; in memory without `REDIS_URL`); beyond it, ack `RATE_LIMITED` with `retryAfter`",
+  ),
+  MESSAGE_RATE_WINDOW_SECONDS: int(1, 3600, 1, 'that window, in seconds'),
+  MESSAGE_BURST: int(
+    0,
+    1_000_000,
+    30,
+    'extra messages per user above that rate within ten windows (a burst allowance)',
+  ),
+  EDIT_RATE_LIMIT: int(
+    1,
+    1_000_000,
+    5,
+    '`message:edit` and `message:delete` together, per user: this many per `MESSAGE_RATE_WINDOW_SECONDS`; beyond it, ack `RATE_LIMITED` with `retryAfter`',
+  ),
+  EDIT_BURST: int(0, 1_000_000, 20, 'extra edits and deletes per user within ten windows'),
+  EVENT_RATE_LIMIT: int(
+    1,
+    1_000_000,
+    20,
+    'every other client event (`message:read`, `typing`, `room:join`, `room:leave`, `auth:refresh`, and unknown events together), per user and event, counted like the above',
+  ),
+  EVENT_BURST: int(
+    0,
+    1_000_000,
+    600,
+    'extra such events within ten windows; lets a client re-join all its rooms after a reconnect',
+  ),
+  MAX_CONNECTIONS_PER_USER: int(
+    1,
+    10_000,
+    10,
+    'open sockets per user across the cluster; the next handshake is refused with `RATE_LIMITED`',
+  ),
+  MAX_ROOMS_PER_SOCKET: int(
+    1,
+    100_000,
+    500,
+    'rooms one socket may be subscribed to at once; `room:join` beyond it answers `FORBIDDEN`',
+  ),
+};
+
 /** Per-user limits that hold across the cluster (counted in Redis when it is configured). */
 export interface LimitsConfig {
   /** Sustained message:send rate per user (all of the user's sockets and instances together): this many per window. */
@@ -22,17 +71,17 @@ export interface LimitsConfig {
   roomsPerSocket: number;
 }
 
-const numberOr = (value: string | undefined, fallback: number): number =>
-  value === undefined || value === '' ? fallback : Number(value);
-
-export const limitsConfig = registerAs('limits', (): LimitsConfig => ({
-  messagesPerWindow: numberOr(process.env.MESSAGE_RATE_LIMIT, 10),
-  rateWindowSeconds: numberOr(process.env.MESSAGE_RATE_WINDOW_SECONDS, 1),
-  messageBurst: numberOr(process.env.MESSAGE_BURST, 30),
-  editsPerWindow: numberOr(process.env.EDIT_RATE_LIMIT, 5),
-  editBurst: numberOr(process.env.EDIT_BURST, 20),
-  eventsPerWindow: numberOr(process.env.EVENT_RATE_LIMIT, 20),
-  eventBurst: numberOr(process.env.EVENT_BURST, 600),
-  connectionsPerUser: numberOr(process.env.MAX_CONNECTIONS_PER_USER, 10),
-  roomsPerSocket: numberOr(process.env.MAX_ROOMS_PER_SOCKET, 500),
-}));
+export const limitsConfig = registerAs('limits', (): LimitsConfig => {
+  const env = readEnv(limitsEnv);
+  return {
+    messagesPerWindow: env.MESSAGE_RATE_LIMIT,
+    rateWindowSeconds: env.MESSAGE_RATE_WINDOW_SECONDS,
+    messageBurst: env.MESSAGE_BURST,
+    editsPerWindow: env.EDIT_RATE_LIMIT,
+    editBurst: env.EDIT_BURST,
+    eventsPerWindow: env.EVENT_RATE_LIMIT,
+    eventBurst: env.EVENT_BURST,
+    connectionsPerUser: env.MAX_CONNECTIONS_PER_USER,
+    roomsPerSocket: env.MAX_ROOMS_PER_SOCKET,
+  };
+});

@@ -1,5 +1,23 @@
 import { registerAs } from '@nestjs/config';
 
+import { int, readEnv } from './env-var';
+
+export const realtimeEnv = {
+  SOCKET_MAX_BUFFERED_BYTES: int(
+    64 * 1024,
+    1024 * 1024 * 1024,
+    4 * 1024 * 1024,
+    'a connection with more output waiting than this (a client that stopped reading) is closed; checked every second',
+    '`4194304` (4 MiB)',
+  ),
+  SOCKET_RECHECK_MS: int(
+    0,
+    600_000,
+    5_000,
+    "how long a socket's last check of its credentials (token not revoked, account not suspended) and of its membership of a room it signals typing in stands; its next event after that checks again (`0`: every event)",
+  ),
+};
+
 export interface RealtimeConfig {
   /**
    * A connection with more output waiting than this — a client that stopped reading — is closed,
@@ -14,9 +32,7 @@ export interface RealtimeConfig {
   recheckMs: number;
 }
 
-export const realtimeConfig = registerAs('realtime', (): RealtimeConfig => ({
-  maxBufferedBytes: process.env.SOCKET_MAX_BUFFERED_BYTES
-    ? Number(process.env.SOCKET_MAX_BUFFERED_BYTES)
-    : 4 * 1024 * 1024,
-  recheckMs: process.env.SOCKET_RECHECK_MS ? Number(process.env.SOCKET_RECHECK_MS) : 5_000,
-}));
+export const realtimeConfig = registerAs('realtime', (): RealtimeConfig => {
+  const env = readEnv(realtimeEnv);
+  return { maxBufferedBytes: env.SOCKET_MAX_BUFFERED_BYTES, recheckMs: env.SOCKET_RECHECK_MS };
+});

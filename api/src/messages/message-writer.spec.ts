@@ -188,3 +188,47 @@ describe('MessageWriter (group commit)', () => {
     expect(db.batches.map((batch) => batch.length)).toEqual([2, 2, 2, 2, 5]);
   });
 });
+
+describe('MessageWriter.write (how a message ended)', () => {
+  /** The writer on a database that stores nothing, and answers the follow-up lookups as given. */
+  function refusingWriter(lookups: { original?: object; roomExists: boolean }) {
+    const sql: string[] = [];
+    const dataSource = {
+      query: async (text: string) => {
+        sql.push(text);
+        if (text.includes('INSERT INTO messages')) return [];
+        if (text.includes('client_msg_id = $2')) return lookups.original ? [lookups.original] : [];
+        return lookups.roomExists ? [{ '?column?': 1 }] : [];
+      },
+    };
+    return { writer: new MessageWriter(dataSource as unknown as DataSource, config as never), sql };
+  }
+
+  it('answers stored with the row when the message was written', async () => {
+    const db = new FakeDatabase();
+    const result = await writerOn(db).write(message(ROOM_A, 'alice', 'c1'));
+    expect(result).toMatchObject({ kind: 'stored', row: { client_msg_id: 'c1' } });
+  });
+
+  it('answers duplicate with the stored original when the pair exists', async () => {
+    const original = { id: 'first', room_id: ROOM_A, client_msg_id: 'c1', sender_username: 'alice' };
+    const { writer } = refusingWriter({ original, roomExists: true });
+    await expect(writer.write(message(ROOM_A, 'alice', 'c1'))).resolves.toEqual({
+      kind: 'duplicate',
+      original,
+    });
+  });
+
+  it('answers notMember, saying whether the room exists at all', async () => {
+    const member = refusingWriter({ roomExists: true });
+    await expect(member.writer.write(message(ROOM_A, 'mallory', 'c1'))).resolves.toEqual({
+      kind: 'notMember',
+      roomExists: true,
+    });
+    const noRoom = refusingWriter({ roomExists: false });
+    await expect(noRoom.writer.write(message(ROOM_A, 'mallory', 'c1'))).resolves.toEqual({
+      kind: 'notMember',
+      roomExists: false,
+    });
+  });
+});

@@ -5,10 +5,16 @@ import { DataSource } from 'typeorm';
 
 import { isUniqueViolation } from '../common/postgres-errors';
 import { AllConfig } from '../config/config.type';
-import { MessageRow } from '../database/rows';
+import { MESSAGE_COLUMNS, MessageRow } from '../database/rows';
 import { chatMetrics } from '../metrics/chat-metrics';
 
 export type InsertedMessageRow = Omit<MessageRow, 'sender_username' | 'sender_display_name'>;
+
+/** How a `write` ended: stored now, stored before under this (sender, clientMsgId), or refused. */
+export type WriteResult =
+  | { kind: 'stored'; row: InsertedMessageRow }
+  | { kind: 'duplicate'; original: MessageRow }
+  | { kind: 'notMember'; roomExists: boolean };
 
 export interface MessageToInsert {
   roomId: string;
@@ -70,6 +76,10 @@ const INSERT_MANY = `
   ORDER BY a.ord
   RETURNING ${RETURNED_COLUMNS}`;
 
+const FIND_ORIGINAL = `
+  SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
+  WHERE m.sender_id = $1 AND m.client_msg_id = $2`;
+
 /** Upper bound of one batch: keeps a statement's parameters and lock set small. */
 const MAX_BATCH = 200;
 /** Batches in flight per instance; the rest of the pool stays free for history, joins and reads. */
@@ -88,8 +98,8 @@ interface Pending {
  * go in together, so under load many messages share one transaction and one fsync instead of each
  * paying for its own. No timer: the batch window is exactly the time the previous batch took.
  *
- * Resolves with the stored row, or `undefined` when nothing was stored because the sender is not a
- * member or the (sender, clientMsgId) pair already exists — the caller tells which.
+ * `write` says how each message ended; `insert` is the group commit under it, resolving with the
+ * stored row or `undefined` (not a member, or the (sender, clientMsgId) pair already exists).
  */
 @Injectable()
 export class MessageWriter {
@@ -103,6 +113,11 @@ export class MessageWriter {
     config: ConfigService<AllConfig, true>,
   ) {
     this.instanceId = config.get('app.instanceId', { infer: true });
+  }
+
+  async write(message: MessageToInsert): Promise<WriteResult> {
+    const row = await this.insert(message);
+    return row ? { kind: 'stored', row } : this.whyNotStored(message);
   }
 
   insert(message: MessageToInsert): Promise<InsertedMessageRow | undefined> {
@@ -119,11 +134,19 @@ export class MessageWriter {
     });
   }
 
+  /** Off the hot path: only resends and refused senders get here. */
+  private async whyNotStored({ roomId, senderId, clientMsgId }: MessageToInsert): Promise<WriteResult> {
+    const [original]: MessageRow[] = await this.dataSource.query(FIND_ORIGINAL, [senderId, clientMsgId]);
+    if (original) return { kind: 'duplicate', original };
+    const [room] = await this.dataSource.query('SELECT 1 FROM rooms WHERE id = $1', [roomId]);
+    return { kind: 'notMember', roomExists: Boolean(room) };
+  }
+
   private drain(): void {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
       const batch = this.takeBatch();
       this.inFlight++;
-      void this.write(batch).finally(() => {
+      void this.writeBatch(batch).finally(() => {
         this.inFlight--;
         this.drain();
       });
@@ -150,7 +173,7 @@ export class MessageWriter {
     return batch;
   }
 
-  private async write(batch: Pending[]): Promise<void> {
+  private async writeBatch(batch: Pending[]): Promise<void> {
     chatMetrics.messageBatchSize.observe(batch.length);
     if (batch.length === 1) {
       await this.writeOne(batch[0]);

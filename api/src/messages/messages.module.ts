@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
 
 import { BotKeysModule } from '../bots/bot-keys.module';
+import { RoomsDataModule } from '../rooms/rooms-data.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { MessageHooks } from './message-hooks';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
+import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [RoomsModule, BotKeysModule],
+  imports: [RoomsModule, RoomsDataModule, BotKeysModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter, MessageHooks],
+  providers: [MessagesService, MessageWriter, MessageHooks, MessagesRepository],
   exports: [MessagesService, MessageHooks],
 })
 export class MessagesModule {}

@@ -1,25 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import { Limits, Message, MessagePage, MessageReadResult, MessageSendResult, UserRef } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
-import { MESSAGE_COLUMNS, MessageRow, toMessage } from '../database/rows';
+import { toMessage } from '../database/rows';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
+import { MembershipsRepository } from '../rooms/memberships.repository';
 import { RoomsService } from '../rooms/rooms.service';
 import { HistoryQueryDto } from './dto/history.query';
 import { MessageHooks } from './message-hooks';
-import { MessageWriter } from './message-writer';
+import { InsertedMessageRow, MessageWriter } from './message-writer';
+import { MessagesRepository } from './messages.repository';
 
-/*
- * UPDATEs are wrapped as `WITH x AS (UPDATE … RETURNING …) SELECT * FROM x`: TypeORM answers a bare
- * UPDATE with [rows, affectedCount] but a SELECT with rows, and one shape everywhere avoids mistakes.
- */
 @Injectable()
 export class MessagesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
+    private readonly memberships: MembershipsRepository,
     private readonly rooms: RoomsService,
     private readonly broadcaster: RealtimeBroadcaster,
     private readonly writer: MessageWriter,
@@ -34,21 +31,25 @@ export class MessagesService {
    * that seq drop the repeat (the SDK does; the contract says seq identifies a message in its room).
    */
   async send(sender: UserRef, roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
-    const row = await this.writer.insert({ roomId, senderId: sender.id, body, clientMsgId });
-    if (!row) {
-      const original = await this.original(sender.id, roomId, clientMsgId);
-      if (original) {
-        // Only a member may have it announced again: not someone banned or gone since the first send.
-        await this.rooms.assertMember(roomId, sender.id);
-        await this.hooks.run('message.created', original);
-        this.broadcaster.toRoom(roomId, 'message:new', original);
-        return { message: original, duplicate: true };
+    const result = await this.writer.write({ roomId, senderId: sender.id, body, clientMsgId });
+    if (result.kind === 'notMember') {
+      throw result.roomExists
+        ? AppError.forbidden('You are not a member of this room')
+        : AppError.notFound('Room');
+    }
+    if (result.kind === 'duplicate') {
+      if (result.original.room_id !== roomId) {
+        throw AppError.conflict('This clientMsgId was already used for another room');
       }
+      // Only a member may have it announced again: not someone banned or gone since the first send.
       await this.rooms.assertMember(roomId, sender.id);
-      throw AppError.forbidden('You are not a member of this room');
+      const original = toMessage(result.original);
+      await this.hooks.run('message.created', original);
+      this.broadcaster.toRoom(roomId, 'message:new', original);
+      return { message: original, duplicate: true };
     }
     const message = toMessage({
-      ...row,
+      ...result.row,
       sender_username: sender.username,
       sender_display_name: sender.displayName,
       sender_is_bot: sender.isBot === true,
@@ -65,77 +66,44 @@ export class MessagesService {
     await this.rooms.assertMember(roomId, userId);
     const limit = query.limit ?? Limits.HISTORY_PAGE_DEFAULT;
     // One row more than asked tells whether another page exists.
-    const rows: MessageRow[] =
+    const rows =
       query.after !== undefined
-        ? await this.dataSource.query(
-            `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
-             WHERE m.room_id = $1 AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`,
-            [roomId, query.after, limit + 1],
-          )
-        : await this.dataSource.query(
-            `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
-             WHERE m.room_id = $1 AND ($2::bigint IS NULL OR m.seq < $2) ORDER BY m.seq DESC LIMIT $3`,
-            [roomId, query.before ?? null, limit + 1],
-          );
+        ? await this.messages.after(roomId, query.after, limit + 1)
+        : await this.messages.before(roomId, query.before ?? null, limit + 1);
     const hasMore = rows.length > limit;
     const page = rows.slice(0, limit).map(toMessage);
     return { messages: query.after !== undefined ? page : page.reverse(), hasMore };
   }
 
   /** The sender edits their message, while still a member of its room. */
-  edit(editor: UserRef, messageId: string, body: string): Promise<Message> {
-    return this.update(editor, messageId, 'body = $3, edited_at = now()', [body]);
+  async edit(editor: UserRef, messageId: string, body: string): Promise<Message> {
+    return this.changed(editor, messageId, await this.messages.editBody(messageId, editor.id, body));
   }
 
   /** Soft delete: the message keeps its seq (no gap for clients) and loses its body. */
-  delete(editor: UserRef, messageId: string): Promise<Message> {
-    return this.update(editor, messageId, `body = '', deleted_at = now()`, []);
+  async delete(editor: UserRef, messageId: string): Promise<Message> {
+    return this.changed(editor, messageId, await this.messages.softDelete(messageId, editor.id));
   }
 
   /** Moves the member's read marker forward (never back, never past the last message) and tells the room. */
   async markRead(userId: string, roomId: string, seq: number): Promise<MessageReadResult> {
-    const advanced: { last_read_seq: string }[] = await this.dataSource.query(
-      `WITH advanced AS (
-         UPDATE memberships m SET last_read_seq = LEAST($3::bigint, r.last_seq)
-         FROM rooms r
-         WHERE r.id = m.room_id AND m.room_id = $1 AND m.user_id = $2 AND m.last_read_seq < LEAST($3::bigint, r.last_seq)
-         RETURNING m.last_read_seq
-       )
-       SELECT last_read_seq FROM advanced`,
-      [roomId, userId, seq],
-    );
-    if (advanced.length > 0) {
-      const lastReadSeq = Number(advanced[0].last_read_seq);
-      this.broadcaster.toRoom(roomId, 'receipt', { roomId, userId, seq: lastReadSeq });
-      return { lastReadSeq };
+    const advanced = await this.memberships.advanceReadMarker(roomId, userId, seq);
+    if (advanced !== null) {
+      this.broadcaster.toRoom(roomId, 'receipt', { roomId, userId, seq: advanced });
+      return { lastReadSeq: advanced };
     }
     await this.rooms.assertMember(roomId, userId);
-    const [current] = await this.dataSource.query(
-      'SELECT last_read_seq FROM memberships WHERE room_id = $1 AND user_id = $2',
-      [roomId, userId],
-    );
-    return { lastReadSeq: Number(current.last_read_seq) };
+    return { lastReadSeq: (await this.memberships.readMarker(roomId, userId)) ?? 0 };
   }
 
-  private async update(
+  private async changed(
     editor: UserRef,
     messageId: string,
-    assignments: string,
-    params: unknown[],
+    row: InsertedMessageRow | undefined,
   ): Promise<Message> {
-    const rows: Omit<MessageRow, 'sender_username' | 'sender_display_name'>[] = await this.dataSource.query(
-      `WITH changed AS (
-         UPDATE messages SET ${assignments}
-         WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
-           AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = messages.room_id AND m.user_id = $2)
-         RETURNING id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at
-       )
-       SELECT * FROM changed`,
-      [messageId, editor.id, ...params],
-    );
-    if (rows.length === 0) throw await this.whyNotEditable(editor.id, messageId);
+    if (!row) throw await this.whyNotEditable(editor.id, messageId);
     const message = toMessage({
-      ...rows[0],
+      ...row,
       sender_username: editor.username,
       sender_display_name: editor.displayName,
       sender_is_bot: editor.isBot === true,
@@ -146,27 +114,9 @@ export class MessagesService {
   }
 
   private async whyNotEditable(userId: string, messageId: string): Promise<AppError> {
-    const [row] = await this.dataSource.query('SELECT sender_id, deleted_at FROM messages WHERE id = $1', [
-      messageId,
-    ]);
-    if (!row || row.deleted_at) return AppError.notFound('Message');
-    if (row.sender_id !== userId) return AppError.forbidden('Only the sender can change a message');
+    const message = await this.messages.findEntity(messageId);
+    if (!message || message.deletedAt) return AppError.notFound('Message');
+    if (message.senderId !== userId) return AppError.forbidden('Only the sender can change a message');
     return AppError.forbidden('You are not a member of this room');
-  }
-
-  /** The message this sender already stored under this clientMsgId, if any. */
-  private async original(
-    senderId: string,
-    roomId: string,
-    clientMsgId: string,
-  ): Promise<Message | undefined> {
-    const [row]: MessageRow[] = await this.dataSource.query(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
-       WHERE m.sender_id = $1 AND m.client_msg_id = $2`,
-      [senderId, clientMsgId],
-    );
-    if (!row) return undefined;
-    if (row.room_id !== roomId) throw AppError.conflict('This clientMsgId was already used for another room');
-    return toMessage(row);
   }
 }

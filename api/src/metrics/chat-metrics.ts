@@ -1,9 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * The instance's Prometheus metrics. Module-level rather than Nest providers: the exception
- * filters, the Socket.IO adapter and the Redis connection count into them, and none of those are
- * created by the DI container. One registry per process; every series carries `instance`.
+ * The instance's Prometheus metrics. Module-level rather than Nest providers: the error mapping (a
+ * plain function) and the Socket.IO adapter (created in main.ts, outside the DI container) count into
+ * them as well as providers do. One registry per process; every series carries `instance`.
  */
 export const metricsRegistry = new Registry();
 

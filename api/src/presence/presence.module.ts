@@ -4,13 +4,14 @@ import { ConfigService } from '@nestjs/config';
 import { AllConfig } from '../config/config.type';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { RedisConnection } from '../redis/redis.module';
+import { RoomsDataModule } from '../rooms/rooms-data.module';
 import { MemoryPresenceStore } from './memory-presence.store';
 import { INSTANCE_STALE_AFTER_MS, PRESENCE_STORE, PresenceService } from './presence.service';
 import { RedisPresenceStore } from './redis-presence.store';
 import { StatsController } from './stats.controller';
 
 @Module({
-  imports: [RealtimeModule],
+  imports: [RealtimeModule, RoomsDataModule],
   controllers: [StatsController],
   providers: [
     PresenceService,

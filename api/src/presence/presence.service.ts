@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import type { ClusterStats } from '@chat/contracts';
 
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
+import { MembershipsRepository } from '../rooms/memberships.repository';
 import type { PresenceStore } from './presence-store';
 
 export const PRESENCE_STORE = Symbol('PRESENCE_STORE');
@@ -24,7 +23,7 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     private readonly broadcaster: RealtimeBroadcaster,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly memberships: MembershipsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -74,14 +73,6 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async announce(userId: string, online: boolean): Promise<void> {
-    const rows: { room_id: string }[] = await this.dataSource.query(
-      'SELECT room_id FROM memberships WHERE user_id = $1',
-      [userId],
-    );
-    this.broadcaster.toRooms(
-      rows.map((row) => row.room_id),
-      'presence',
-      { userId, online },
-    );
+    this.broadcaster.toRooms(await this.memberships.roomIdsOf(userId), 'presence', { userId, online });
   }
 }

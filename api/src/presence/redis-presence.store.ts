@@ -114,7 +114,10 @@ export class RedisPresenceStore implements PresenceStore {
     await pipeline.hincrby(conns, this.instanceId, total).exec();
   }
 
-  /** Removes an instance and its connections; only the caller whose ZREM succeeds does the work. */
+  /**
+   * Removes an instance and its connections. Atomic, and it deletes the instance's user hash: a
+   * second reaper of the same instance finds nothing left to subtract.
+   */
   private async reap(instanceId: string): Promise<string[]> {
     const p = this.prefix;
     return (await this.redis.eval(

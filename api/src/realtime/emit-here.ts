@@ -9,8 +9,8 @@ import type { ChatSocket } from './socket-types';
  * through the adapter so the packet can be replayed later: a Redis XADD that every instance reads,
  * and a delivery that happens only once Redis has answered — after a `disconnect()` issued right
  * behind it. For the reason a session ends, sent just before the server closes the connection,
- * neither is wanted. (The `session` greeting still goes through the adapter: it gives the client the
- * first offset that connection state recovery resumes from.)
+ * neither is wanted. (The `session` greeting goes through the adapter: it gives the client the first
+ * offset that connection state recovery resumes from.)
  */
 export function emitHere<E extends ServerEventName>(
   socket: ChatSocket,

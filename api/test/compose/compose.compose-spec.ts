@@ -277,13 +277,20 @@ describe('docker compose: api replicas behind HAProxy', () => {
       const added = after.filter((replica) => !before.includes(replica));
       expect(added).toHaveLength(2);
 
-      // The balancer learns the new replicas from Docker's DNS and its health checks: each new
-      // connection, one at a time, until both new replicas have been given one.
+      // /api/stats lists a replica as soon as it registers, which can be before the balancer has
+      // resolved it and seen its health check pass: new connections, one at a time, for up to 30 s,
+      // until both new replicas have been given one.
       const reached = new Set<string>();
-      for (let attempt = 0; attempt < 20 && reached.size < added.length; attempt++) {
+      const deadline = Date.now() + 30_000;
+      for (let attempt = 0; reached.size < added.length && Date.now() < deadline; attempt++) {
         const socket = await connected(users[LOAD_CLIENTS + (attempt % (USERS - LOAD_CLIENTS))]);
-        if (added.includes(replicaOf(socket.instanceId))) reached.add(replicaOf(socket.instanceId));
-        else socket.disconnect();
+        const replica = replicaOf(socket.instanceId);
+        if (added.includes(replica)) {
+          reached.add(replica);
+        } else {
+          socket.disconnect();
+          await new Promise((wake) => setTimeout(wake, 250));
+        }
       }
       expect([...reached].sort()).toEqual(added);
     },

@@ -28,6 +28,12 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
+/**
+ * Hook timeout for starting a cluster: each built instance boots and migrates before nginx starts,
+ * which on a loaded 2-core machine takes longer than jest's 30 s default. A bound, not a measurement.
+ */
+export const CLUSTER_START_TIMEOUT_MS = 120_000;
+
 /** `npm run cluster`, as the tests use it: built instances behind real nginx, on free ports. */
 export async function startTestCluster(
   instances: number,

@@ -370,4 +370,39 @@ describe('ChatSocket', () => {
       expect(socket.joinedRooms()).toEqual([]);
     });
   });
+
+  describe('subscribe', () => {
+    it('joins a kept room on connect from sinceSeq, and again on each connect after a transient refusal', async () => {
+      const { fake, socket, history, received } = setup();
+      socket.subscribe(ROOM, { sinceSeq: 1 });
+      fake.answers.push(ackError('UNAVAILABLE'));
+      const errors: string[] = [];
+      socket.onError((error) => errors.push(error.code));
+      fake.acceptHandshake();
+      await new Promise(process.nextTick);
+      expect(errors).toEqual(['UNAVAILABLE']);
+      expect(socket.joinedRooms()).toEqual([]);
+
+      fake.drop();
+      fake.answers.push(joinOk(3));
+      history.mockResolvedValueOnce(pageOf([2, 3]));
+      fake.acceptHandshake();
+      await new Promise(process.nextTick);
+      expect(fake.emitsOf('room:join')).toEqual([{ roomId: ROOM }, { roomId: ROOM }]);
+      expect(history).toHaveBeenCalledWith(ROOM, { after: 1, limit: 200 });
+      expect(received).toEqual([2, 3]);
+    });
+
+    it('drops a kept room the server refuses, and joins it no more', async () => {
+      const { fake, socket } = await connected();
+      fake.answers.push(ackError('FORBIDDEN'));
+      socket.subscribe(ROOM);
+      await new Promise(process.nextTick);
+      fake.drop();
+      fake.acceptHandshake();
+      await new Promise(process.nextTick);
+      expect(fake.emitsOf('room:join')).toEqual([{ roomId: ROOM }]);
+      expect(socket.joinedRooms()).toEqual([]);
+    });
+  });
 });

@@ -1,104 +1,42 @@
-import { ManagerOptions, Socket, SocketOptions, io } from 'socket.io-client';
+import { io } from 'socket.io-client';
 
 import {
   AuthRefreshResult,
   ClientAckResult,
   ClientEventName,
   ClientPayload,
-  ClientToServerEvents,
-  HistoryQuery,
   Limits,
   Message,
-  MessagePage,
   MessageReadResult,
   MessageSendResult,
   MessageUpdateResult,
   RoomJoinResult,
   ServerEventName,
   ServerPayload,
-  ServerToClientEvents,
   SessionEvent,
 } from '@chat/contracts';
 
-import { ChatError, ChatSocketError, isErrorCode } from './errors';
+import {
+  ChatSocketHttp,
+  ChatSocketOptions,
+  ConnectionState,
+  JoinOptions,
+  RequestOptions,
+  SendOptions,
+  SubscribeOptions,
+  TypedSocket,
+} from './chat-socket-options';
+import { ConnectionLifecycle } from './connection-lifecycle';
+import { ChatError, ChatSocketError } from './errors';
 import { EventHub } from './event-hub';
 import { isTransient, retryDelay, sleep } from './retry-policy';
-import { RoomFeed } from './room-feed';
+import { RoomSubscription } from './room-subscription';
+import { ackFailure, asChatError, definedOnly, socketUri, unwrapAck } from './socket-io-mapping';
 import { randomUuid } from './uuid';
 
-export type TypedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offline';
-
-export type SocketFactory = (
-  uri: string | undefined,
-  options: Partial<ManagerOptions & SocketOptions>,
-) => TypedSocket;
-
-/** The Socket.IO options a caller may tune; path, auth and autoConnect are the SDK's. */
-export type ChatSocketTuning = Pick<
-  Partial<ManagerOptions & SocketOptions>,
-  | 'transports'
-  | 'reconnection'
-  | 'reconnectionAttempts'
-  | 'reconnectionDelay'
-  | 'reconnectionDelayMax'
-  | 'randomizationFactor'
-  | 'timeout'
-  | 'withCredentials'
->;
-
-export interface ChatSocketSettings extends ChatSocketTuning {
-  /** Default ack timeout of `request()` and each `send()` attempt. 5000 ms. */
-  requestTimeoutMs?: number;
-  /**
-   * How long a gap in a room's live seqs may stay open before it is filled from history. Messages sent
-   * on other instances travel through Redis and routinely arrive a little after later ones; waiting a
-   * moment avoids a history request per reordering (which, over many clients, is a request storm).
-   * 1000 ms.
-   */
-  gapGraceMs?: number;
-  /** Node only: the local address to connect from (load tests spread clients over 127.0.0.x). */
-  localAddress?: string;
-  /** Creates the underlying socket; defaults to socket.io-client's `io`. Tests pass a fake. */
-  socketFactory?: SocketFactory;
-}
-
-/** What the socket needs from the REST client: the current token, and history for catch-up. */
-export interface ChatSocketHttp {
-  readonly token: string | null;
-  history(roomId: string, query: HistoryQuery): Promise<MessagePage>;
-}
-
-export interface ChatSocketOptions extends ChatSocketSettings {
-  baseUrl: string;
-  http: ChatSocketHttp;
-}
-
-export interface RequestOptions {
-  timeoutMs?: number;
-}
-
-export interface JoinOptions extends RequestOptions {
-  /** Deliver messages after this seq (catching up over HTTP) instead of only new ones. */
-  sinceSeq?: number;
-}
-
-export interface SendOptions {
-  /** Reuse to make a resend idempotent; generated once per `send()` otherwise. */
-  clientMsgId?: string;
-  /** Retries after the first attempt on transient failures. 5. */
-  retries?: number;
-  timeoutMs?: number;
-}
+export * from './chat-socket-options';
 
 type ServerPayloads = { [E in ServerEventName]: ServerPayload<E> };
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: unknown) => void;
-}
 
 /** socket.io's typed `emitWithAck` cannot follow a generic event name; the public signature keeps callers exact. */
 interface UntypedAckEmitter {
@@ -109,9 +47,6 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 const DEFAULT_GAP_GRACE_MS = 1_000;
 const DEFAULT_SEND_RETRIES = 5;
 const SEND_BACKOFF = { baseMs: 100, capMs: 2_000 };
-const CATCH_UP_BACKOFF = { baseMs: 1_000, capMs: 30_000 };
-/** Codes after which re-subscribing to a room is pointless: the user may no longer read it. */
-const LOST_ROOM_CODES: ReadonlySet<string> = new Set(['FORBIDDEN', 'NOT_FOUND']);
 
 /**
  * A typed Socket.IO connection to the chat gateway. Requests resolve with the ack's result or
@@ -125,21 +60,10 @@ export class ChatSocket {
   private readonly http: ChatSocketHttp;
   private readonly requestTimeoutMs: number;
   private readonly events = new EventHub<ServerPayloads>();
-  private readonly states = new EventHub<{ state: ConnectionState }>();
   private readonly failures = new EventHub<{ error: ChatError }>();
-  private currentState: ConnectionState = 'offline';
-  private lastSession: SessionEvent | null = null;
-  private sessionReady = false;
-  private hasConnected = false;
-  private pendingConnect: Deferred<SessionEvent> | null = null;
+  private readonly connection: ConnectionLifecycle;
 
-  private readonly feeds = new Map<string, RoomFeed>();
-  /** Messages for a room whose join ack is not back yet: its baseline seq is still unknown. */
-  private readonly earlyMessages = new Map<string, Message[]>();
-  private readonly catchUpsInFlight = new Set<string>();
-  private readonly catchUpRetries = new Map<string, ReturnType<typeof setTimeout>>();
-  /** Rooms with a live gap waiting for its grace period to end. */
-  private readonly gapTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly rooms = new Map<string, RoomSubscription>();
   private readonly gapGraceMs: number;
 
   constructor(options: ChatSocketOptions) {
@@ -156,11 +80,12 @@ export class ChatSocket {
       // One engine per ChatSocket: two tabs of one user must not share a connection.
       forceNew: true,
     });
+    this.connection = new ConnectionLifecycle(this.socket, (error) => this.failures.emit('error', error));
     this.listen();
   }
 
   get state(): ConnectionState {
-    return this.currentState;
+    return this.connection.state;
   }
 
   get connected(): boolean {
@@ -169,20 +94,20 @@ export class ChatSocket {
 
   /** The API instance of the last session, kept after a disconnect. */
   get instanceId(): string | null {
-    return this.lastSession?.instanceId ?? null;
+    return this.connection.lastSession?.instanceId ?? null;
   }
 
   get userId(): string | null {
-    return this.lastSession?.userId ?? null;
+    return this.connection.lastSession?.userId ?? null;
   }
 
   /** Highest seq delivered in order for a joined room. */
   lastSeqOf(roomId: string): number | undefined {
-    return this.feeds.get(roomId)?.lastSeq;
+    return this.rooms.get(roomId)?.lastSeq;
   }
 
   joinedRooms(): string[] {
-    return [...this.feeds.keys()];
+    return [...this.rooms.values()].filter((room) => room.live).map((room) => room.roomId);
   }
 
   // ---- connection -----------------------------------------------------------
@@ -192,24 +117,12 @@ export class ChatSocket {
    * `connect_error`; a server refusal (e.g. `UNAUTHORIZED`) stops, a network failure keeps retrying.
    */
   connect(): Promise<SessionEvent> {
-    const session = this.sessionReady ? this.lastSession : null;
-    if (this.socket.connected && session) return Promise.resolve(session);
-    if (!this.pendingConnect) {
-      this.pendingConnect = deferred();
-      if (this.currentState === 'offline') this.setState('connecting');
-      this.socket.connect();
-    }
-    return this.pendingConnect.promise;
+    return this.connection.connect();
   }
 
   disconnect(): void {
-    this.socket.disconnect();
-    this.setState('offline');
-    this.settleConnect(ChatSocketError.disconnected('Disconnected by the client'));
-    for (const timer of this.catchUpRetries.values()) clearTimeout(timer);
-    this.catchUpRetries.clear();
-    for (const timer of this.gapTimers.values()) clearTimeout(timer);
-    this.gapTimers.clear();
+    this.connection.disconnect();
+    for (const room of this.rooms.values()) room.pause();
   }
 
   // ---- subscriptions --------------------------------------------------------
@@ -221,7 +134,7 @@ export class ChatSocket {
 
   /** Called on each change; read `state` for the current value. */
   onState(handler: (state: ConnectionState) => void): () => void {
-    return this.states.on('state', handler);
+    return this.connection.onState(handler);
   }
 
   /** Failures of background work no caller awaits: re-joins and catch-ups after reconnect or gaps. */
@@ -255,24 +168,23 @@ export class ChatSocket {
    * Subscribes to a room's events. The first join of a room sets where delivery starts:
    * `sinceSeq` if given (older messages are fetched), else the room's current last seq.
    */
-  async join(roomId: string, options: JoinOptions = {}): Promise<RoomJoinResult> {
-    const known = this.feeds.has(roomId);
-    if (!known && !this.earlyMessages.has(roomId)) this.earlyMessages.set(roomId, []);
-    let result: RoomJoinResult;
-    try {
-      result = await this.request('room:join', { roomId }, options);
-    } catch (error) {
-      if (!known) this.earlyMessages.delete(roomId);
-      throw error;
-    }
-    let feed = this.feeds.get(roomId);
-    if (!feed) {
-      feed = this.track(roomId, options.sinceSeq ?? result.lastSeq);
-      for (const message of this.earlyMessages.get(roomId) ?? []) feed.accept(message);
-    }
-    this.earlyMessages.delete(roomId);
-    if (feed.hasGap || result.lastSeq > feed.lastSeq) this.runCatchUp(roomId);
-    return result;
+  join(roomId: string, options: JoinOptions = {}): Promise<RoomJoinResult> {
+    const room = this.roomOf(roomId);
+    if (!room.live) room.sinceSeq = options.sinceSeq;
+    return room.join(options);
+  }
+
+  /**
+   * Keeps a room subscribed for the life of this socket without awaiting the join: joins now if
+   * connected, else on connect, again after every reconnect, until `leave()` or until the user
+   * loses access to the room. Failures are reported through `onError`. Idempotent.
+   */
+  subscribe(roomId: string, options: SubscribeOptions = {}): void {
+    const room = this.roomOf(roomId);
+    if (room.kept) return;
+    room.kept = true;
+    room.sinceSeq = options.sinceSeq;
+    if (this.socket.connected) void room.resume();
   }
 
   async leave(roomId: string, options: RequestOptions = {}): Promise<void> {
@@ -303,11 +215,12 @@ export class ChatSocket {
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.whenConnected(timeoutMs);
+        await this.connection.whenConnected(timeoutMs);
         return await this.request('message:send', payload, { timeoutMs });
       } catch (error) {
         const failure = asChatError(error);
-        const giveUp = attempt >= retries || !isTransient(failure.code) || this.currentState === 'offline';
+        const giveUp =
+          attempt >= retries || !isTransient(failure.code) || this.connection.state === 'offline';
         if (giveUp) throw failure;
         await sleep(retryDelay(failure, attempt, SEND_BACKOFF.baseMs, SEND_BACKOFF.capMs));
       }
@@ -335,12 +248,17 @@ export class ChatSocket {
 
   private listen(): void {
     const socket = this.socket;
-    socket.on('connect', () => this.handleConnect());
-    socket.on('disconnect', (reason) => this.handleDisconnect(reason));
-    socket.on('connect_error', (error) => this.handleConnectError(error));
-    socket.io.on('reconnect_failed', () => this.setState('offline'));
-
-    socket.on('session', (session) => this.handleSession(session));
+    socket.on('connect', () => {
+      this.connection.connected();
+      for (const room of this.rooms.values()) void room.resume();
+    });
+    socket.on('disconnect', (reason) => this.connection.disconnected(reason));
+    socket.on('connect_error', (error) => this.connection.connectFailed(error));
+    socket.io.on('reconnect_failed', () => this.connection.reconnectFailed());
+    socket.on('session', (session) => {
+      this.connection.sessionStarted(session);
+      this.events.emit('session', session);
+    });
     socket.on('message:new', (message) => this.handleMessage(message));
     socket.on('message:updated', (message) => this.events.emit('message:updated', message));
     socket.on('typing', (event) => this.events.emit('typing', event));
@@ -360,249 +278,34 @@ export class ChatSocket {
     });
   }
 
-  private handleConnect(): void {
-    this.setState('online');
-    if (this.hasConnected) this.resubscribe();
-    this.hasConnected = true;
-  }
-
-  private handleSession(session: SessionEvent): void {
-    this.lastSession = session;
-    this.sessionReady = true;
-    this.settleConnect(null, session);
-    this.events.emit('session', session);
-  }
-
-  private handleDisconnect(reason: Socket.DisconnectReason): void {
-    this.sessionReady = false;
-    // After these two Socket.IO does not reconnect by itself.
-    const final = reason === 'io client disconnect' || reason === 'io server disconnect';
-    this.setState(final ? 'offline' : 'reconnecting');
-    this.settleConnect(ChatSocketError.disconnected(`Disconnected: ${reason}`));
-  }
-
-  private handleConnectError(error: Error & { data?: unknown }): void {
-    const retrying = this.socket.active && this.socket.io.reconnection();
-    if (!retrying) this.setState('offline');
-    else this.setState(this.hasConnected ? 'reconnecting' : 'connecting');
-    const failure = connectFailure(error);
-    // A refusal during an automatic reconnect (e.g. the token expired meanwhile) has no caller to reject.
-    if (this.pendingConnect) this.settleConnect(failure);
-    else if (!retrying) this.failures.emit('error', failure);
-  }
-
   private handleMessage(message: Message): void {
-    const feed = this.feeds.get(message.roomId);
-    if (feed) {
-      if (feed.accept(message) === 'buffered') this.fillGapUnlessItCloses(message.roomId);
-      return;
-    }
-    const early = this.earlyMessages.get(message.roomId);
-    if (early) early.push(message);
+    const room = this.rooms.get(message.roomId);
+    if (room) room.accept(message);
     else this.events.emit('message:new', message);
   }
 
-  private setState(next: ConnectionState): void {
-    if (next === this.currentState) return;
-    this.currentState = next;
-    this.states.emit('state', next);
-  }
+  // ---- rooms ---------------------------------------------------------------
 
-  private settleConnect(error: ChatError, session?: undefined): void;
-  private settleConnect(error: null, session: SessionEvent): void;
-  private settleConnect(error: ChatError | null, session?: SessionEvent): void {
-    const pending = this.pendingConnect;
-    if (!pending) return;
-    this.pendingConnect = null;
-    if (session) pending.resolve(session);
-    else pending.reject(error);
-  }
-
-  private whenConnected(timeoutMs: number): Promise<void> {
-    if (this.socket.connected) return Promise.resolve();
-    if (this.currentState === 'offline') return Promise.reject(ChatSocketError.disconnected());
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        stop();
-        reject(ChatSocketError.disconnected(`Not reconnected within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const stop = this.states.on('state', (state) => {
-        if (state !== 'online' && state !== 'offline') return;
-        clearTimeout(timer);
-        stop();
-        if (state === 'online') resolve();
-        else reject(ChatSocketError.disconnected());
-      });
-    });
-  }
-
-  // ---- rooms and catch-up ---------------------------------------------------
-
-  private track(roomId: string, lastSeq: number): RoomFeed {
-    const feed = new RoomFeed({
-      lastSeq,
-      deliver: (message) => this.events.emit('message:new', message),
+  private roomOf(roomId: string): RoomSubscription {
+    let room = this.rooms.get(roomId);
+    if (room) return room;
+    room = new RoomSubscription({
+      roomId,
+      gapGraceMs: this.gapGraceMs,
+      join: (options) => this.request('room:join', { roomId }, options),
       fetchAfter: (after) => this.http.history(roomId, { after, limit: Limits.HISTORY_PAGE_MAX }),
+      deliver: (message) => this.events.emit('message:new', message),
+      report: (error) => this.failures.emit('error', error),
+      isOffline: () => this.connection.state === 'offline',
+      ended: () => this.forget(roomId),
+      asChatError,
     });
-    this.feeds.set(roomId, feed);
-    return feed;
+    this.rooms.set(roomId, room);
+    return room;
   }
 
   private forget(roomId: string): void {
-    this.feeds.get(roomId)?.close();
-    this.feeds.delete(roomId);
-    this.earlyMessages.delete(roomId);
-    clearTimeout(this.catchUpRetries.get(roomId));
-    this.catchUpRetries.delete(roomId);
-    clearTimeout(this.gapTimers.get(roomId));
-    this.gapTimers.delete(roomId);
+    this.rooms.get(roomId)?.close();
+    this.rooms.delete(roomId);
   }
-
-  /**
-   * After a reconnect the server may hold a fresh socket with no room subscriptions, and events
-   * sent while away are lost unless the connection state was recovered: re-join, then read history.
-   */
-  private resubscribe(): void {
-    for (const roomId of this.feeds.keys()) void this.rejoin(roomId);
-  }
-
-  private async rejoin(roomId: string): Promise<void> {
-    try {
-      await this.request('room:join', { roomId });
-    } catch (error) {
-      const failure = asChatError(error);
-      this.failures.emit('error', failure);
-      if (LOST_ROOM_CODES.has(failure.code)) {
-        this.forget(roomId);
-        return;
-      }
-    }
-    this.runCatchUp(roomId);
-  }
-
-  /** Fills a live gap from history if the missing messages have not arrived within the grace period. */
-  private fillGapUnlessItCloses(roomId: string): void {
-    if (this.gapGraceMs <= 0) {
-      this.runCatchUp(roomId);
-      return;
-    }
-    if (this.gapTimers.has(roomId)) return;
-    const timer = setTimeout(() => {
-      this.gapTimers.delete(roomId);
-      if (this.feeds.get(roomId)?.hasGap) this.runCatchUp(roomId);
-    }, this.gapGraceMs);
-    this.gapTimers.set(roomId, timer);
-  }
-
-  private runCatchUp(roomId: string, attempt = 0): void {
-    const feed = this.feeds.get(roomId);
-    if (!feed) return;
-    if (this.catchUpsInFlight.has(roomId)) {
-      // The running fill goes round once more; its owner handles any failure.
-      feed.catchUp().catch(() => undefined);
-      return;
-    }
-    clearTimeout(this.catchUpRetries.get(roomId));
-    this.catchUpRetries.delete(roomId);
-    this.catchUpsInFlight.add(roomId);
-    feed.catchUp().then(
-      () => this.catchUpsInFlight.delete(roomId),
-      (error: unknown) => {
-        this.catchUpsInFlight.delete(roomId);
-        if (this.feeds.get(roomId) !== feed) return;
-        const failure = asChatError(error);
-        this.failures.emit('error', failure);
-        if (!isTransient(failure.code)) {
-          feed.skipGap();
-          return;
-        }
-        if (this.currentState === 'offline') return;
-        const delay = retryDelay(failure, attempt, CATCH_UP_BACKOFF.baseMs, CATCH_UP_BACKOFF.capMs);
-        const timer = setTimeout(() => {
-          this.catchUpRetries.delete(roomId);
-          this.runCatchUp(roomId, attempt + 1);
-        }, delay);
-        this.catchUpRetries.set(roomId, timer);
-      },
-    );
-  }
-}
-
-function socketUri(baseUrl: string): string | undefined {
-  // The URL's path would be read as a Socket.IO namespace: connect to the origin, the path is fixed.
-  try {
-    return baseUrl ? new URL(baseUrl).origin : undefined;
-  } catch {
-    return undefined; // a relative base: same origin
-  }
-}
-
-function definedOnly<T extends object>(options: T): Partial<T> {
-  // engine.io-client merges options over its defaults with Object.assign: an explicit undefined would erase one.
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A connect() nobody awaits must not surface as an unhandled rejection.
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function unwrapAck(event: string, ack: unknown): object {
-  if (isObject(ack) && ack.ok === true) {
-    const { ok: _ok, ...result } = ack;
-    return result;
-  }
-  if (isObject(ack) && ack.ok === false && isObject(ack.error)) {
-    const { code, message, fields, retryAfter } = ack.error;
-    return throwError(
-      new ChatSocketError({
-        code: isErrorCode(code) ? code : 'INTERNAL',
-        message: typeof message === 'string' ? message : `${event} failed`,
-        fields: isObject(fields) ? (fields as Record<string, string[]>) : undefined,
-        retryAfter: typeof retryAfter === 'number' ? retryAfter : undefined,
-      }),
-    );
-  }
-  return throwError(new ChatSocketError({ code: 'INTERNAL', message: `Malformed ack for ${event}` }));
-}
-
-function throwError(error: Error): never {
-  throw error;
-}
-
-function ackFailure(event: string, timeoutMs: number, error: unknown): ChatSocketError {
-  // socket.io-client rejects an ack promise only on timeout, or when the connection drops first.
-  if (error instanceof Error && error.message === 'socket has been disconnected') {
-    return ChatSocketError.disconnected(`Disconnected while waiting for the ack of ${event}`);
-  }
-  return ChatSocketError.timeout(event, timeoutMs);
-}
-
-function connectFailure(error: Error & { data?: unknown }): ChatSocketError {
-  // The gateway refuses with message = the error code and data = the error body.
-  const data = isObject(error.data) ? error.data : {};
-  const code = isErrorCode(data.code)
-    ? data.code
-    : isErrorCode(error.message)
-      ? error.message
-      : 'UNAVAILABLE';
-  const message = typeof data.message === 'string' ? data.message : error.message;
-  return new ChatSocketError({ code, message });
-}
-
-function asChatError(error: unknown): ChatError {
-  if (error instanceof ChatError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ChatSocketError({ code: 'INTERNAL', message });
 }

@@ -4,7 +4,8 @@ import { provideRouter } from '@angular/router';
 import { AuthResponse } from '@chat/contracts';
 
 import { BROWSER_STORAGE, MemoryStorage } from '../shared/browser-storage';
-import { API_FETCH, AuthStore } from './auth-store';
+import { API_FETCH } from '../shared/chat-api';
+import { AuthStore } from './auth-store';
 
 const user = { id: 'u1', username: 'alice', displayName: 'Alice', createdAt: '2026-01-01T00:00:00.000Z' };
 const auth = (accessToken: string, expiresIn: number): AuthResponse => ({ accessToken, expiresIn, user });

@@ -1,16 +1,11 @@
-import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
 
 import { AuthResponse, LoginRequest, RegisterRequest, User } from '@chat/contracts';
-import { ChatClient } from '@chat/sdk';
 
 import { BROWSER_STORAGE, readJson } from '../shared/browser-storage';
-
-/** The fetch the REST client uses; tests provide a fake server. */
-export const API_FETCH = new InjectionToken<typeof fetch>('API_FETCH', {
-  providedIn: 'root',
-  factory: () => (input, init) => fetch(input, init),
-});
+import { ChatApi } from '../shared/chat-api';
 
 export interface StoredSession {
   token: string;
@@ -26,8 +21,6 @@ const MAX_TIMER_MS = 2_147_483_647;
 /** A token is renewed when this share of its life is left (at most five minutes before it expires). */
 const REFRESH_AHEAD = 0.2;
 const REFRESH_AHEAD_MAX_MS = 5 * 60_000;
-/** Auth endpoints answer 401 for a wrong password: that is not an expired session. */
-const AUTH_ENDPOINT = /\/api\/auth\/(login|register)$/;
 
 /**
  * The signed-in user and their token: kept across reloads, dropped on sign-out or when the server
@@ -37,7 +30,7 @@ const AUTH_ENDPOINT = /\/api\/auth\/(login|register)$/;
 export class AuthStore {
   private readonly storage = inject(BROWSER_STORAGE);
   private readonly router = inject(Router);
-  private readonly apiFetch = inject(API_FETCH);
+  private readonly api = inject(ChatApi);
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -49,13 +42,8 @@ export class AuthStore {
   /** Why the user was signed out, shown on the sign-in page. */
   readonly notice = signal<string | null>(null);
 
-  /** REST and socket factory of the signed-in user; the token is swapped in place. */
-  readonly client = new ChatClient({
-    baseUrl: '',
-    fetch: (input, init) => this.fetchWatchingExpiry(input, init),
-  });
-
   constructor() {
+    this.api.tokenRefused.pipe(takeUntilDestroyed()).subscribe(() => this.expire());
     const stored = readJson<StoredSession>(this.storage, SESSION_KEY);
     if (isStoredSession(stored)) {
       if (stored.expiresAt > Date.now()) {
@@ -73,22 +61,22 @@ export class AuthStore {
   }
 
   async signIn(request: LoginRequest): Promise<void> {
-    this.start(await this.client.http.login(request));
+    this.start(await this.api.http.login(request));
   }
 
   async register(request: RegisterRequest): Promise<void> {
-    this.start(await this.client.http.register(request));
+    this.start(await this.api.http.register(request));
   }
 
   /** Revokes the token on the server (its sockets close everywhere), then forgets it here either way. */
   signOut(): void {
-    if (this.current()) this.client.http.logout().catch(() => undefined);
+    if (this.current()) this.api.http.logout().catch(() => undefined);
     this.end(null);
   }
 
   /** Ends every session of the user on the server (all devices), then forgets the token here. */
   async signOutEverywhere(): Promise<void> {
-    await this.client.http.logoutAll();
+    await this.api.http.logoutAll();
     this.end(null);
   }
 
@@ -124,7 +112,7 @@ export class AuthStore {
     this.refreshTimer = setTimeout(
       () => {
         if (this.current() !== session) return;
-        this.client.http.refresh().then(
+        this.api.http.refresh().then(
           (response) => {
             if (this.current() === session) this.start(response);
           },
@@ -136,7 +124,7 @@ export class AuthStore {
   }
 
   private apply(session: StoredSession): void {
-    this.client.http.setToken(session.token);
+    this.api.http.setToken(session.token);
     this.current.set(session);
     clearTimeout(this.expiryTimer);
     const remaining = session.expiresAt - Date.now();
@@ -150,26 +138,10 @@ export class AuthStore {
     clearTimeout(this.expiryTimer);
     clearTimeout(this.refreshTimer);
     this.storage.removeItem(SESSION_KEY);
-    this.client.http.setToken(null);
+    this.api.http.setToken(null);
     this.current.set(null);
     this.notice.set(reason);
     void this.router.navigateByUrl('/sign-in');
-  }
-
-  private async fetchWatchingExpiry(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const sentWith = this.current()?.token;
-    const response = await this.apiFetch(input, init);
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    // Only if the refused token is still the current one: a late answer must not end a newer session.
-    if (
-      response.status === 401 &&
-      sentWith &&
-      sentWith === this.current()?.token &&
-      !AUTH_ENDPOINT.test(url)
-    ) {
-      this.expire();
-    }
-    return response;
   }
 }
 

@@ -4,6 +4,7 @@ import { MatButtonModule } from '@angular/material/button';
 
 import { AuthSessionInfo } from '@chat/contracts';
 
+import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
 import { AuthStore } from './auth-store';
 
@@ -61,19 +62,20 @@ import { AuthStore } from './auth-store';
 })
 export class SessionsPage {
   private readonly auth = inject(AuthStore);
+  private readonly api = inject(ChatApi);
 
   protected readonly sessions = signal<AuthSessionInfo[]>([]);
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
 
   constructor() {
-    void this.run(async () => this.sessions.set(await this.auth.client.http.sessions()));
+    void this.run(async () => this.sessions.set(await this.api.http.sessions()));
   }
 
   protected end(session: AuthSessionInfo): Promise<void> {
     return this.run(async () => {
-      await this.auth.client.http.endSession(session.id);
-      this.sessions.set(await this.auth.client.http.sessions());
+      await this.api.http.endSession(session.id);
+      this.sessions.set(await this.api.http.sessions());
     });
   }
 

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -8,6 +8,7 @@ import { Router, RouterLink } from '@angular/router';
 
 import { Limits } from '@chat/contracts';
 
+import { ActionState } from '../shared/action-state';
 import { errorText, fieldError } from '../shared/error-text';
 import { AuthStore } from './auth-store';
 
@@ -33,8 +34,9 @@ export class SignInPage {
   readonly mode = input<'sign-in' | 'register'>('sign-in');
   protected readonly registering = computed(() => this.mode() === 'register');
   protected readonly notice = this.auth.notice;
-  protected readonly busy = signal(false);
-  protected readonly failure = signal<unknown>(null);
+  private readonly submitting = new ActionState();
+  protected readonly busy = this.submitting.busy;
+  protected readonly failure = this.submitting.failure;
   protected readonly limits = Limits;
 
   protected readonly form = inject(NonNullableFormBuilder).group({
@@ -76,17 +78,11 @@ export class SignInPage {
       return;
     }
     const { username, password, displayName } = this.form.getRawValue();
-    this.busy.set(true);
-    this.failure.set(null);
-    try {
+    await this.submitting.run(async () => {
       if (this.registering())
         await this.auth.register({ username, password, displayName: displayName || undefined });
       else await this.auth.signIn({ username, password });
       await this.router.navigateByUrl('/');
-    } catch (error) {
-      this.failure.set(error);
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

@@ -103,14 +103,11 @@ export class ChatRoomPage {
   }
 
   protected async addMember(user: User): Promise<void> {
-    const roomId = this.store.roomId();
-    if (!roomId) return;
     try {
-      await this.auth.client.http.addMember(roomId, user.id);
+      await this.store.addMember(user);
       this.tell(`${user.displayName || user.username} was added`);
       this.showAddMember.set(false);
       this.showMembers.set(true);
-      await this.store.open(roomId);
     } catch (error) {
       this.tell(errorText(error));
     }
@@ -120,9 +117,7 @@ export class ChatRoomPage {
     const roomId = this.store.roomId();
     if (!roomId) return;
     try {
-      await this.auth.client.http.leaveRoom(roomId);
-      this.connection.unwatch(roomId);
-      this.rooms.removed(roomId);
+      await this.rooms.leave(roomId);
       await this.router.navigateByUrl('/');
     } catch (error) {
       this.tell(errorText(error));

@@ -2,11 +2,12 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { filter } from 'rxjs';
 
-import { Limits, Member, Message } from '@chat/contracts';
+import { Limits, Member, Message, User } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
 import { RoomsStore } from '../rooms/rooms-store';
+import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
 import { userLabel } from '../shared/user-label';
 import { mergeMessages } from './message-merge';
@@ -22,6 +23,7 @@ const TYPING_TTL_MS = 6_000;
 @Injectable()
 export class ChatRoomStore {
   private readonly auth = inject(AuthStore);
+  private readonly api = inject(ChatApi);
   private readonly connection = inject(ChatConnection);
   private readonly rooms = inject(RoomsStore);
   private readonly outbox = inject(Outbox);
@@ -122,7 +124,7 @@ export class ChatRoomStore {
     this.loading.set(true);
     try {
       const [page] = await Promise.all([
-        this.auth.client.http.history(roomId, { limit: Limits.HISTORY_PAGE_DEFAULT }),
+        this.api.http.history(roomId, { limit: Limits.HISTORY_PAGE_DEFAULT }),
         this.loadMembers(),
       ]);
       if (generation !== this.openGeneration) return;
@@ -143,7 +145,7 @@ export class ChatRoomStore {
     if (!roomId || !oldest || !this.hasOlder() || this.loadingOlder()) return;
     this.loadingOlder.set(true);
     try {
-      const page = await this.auth.client.http.history(roomId, {
+      const page = await this.api.http.history(roomId, {
         before: oldest,
         limit: Limits.HISTORY_PAGE_DEFAULT,
       });
@@ -168,6 +170,14 @@ export class ChatRoomStore {
 
   discard(clientMsgId: string): void {
     this.outbox.discard(clientMsgId);
+  }
+
+  /** Adds someone to the open room (owners of private rooms), then shows the room again with them. */
+  async addMember(user: User): Promise<void> {
+    const roomId = this.roomId();
+    if (!roomId) return;
+    await this.api.http.addMember(roomId, user.id);
+    await this.open(roomId);
   }
 
   async edit(messageId: string, body: string): Promise<void> {
@@ -218,7 +228,7 @@ export class ChatRoomStore {
     const roomId = this.roomId();
     if (!roomId) return;
     try {
-      const page = await this.auth.client.http.memberPage(roomId);
+      const page = await this.api.http.memberPage(roomId);
       if (roomId !== this.roomId()) return;
       this.members.set(page.members);
       this.membersCursor.set(page.nextCursor);
@@ -233,7 +243,7 @@ export class ChatRoomStore {
     const after = this.membersCursor();
     if (!roomId || !after) return;
     try {
-      const page = await this.auth.client.http.memberPage(roomId, { after });
+      const page = await this.api.http.memberPage(roomId, { after });
       if (roomId !== this.roomId() || after !== this.membersCursor()) return;
       this.members.update((members) => [...members, ...page.members]);
       this.membersCursor.set(page.nextCursor);

@@ -26,7 +26,7 @@ describe('MessageBubbleComponent', () => {
     let element = await render({ message: message(1, { sender: bot, senderId: bot.id }) });
     expect(element.querySelector('.bubble__bot')?.textContent).toBe('bot');
     expect(element.querySelector('article')!.getAttribute('aria-label')).toBe(
-      'Message from Deploy bot (bot)',
+      'Message from Deploy bot (@deploy) (bot)',
     );
 
     element = await render({ message: message(2) });

@@ -1,11 +1,10 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { Router } from '@angular/router';
 
 import { User } from '@chat/contracts';
 
-import { AuthStore } from '../auth/auth-store';
 import { RoomsStore } from '../rooms/rooms-store';
-import { errorText } from '../shared/error-text';
+import { ActionState } from '../shared/action-state';
 import { UserPickerComponent } from './user-picker.component';
 
 /** Starts (or reopens) the direct conversation with someone. */
@@ -30,24 +29,17 @@ import { UserPickerComponent } from './user-picker.component';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class NewDirectPage {
-  private readonly auth = inject(AuthStore);
   private readonly rooms = inject(RoomsStore);
   private readonly router = inject(Router);
 
-  protected readonly busy = signal(false);
-  protected readonly error = signal<string | null>(null);
+  private readonly starting = new ActionState();
+  protected readonly busy = this.starting.busy;
+  protected readonly error = this.starting.error;
 
   protected async start(user: User): Promise<void> {
-    this.busy.set(true);
-    this.error.set(null);
-    try {
-      const room = await this.auth.client.http.directRoom(user.id);
-      await this.rooms.added(room.id);
+    await this.starting.run(async () => {
+      const room = await this.rooms.openDirect(user.id);
       await this.router.navigate(['/rooms', room.id]);
-    } catch (error) {
-      this.error.set(errorText(error));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

@@ -8,7 +8,7 @@ import { debounceTime, distinctUntilChanged } from 'rxjs';
 
 import { Limits, User } from '@chat/contracts';
 
-import { AuthStore } from '../auth/auth-store';
+import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
 
 /** Finds people by name and offers one action per result ("Message", "Add"). */
@@ -69,7 +69,7 @@ import { errorText } from '../shared/error-text';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class UserPickerComponent {
-  private readonly auth = inject(AuthStore);
+  private readonly api = inject(ChatApi);
 
   readonly label = input('Search people');
   readonly actionLabel = input.required<string>();
@@ -97,7 +97,7 @@ export class UserPickerComponent {
       return;
     }
     try {
-      const users = await this.auth.client.http.searchUsers(term);
+      const users = await this.api.http.searchUsers(term);
       if (generation !== this.generation) return;
       this.results.set(users);
       this.searched.set(true);

@@ -18,13 +18,13 @@ import {
   PresenceEvent,
   ReceiptEvent,
   RoomAddedEvent,
-  RoomJoinResult,
   RoomRemovedEvent,
   TypingEvent,
 } from '@chat/contracts';
 import { ChatError, ChatSocket, ConnectionState, SocketFactory } from '@chat/sdk';
 
 import { AuthStore } from '../auth/auth-store';
+import { ChatApi } from '../shared/chat-api';
 
 /** How sockets are made; unset, socket.io-client's `io`. Tests provide a fake. */
 export const SOCKET_FACTORY = new InjectionToken<SocketFactory | undefined>('SOCKET_FACTORY', {
@@ -32,25 +32,25 @@ export const SOCKET_FACTORY = new InjectionToken<SocketFactory | undefined>('SOC
   factory: () => undefined,
 });
 
-/** An attempt per send: the outbox, not the SDK, decides what happens after that. */
+/** Two quick retries per send; after those the outbox, not the SDK, decides when to resend. */
 const SEND_RETRIES = 2;
 
 /**
  * The one Socket.IO connection of the signed-in user, over the SDK. Components never touch the
  * socket: they read `state` and the event streams, and call the methods below.
  *
- * Rooms the app wants live events for are `watch`ed once; the SDK re-joins them and fills gaps
- * from history after every reconnect, whichever instance the connection lands on.
+ * Rooms the app wants live events for are `watch`ed once; the SDK joins them, re-joins and fills
+ * gaps from history after every reconnect (whichever instance the connection lands on), and drops
+ * those the user loses access to.
  */
 @Injectable({ providedIn: 'root' })
 export class ChatConnection {
   private readonly auth = inject(AuthStore);
+  private readonly api = inject(ChatApi);
   private readonly socketFactory = inject(SOCKET_FACTORY);
   private readonly window = inject(DOCUMENT).defaultView;
   private socket: ChatSocket | null = null;
   private readonly stopListening: (() => void)[] = [];
-  /** Room id → seq the view already has; delivery starts after it. */
-  private readonly watched = new Map<string, number>();
 
   private readonly connectionState = signal<ConnectionState>('offline');
   private readonly instance = signal<string | null>(null);
@@ -92,15 +92,12 @@ export class ChatConnection {
 
   /** Subscribes to a room's live events, delivering messages after `sinceSeq`. Idempotent. */
   watch(roomId: string, sinceSeq: number): void {
-    if (this.watched.has(roomId)) return;
-    this.watched.set(roomId, sinceSeq);
-    if (this.socket?.connected) void this.joinWatched(this.socket, roomId);
+    this.socket?.subscribe(roomId, { sinceSeq });
   }
 
   /** Stops live events of a room the user left. */
   unwatch(roomId: string): void {
-    this.watched.delete(roomId);
-    if (this.socket?.connected) this.socket.leave(roomId).catch(() => undefined);
+    this.socket?.leave(roomId).catch(() => undefined);
   }
 
   send(roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
@@ -125,10 +122,10 @@ export class ChatConnection {
 
   private open(): void {
     this.close();
-    const socket = this.auth.client.socket(this.socketFactory ? { socketFactory: this.socketFactory } : {});
+    const socket = this.api.client.socket(this.socketFactory ? { socketFactory: this.socketFactory } : {});
     this.socket = socket;
     this.stopListening.push(
-      socket.onState((state) => this.handleState(socket, state)),
+      socket.onState((state) => this.handleState(state)),
       socket.on('session', (session) => this.instance.set(session.instanceId)),
       socket.on('message:new', (message) => this.messages.next(message)),
       socket.on('message:updated', (message) => this.updates.next(message)),
@@ -140,10 +137,7 @@ export class ChatConnection {
       socket.on('session:ended', (event) =>
         this.auth.expire(event.reason === 'expired' ? undefined : event.message),
       ),
-      socket.on('room:removed', (event) => {
-        this.watched.delete(event.roomId);
-        this.roomsRemoved.next(event);
-      }),
+      socket.on('room:removed', (event) => this.roomsRemoved.next(event)),
       socket.onError((error) => this.handleFailure(error)),
     );
     if (!this.browserOffline()) this.connect(socket);
@@ -153,7 +147,6 @@ export class ChatConnection {
     for (const stop of this.stopListening.splice(0)) stop();
     this.socket?.disconnect();
     this.socket = null;
-    this.watched.clear();
     this.connectionState.set('offline');
     this.instance.set(null);
   }
@@ -163,26 +156,9 @@ export class ChatConnection {
     socket.connect().catch((error: unknown) => this.handleFailure(error));
   }
 
-  private handleState(socket: ChatSocket, state: ConnectionState): void {
+  private handleState(state: ConnectionState): void {
     this.connectionState.set(state);
-    if (state !== 'online') return;
-    for (const roomId of this.watched.keys()) {
-      // Rooms the SDK already tracks are re-joined by it; only first joins are ours.
-      if (!socket.joinedRooms().includes(roomId)) void this.joinWatched(socket, roomId);
-    }
-    this.reconnected.next();
-  }
-
-  private async joinWatched(socket: ChatSocket, roomId: string): Promise<RoomJoinResult | null> {
-    try {
-      return await socket.join(roomId, { sinceSeq: this.watched.get(roomId) });
-    } catch (error) {
-      // Not a member any more (removed, or the room is gone): stop watching it.
-      if (error instanceof ChatError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND')) {
-        this.watched.delete(roomId);
-      }
-      return null;
-    }
+    if (state === 'online') this.reconnected.next();
   }
 
   private handleFailure(error: unknown): void {

@@ -6,6 +6,7 @@ import { debounceTime } from 'rxjs';
 import { ClusterStats } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
+import { ChatApi } from '../shared/chat-api';
 import { ChatConnection } from './chat-connection';
 
 const REFRESH_MS = 5_000;
@@ -16,6 +17,7 @@ const PRESENCE_DEBOUNCE_MS = 500;
 @Injectable({ providedIn: 'root' })
 export class ClusterStatsStore {
   private readonly auth = inject(AuthStore);
+  private readonly api = inject(ChatApi);
   private readonly document = inject(DOCUMENT);
   private timer: ReturnType<typeof setInterval> | undefined;
 
@@ -41,7 +43,7 @@ export class ClusterStatsStore {
 
   async refresh(): Promise<void> {
     try {
-      this.stats.set(await this.auth.client.http.stats());
+      this.stats.set(await this.api.http.stats());
     } catch {
       // Keep the last figure: a missed poll is not worth an error banner.
     }

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormControl, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -9,7 +9,8 @@ import { debounceTime, distinctUntilChanged, startWith } from 'rxjs';
 
 import { Limits, Room } from '@chat/contracts';
 
-import { AuthStore } from '../auth/auth-store';
+import { ActionState } from '../shared/action-state';
+import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
 import { RoomsStore } from './rooms-store';
 
@@ -64,7 +65,7 @@ import { RoomsStore } from './rooms-store';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class BrowseRoomsPage {
-  private readonly auth = inject(AuthStore);
+  private readonly api = inject(ChatApi);
   private readonly rooms = inject(RoomsStore);
   private readonly router = inject(Router);
 
@@ -72,8 +73,10 @@ export class BrowseRoomsPage {
   protected readonly search = new FormControl('', { nonNullable: true });
   protected readonly results = signal<Room[]>([]);
   protected readonly loading = signal(true);
-  protected readonly joining = signal<string | null>(null);
-  protected readonly error = signal<string | null>(null);
+  private readonly joiner = new ActionState<string>();
+  protected readonly joining = this.joiner.running;
+  private readonly searchError = signal<string | null>(null);
+  protected readonly error = computed(() => this.joiner.error() ?? this.searchError());
   private searchGeneration = 0;
 
   constructor() {
@@ -87,17 +90,11 @@ export class BrowseRoomsPage {
   }
 
   protected async join(room: Room): Promise<void> {
-    this.joining.set(room.id);
-    this.error.set(null);
-    try {
-      await this.auth.client.http.joinRoom(room.id);
-      await this.rooms.added(room.id);
+    this.searchError.set(null);
+    await this.joiner.run(async () => {
+      await this.rooms.join(room.id);
       await this.open(room);
-    } catch (error) {
-      this.error.set(errorText(error));
-    } finally {
-      this.joining.set(null);
-    }
+    }, room.id);
   }
 
   protected async open(room: Room): Promise<void> {
@@ -108,13 +105,13 @@ export class BrowseRoomsPage {
     const generation = ++this.searchGeneration;
     this.loading.set(true);
     try {
-      const rooms = await this.auth.client.http.publicRooms(term || undefined);
+      const rooms = await this.api.http.publicRooms(term || undefined);
       if (generation === this.searchGeneration) {
         this.results.set(rooms);
-        this.error.set(null);
+        this.searchError.set(null);
       }
     } catch (error) {
-      if (generation === this.searchGeneration) this.error.set(errorText(error));
+      if (generation === this.searchGeneration) this.searchError.set(errorText(error));
     } finally {
       if (generation === this.searchGeneration) this.loading.set(false);
     }

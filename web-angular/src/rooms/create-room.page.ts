@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -8,7 +8,7 @@ import { Router } from '@angular/router';
 
 import { Limits, RoomVisibility } from '@chat/contracts';
 
-import { AuthStore } from '../auth/auth-store';
+import { ActionState } from '../shared/action-state';
 import { errorText, fieldError } from '../shared/error-text';
 import { RoomsStore } from './rooms-store';
 
@@ -60,13 +60,13 @@ import { RoomsStore } from './rooms-store';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class CreateRoomPage {
-  private readonly auth = inject(AuthStore);
   private readonly rooms = inject(RoomsStore);
   private readonly router = inject(Router);
 
   protected readonly limits = Limits;
-  protected readonly busy = signal(false);
-  protected readonly failure = signal<unknown>(null);
+  private readonly creating = new ActionState();
+  protected readonly busy = this.creating.busy;
+  protected readonly failure = this.creating.failure;
   protected readonly form = inject(NonNullableFormBuilder).group({
     name: ['', [Validators.required, Validators.maxLength(Limits.ROOM_NAME_MAX), Validators.pattern(/\S/)]],
     visibility: ['public' as RoomVisibility],
@@ -88,20 +88,9 @@ export class CreateRoomPage {
       return;
     }
     const { name, visibility, capacity } = this.form.getRawValue();
-    this.busy.set(true);
-    this.failure.set(null);
-    try {
-      const room = await this.auth.client.http.createRoom({
-        name: name.trim(),
-        visibility,
-        capacity: capacity ?? null,
-      });
-      await this.rooms.added(room.id);
+    await this.creating.run(async () => {
+      const room = await this.rooms.create({ name: name.trim(), visibility, capacity: capacity ?? null });
       await this.router.navigate(['/rooms', room.id]);
-    } catch (error) {
-      this.failure.set(error);
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

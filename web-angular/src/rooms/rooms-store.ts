@@ -1,10 +1,11 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 
-import { MyRoom } from '@chat/contracts';
+import { CreateRoomRequest, MyRoom, Room } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
+import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
 import { sortByActivity, withIncomingMessage, withReadUpTo, withUpdatedMessage } from './room-summaries';
 
@@ -15,6 +16,7 @@ import { sortByActivity, withIncomingMessage, withReadUpTo, withUpdatedMessage }
 @Injectable({ providedIn: 'root' })
 export class RoomsStore {
   private readonly auth = inject(AuthStore);
+  private readonly api = inject(ChatApi);
   private readonly connection = inject(ChatConnection);
   private loadGeneration = 0;
 
@@ -64,7 +66,7 @@ export class RoomsStore {
   async load(): Promise<void> {
     const generation = ++this.loadGeneration;
     try {
-      const rooms = await this.auth.client.http.myRooms();
+      const rooms = await this.api.http.myRooms();
       if (generation !== this.loadGeneration) return; // a newer load is on its way
       this.list.set(sortByActivity(rooms));
       this.loadError.set(null);
@@ -76,10 +78,38 @@ export class RoomsStore {
     }
   }
 
+  /** Creates a group room; resolves once it is listed and watched. */
+  async create(request: CreateRoomRequest): Promise<Room> {
+    return this.listed(await this.api.http.createRoom(request));
+  }
+
+  /** Joins a public room; resolves once it is listed and watched. */
+  async join(roomId: string): Promise<void> {
+    await this.api.http.joinRoom(roomId);
+    await this.added(roomId);
+  }
+
+  /** The direct room with someone, created on first use; resolves once it is listed and watched. */
+  async openDirect(userId: string): Promise<Room> {
+    return this.listed(await this.api.http.directRoom(userId));
+  }
+
+  /** Leaves a room: its live events stop and it is gone from the list at once. */
+  async leave(roomId: string): Promise<void> {
+    await this.api.http.leaveRoom(roomId);
+    this.connection.unwatch(roomId);
+    this.removed(roomId);
+  }
+
   /** A room the user just joined or created: listed and watched without waiting for a reload. */
   async added(roomId: string): Promise<void> {
     await this.load();
     if (!this.byId(roomId)) throw new Error('The room is not among your rooms');
+  }
+
+  private async listed(room: Room): Promise<Room> {
+    await this.added(room.id);
+    return room;
   }
 
   markRead(roomId: string, seq: number): void {

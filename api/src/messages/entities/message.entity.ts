@@ -3,8 +3,8 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 import { bigintToNumber } from '../../database/bigint.transformer';
 
 /**
- * Inserted only by MessagesRepository's single-statement "bump rooms.last_seq and insert" query,
- * which is what keeps per-room seqs contiguous; the entity is here for reads and the schema's record.
+ * Inserted only by MessageWriter's single-statement "bump rooms.last_seq and insert" queries, which
+ * are what keep per-room seqs contiguous; the entity is here for reads and the schema's record.
  */
 @Entity({ name: 'messages' })
 export class MessageEntity {

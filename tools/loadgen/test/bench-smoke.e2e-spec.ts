@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from '../../../api/test/support/test-env';
 
-const CLI = resolve(__dirname, '../../../dist/loadgen/libs/loadgen/src/cli.js');
+const CLI = resolve(__dirname, '../../../dist/loadgen/tools/loadgen/src/cli.js');
 const SMOKE_MS = 120_000;
 
 /**
