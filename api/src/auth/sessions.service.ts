@@ -13,7 +13,7 @@ const SIGNED_OUT: SessionEndedEvent = { reason: 'logged_out', message: 'Signed o
 const SUSPENDED: SessionEndedEvent = { reason: 'suspended', message: 'This account is suspended' };
 
 /**
- * Ending sign-in sessions, whoever asks (logout, logout-all, DELETE /auth/sessions/:id, an operator's
+ * Ending sign-in sessions, whoever asks (logout, logout-all, ending one from the sessions list, an operator's
  * suspension). Tokens are refused first and sockets ended after, on every instance: a socket that
  * reconnected in between presents a refused token, so none outlives the end. When refusing fails,
  * the call fails before any socket is touched and can be repeated.
