@@ -3,7 +3,6 @@ import { UnrecoverableError } from 'bullmq';
 
 import { ErrorCode, type Webhook } from '@chat/contracts';
 
-import { AppError } from '../common/app-error';
 import type { DeliveryJob, DeliveryProcessor } from './webhook-queue';
 import { WebhooksService } from './webhooks.service';
 
@@ -77,15 +76,6 @@ function setup(
   return { service, webhooks, queue, deliver };
 }
 
-async function failure(attempt: Promise<unknown>): Promise<AppError> {
-  const error = await attempt.then(
-    () => null,
-    (rejection: unknown) => rejection,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
-
 describe('WebhooksService: owner-only', () => {
   // Thunks, so each call starts only once the previous one was checked.
   const calls = (service: WebhooksService, callerId: string) => [
@@ -98,24 +88,27 @@ describe('WebhooksService: owner-only', () => {
 
   it('refuses every management call of a member who is not the owner, touching no webhook', async () => {
     const { service, webhooks } = setup();
-    for (const call of calls(service, MEMBER)) expect((await failure(call())).code).toBe(ErrorCode.FORBIDDEN);
+    for (const call of calls(service, MEMBER))
+      await expect(call()).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
     for (const method of Object.values(webhooks)) expect(method).not.toHaveBeenCalled();
   });
 
   it('refuses them in a direct room, which has no owner', async () => {
     const { service } = setup({ kind: 'direct', ownerId: null });
-    for (const call of calls(service, OWNER)) expect((await failure(call())).code).toBe(ErrorCode.FORBIDDEN);
+    for (const call of calls(service, OWNER))
+      await expect(call()).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
   });
 
   it('answers NOT_FOUND for an unknown room', async () => {
     const { service } = setup(null);
-    for (const call of calls(service, OWNER)) expect((await failure(call())).code).toBe(ErrorCode.NOT_FOUND);
+    for (const call of calls(service, OWNER))
+      await expect(call()).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
   });
 
   it('answers NOT_FOUND when enabling a webhook the room does not have', async () => {
     const { service, webhooks } = setup();
     webhooks.enable.mockResolvedValueOnce(null);
-    expect((await failure(service.enable(OWNER, ROOM, HOOK))).code).toBe(ErrorCode.NOT_FOUND);
+    await expect(service.enable(OWNER, ROOM, HOOK)).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
   });
 });
 
@@ -138,9 +131,10 @@ describe('WebhooksService.create: the URL rule', () => {
     'refuses plain http to %s with a field message',
     async (url) => {
       const { service, webhooks } = setup();
-      const error = await failure(service.create(OWNER, ROOM, { url }));
-      expect(error.code).toBe(ErrorCode.VALIDATION);
-      expect(error.fields?.url?.[0]).toContain('url must use https');
+      await expect(service.create(OWNER, ROOM, { url })).rejects.toMatchObject({
+        code: ErrorCode.VALIDATION,
+        fields: { url: [expect.stringContaining('url must use https')] },
+      });
       expect(webhooks.insert).not.toHaveBeenCalled();
     },
   );
@@ -148,9 +142,9 @@ describe('WebhooksService.create: the URL rule', () => {
   it('refuses when there is no queue to deliver through', async () => {
     const { service, queue, webhooks } = setup();
     queue.available = false;
-    expect((await failure(service.create(OWNER, ROOM, { url: 'https://example.com/hook' }))).code).toBe(
-      ErrorCode.UNAVAILABLE,
-    );
+    await expect(service.create(OWNER, ROOM, { url: 'https://example.com/hook' })).rejects.toMatchObject({
+      code: ErrorCode.UNAVAILABLE,
+    });
     expect(webhooks.insert).not.toHaveBeenCalled();
   });
 });
