@@ -41,12 +41,8 @@ function setup() {
       calls.push(`sockets of user ${userId}: ${ended.reason}`);
     }),
   };
-  const service = new SessionsService(
-    sessions as never,
-    revocations as never,
-    users as never,
-    broadcaster as never,
-  );
+  const fakes = [sessions, revocations, users, broadcaster];
+  const service = new SessionsService(...(fakes as unknown as ConstructorParameters<typeof SessionsService>));
   return { service, calls, sessions, users };
 }
 

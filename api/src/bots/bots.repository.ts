@@ -23,6 +23,15 @@ export interface KeyWithBot {
   bot: UserRef;
 }
 
+/** A key to store: only the hash of its secret. */
+export interface NewApiKey {
+  id: string;
+  botId: string;
+  secretHash: Buffer;
+  roomIds: string[];
+  createdBy: string;
+}
+
 /** Queries on `bots` and `bot_api_keys` (and the bot's own `users` row). */
 @Injectable()
 export class BotsRepository {
@@ -74,13 +83,7 @@ export class BotsRepository {
     return rows.map(toKey);
   }
 
-  async insertKey(key: {
-    id: string;
-    botId: string;
-    secretHash: Buffer;
-    roomIds: string[];
-    createdBy: string;
-  }): Promise<BotApiKey> {
+  async insertKey(key: NewApiKey): Promise<BotApiKey> {
     const [row]: KeyRow[] = await this.dataSource.query(
       `INSERT INTO bot_api_keys (id, bot_id, secret_hash, room_ids, created_by) VALUES ($1, $2, $3, $4, $5)
        RETURNING ${KEY_COLUMNS}`,
