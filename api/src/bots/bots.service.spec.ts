@@ -1,4 +1,4 @@
-import { ErrorCode } from '@chat/contracts';
+import { ErrorCode, type UserRef } from '@chat/contracts';
 
 import { newApiKey } from './api-key';
 import type { KeyWithBot } from './bots.repository';
@@ -133,7 +133,7 @@ describe('BotsService.authenticate', () => {
 describe('BotsService.post', () => {
   it('refuses a room outside the key scope before spending budget or sending', async () => {
     const { service, messages } = setup();
-    const bot = { id: BOT, username: 'helper', displayName: 'helper', isBot: true };
+    const bot: UserRef = { id: BOT, username: 'helper', displayName: 'helper', isBot: true };
     await expect(service.post(bot, [ROOM], KEY_ID, 'hi', 'c1')).rejects.toMatchObject({
       code: ErrorCode.FORBIDDEN,
     });
