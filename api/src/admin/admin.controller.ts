@@ -1,9 +1,9 @@
 import { Controller, Delete, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 
+import { SessionsService } from '../auth/sessions.service';
 import { Public } from '../common/public.decorator';
 import { UuidParam } from '../common/uuid-param.pipe';
-import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import { UsersService } from '../users/users.service';
 import { AdminTokenGuard } from './admin-token.guard';
 
@@ -16,7 +16,7 @@ import { AdminTokenGuard } from './admin-token.guard';
 export class AdminController {
   constructor(
     private readonly users: UsersService,
-    private readonly broadcaster: RealtimeBroadcaster,
+    private readonly sessions: SessionsService,
   ) {}
 
   @Post('users/:id/suspension')
@@ -25,9 +25,8 @@ export class AdminController {
     description:
       'Tokens and sign-in refused from now on; every socket of the user is disconnected on every instance',
   })
-  async suspend(@Param('id', UuidParam('id')) userId: string): Promise<void> {
-    await this.users.setSuspended(userId, true);
-    this.broadcaster.endUserSessions(userId, { reason: 'suspended', message: 'This account is suspended' });
+  suspend(@Param('id', UuidParam('id')) userId: string): Promise<void> {
+    return this.sessions.suspend(userId);
   }
 
   @Delete('users/:id/suspension')

@@ -34,15 +34,14 @@ import {
 } from '../common/openapi/schemas';
 import { Public } from '../common/public.decorator';
 import { UuidParam } from '../common/uuid-param.pipe';
-import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import { toUser } from '../users/users.mapper';
 import { UsersService } from '../users/users.service';
-import { AuthSessions } from './auth-sessions';
 import type { AuthUser, TokenClaims } from './auth-user';
 import { AuthService } from './auth.service';
 import { CurrentToken } from './current-token.decorator';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
+import { SessionsService } from './sessions.service';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -50,8 +49,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
-    private readonly broadcaster: RealtimeBroadcaster,
-    private readonly sessions: AuthSessions,
+    private readonly sessions: SessionsService,
   ) {}
 
   @Public()
@@ -109,9 +107,8 @@ export class AuthController {
     description:
       "Ends this token's session: every token of it is refused from now on (refreshed ones too), and its sockets are disconnected on every instance",
   })
-  async logout(@CurrentToken() claims: TokenClaims): Promise<void> {
-    await this.auth.logout(claims);
-    this.endSockets(claims);
+  logout(@CurrentToken() claims: TokenClaims): Promise<void> {
+    return this.sessions.logout(claims);
   }
 
   @Post('logout-all')
@@ -120,12 +117,8 @@ export class AuthController {
   @ApiNoContentResponse({
     description: 'Ends every session of the caller, this one included, on every device',
   })
-  async logoutAll(@CurrentUser() user: AuthUser, @CurrentToken() claims: TokenClaims): Promise<void> {
-    const ended = await this.sessions.endAll(user.id);
-    // A token without a session (signed by a tool) is revoked alone.
-    if (!claims.sid) await this.auth.logout(claims);
-    for (const sessionId of ended) this.broadcaster.endSessionSockets(sessionId, SIGNED_OUT);
-    this.endSockets(claims);
+  logoutAll(@CurrentUser() user: AuthUser, @CurrentToken() claims: TokenClaims): Promise<void> {
+    return this.sessions.logoutAll(user.id, claims);
   }
 
   @Get('sessions')
@@ -143,17 +136,11 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'Ends that session of the caller (its tokens and sockets)' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No open session of the caller with this id' })
-  async endSession(
+  endSession(
     @CurrentUser() user: AuthUser,
     @Param('sessionId', UuidParam('sessionId')) sessionId: string,
   ): Promise<void> {
-    await this.sessions.end(user.id, sessionId);
-    this.broadcaster.endSessionSockets(sessionId, SIGNED_OUT);
-  }
-
-  private endSockets(claims: TokenClaims): void {
-    if (claims.sid) this.broadcaster.endSessionSockets(claims.sid, SIGNED_OUT);
-    else if (claims.jti) this.broadcaster.endTokenSessions(claims.jti, SIGNED_OUT);
+    return this.sessions.end(user.id, sessionId);
   }
 
   @Get('me')
@@ -163,5 +150,3 @@ export class AuthController {
     return toUser(await this.users.getById(user.id));
   }
 }
-
-const SIGNED_OUT = { reason: 'logged_out', message: 'Signed out' } as const;

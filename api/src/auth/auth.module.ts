@@ -18,6 +18,7 @@ import { JWT_SECRET, JwtKey, jwtSecretProvider } from './jwt-secret.provider';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { SessionsService } from './sessions.service';
 import { SignInLimits } from './sign-in-limits';
 import { TokenRevocations } from './token-revocations';
 
@@ -43,6 +44,7 @@ import { TokenRevocations } from './token-revocations';
     PasswordHasher,
     TokenRevocations,
     AuthSessions,
+    SessionsService,
     {
       provide: SignInLimits,
       inject: [ConfigService, RedisConnection],
@@ -79,6 +81,6 @@ import { TokenRevocations } from './token-revocations';
     jwtSecretProvider,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AuthService, TokenRevocations],
+  exports: [AuthService, TokenRevocations, SessionsService],
 })
 export class AuthModule {}

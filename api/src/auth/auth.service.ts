@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 
-import { AuthResponse, ErrorCode, Limits } from '@chat/contracts';
+import { AuthResponse, Limits } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
 import { AllConfig } from '../config/config.type';
@@ -108,18 +108,6 @@ export class AuthService {
     if (!claims.sid) return this.issue(entity, await this.sessions.start(user.id, context.userAgent));
     await this.sessions.touch(user.id, claims.sid);
     return this.issue(entity, claims.sid);
-  }
-
-  /** Ends the token's session (every token of it, on every instance); a token without one is revoked alone. */
-  async logout(claims: TokenClaims): Promise<void> {
-    if (claims.sid) {
-      await this.sessions.end(claims.sub, claims.sid).catch((error: unknown) => {
-        // Already ended by another device: the caller's token was verified, so it was only just now.
-        if (!(error instanceof AppError && error.code === ErrorCode.NOT_FOUND)) throw error;
-      });
-    } else if (claims.jti) {
-      await this.revocations.revoke(claims.jti, (claims.exp ?? 0) * 1000);
-    }
   }
 
   private async issue(user: UserEntity, sessionId: string): Promise<AuthResponse> {

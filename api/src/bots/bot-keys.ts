@@ -1,26 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import type { UserRef } from '@chat/contracts';
 
 import { parseApiKey, secretMatches } from './api-key';
+import { BotsRepository, type KeyWithBot } from './bots.repository';
 
 /** Who posts or listens with an API key: the bot, the key's id and the rooms that key reaches. */
 export interface BotCaller {
   user: UserRef;
   keyId: string;
   roomIds: string[];
-}
-
-interface KeyRow {
-  secret_hash: Buffer;
-  room_ids: string[];
-  revoked_at: Date | null;
-  id: string;
-  username: string;
-  display_name: string;
-  suspended_at: Date | null;
 }
 
 /**
@@ -30,37 +19,24 @@ interface KeyRow {
  */
 @Injectable()
 export class BotKeys {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly bots: BotsRepository) {}
 
   /** The bot a key belongs to, or null for a malformed, unknown, wrong, revoked or suspended one. */
   async authenticate(token: string): Promise<BotCaller | null> {
     const parsed = parseApiKey(token);
     if (!parsed) return null;
-    const row = await this.row(parsed.keyId);
-    if (!row || !secretMatches(parsed.secret, row.secret_hash)) return null;
-    return toCaller(parsed.keyId, row);
+    const key = usable(await this.bots.keyWithBot(parsed.keyId));
+    if (!key || !secretMatches(parsed.secret, key.secretHash)) return null;
+    return { user: key.bot, keyId: parsed.keyId, roomIds: key.roomIds };
   }
 
   /** The key as it stands now (its secret was checked at the handshake), or null once revoked or suspended. */
   async current(keyId: string): Promise<BotCaller | null> {
-    const row = await this.row(keyId);
-    return row ? toCaller(keyId, row) : null;
-  }
-
-  private async row(keyId: string): Promise<KeyRow | null> {
-    const [row]: KeyRow[] = await this.dataSource.query(
-      `SELECT k.secret_hash, k.room_ids, k.revoked_at, u.id, u.username, u.display_name, u.suspended_at
-       FROM bot_api_keys k JOIN users u ON u.id = k.bot_id WHERE k.id = $1`,
-      [keyId],
-    );
-    return row && !row.revoked_at && !row.suspended_at ? row : null;
+    const key = usable(await this.bots.keyWithBot(keyId));
+    return key ? { user: key.bot, keyId, roomIds: key.roomIds } : null;
   }
 }
 
-function toCaller(keyId: string, row: KeyRow): BotCaller {
-  return {
-    user: { id: row.id, username: row.username, displayName: row.display_name, isBot: true },
-    keyId,
-    roomIds: row.room_ids,
-  };
+function usable(key: KeyWithBot | null): KeyWithBot | null {
+  return key && !key.revoked && !key.suspended ? key : null;
 }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ChatModule } from '../chat/chat.module';
 import { MessagesModule } from '../messages/messages.module';
+import { RoomsDataModule } from '../rooms/rooms-data.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { BotKeysModule } from './bot-keys.module';
 import { BotsController } from './bots.controller';
@@ -12,7 +13,7 @@ import { PostMessageController } from './post-message.controller';
 
 /** Bot accounts, their API keys, incoming webhooks, and posting a message over REST (people and bots). */
 @Module({
-  imports: [AuthModule, RoomsModule, MessagesModule, ChatModule, BotKeysModule],
+  imports: [AuthModule, RoomsModule, RoomsDataModule, MessagesModule, ChatModule, BotKeysModule],
   controllers: [BotsController, PostMessageController, IncomingWebhooksController],
   providers: [BotsService],
 })

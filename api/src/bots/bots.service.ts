@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 
 import type {
   BotApiKey,
@@ -18,17 +16,12 @@ import { AppError } from '../common/app-error';
 import { isUniqueViolation } from '../common/postgres-errors';
 import { MessagesService } from '../messages/messages.service';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
+import { assertOwner } from '../rooms/room-owner';
+import { RoomsRepository } from '../rooms/rooms.repository';
 import { RoomsService } from '../rooms/rooms.service';
 import { newApiKey } from './api-key';
+import { BotsRepository } from './bots.repository';
 import { CreateBotDto } from './dto/create-bot.dto';
-
-interface KeyRow {
-  id: string;
-  bot_id: string;
-  room_ids: string[];
-  created_at: Date;
-  revoked_at: Date | null;
-}
 
 /** Argon2 never verifies this: a bot cannot sign in with a password, only use its keys. */
 const NO_PASSWORD = '!';
@@ -36,7 +29,8 @@ const NO_PASSWORD = '!';
 @Injectable()
 export class BotsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly bots: BotsRepository,
+    private readonly roomsRepo: RoomsRepository,
     private readonly rooms: RoomsService,
     private readonly messages: MessagesService,
     private readonly budgets: ClientEventBudgets,
@@ -48,14 +42,11 @@ export class BotsService {
     await this.assertOwner(ownerId, roomId);
     let bot: User;
     try {
-      bot = await this.dataSource.transaction(async (manager) => {
-        const [row] = await manager.query(
-          `INSERT INTO users (username, password_hash, display_name, is_bot) VALUES ($1, $2, $3, true)
-           RETURNING id, username, display_name, created_at`,
-          [dto.username, NO_PASSWORD, dto.displayName ?? dto.username],
-        );
-        await manager.query('INSERT INTO bots (user_id, created_by) VALUES ($1, $2)', [row.id, ownerId]);
-        return toBotUser(row);
+      bot = await this.bots.insertBot({
+        username: dto.username,
+        passwordHash: NO_PASSWORD,
+        displayName: dto.displayName ?? dto.username,
+        createdBy: ownerId,
       });
     } catch (error) {
       if (isUniqueViolation(error, 'users_username_lower_key'))
@@ -65,7 +56,7 @@ export class BotsService {
     try {
       await this.rooms.addMember(ownerId, roomId, bot.id);
     } catch (error) {
-      await this.dataSource.query('DELETE FROM users WHERE id = $1', [bot.id]);
+      await this.bots.removeBot(bot.id);
       throw error;
     }
     return { bot, apiKey: await this.insertKey(ownerId, bot.id, [roomId]) };
@@ -87,11 +78,7 @@ export class BotsService {
   /** The bot's keys, without their secrets. */
   async keys(callerId: string, botId: string): Promise<BotApiKey[]> {
     await this.assertCreator(callerId, botId);
-    const rows: KeyRow[] = await this.dataSource.query(
-      `SELECT id, bot_id, room_ids, created_at, revoked_at FROM bot_api_keys WHERE bot_id = $1 ORDER BY created_at`,
-      [botId],
-    );
-    return rows.map(toKey);
+    return this.bots.keysOf(botId);
   }
 
   /**
@@ -100,12 +87,7 @@ export class BotsService {
    */
   async revokeKey(callerId: string, botId: string, keyId: string): Promise<void> {
     await this.assertCreator(callerId, botId);
-    const [row] = await this.dataSource.query(
-      `WITH k AS (UPDATE bot_api_keys SET revoked_at = coalesce(revoked_at, now())
-                  WHERE id = $1 AND bot_id = $2 RETURNING id) SELECT id FROM k`,
-      [keyId, botId],
-    );
-    if (!row) throw AppError.notFound('API key');
+    if (!(await this.bots.revokeKey(botId, keyId))) throw AppError.notFound('API key');
     this.broadcaster.endTokenSessions(keyId, { reason: 'logged_out', message: 'This API key was revoked' });
   }
 
@@ -129,44 +111,19 @@ export class BotsService {
   private async insertKey(callerId: string, botId: string, roomIds: string[]): Promise<BotApiKey> {
     const id = randomUUID();
     const { key, secretHash } = newApiKey(id);
-    const [row]: KeyRow[] = await this.dataSource.query(
-      `INSERT INTO bot_api_keys (id, bot_id, secret_hash, room_ids, created_by) VALUES ($1, $2, $3, $4, $5)
-       RETURNING id, bot_id, room_ids, created_at, revoked_at`,
-      [id, botId, secretHash, roomIds, callerId],
-    );
-    return { ...toKey(row), key };
+    const stored = await this.bots.insertKey({ id, botId, secretHash, roomIds, createdBy: callerId });
+    return { ...stored, key };
   }
 
   private async assertOwner(callerId: string, roomId: string): Promise<void> {
-    const [room] = await this.dataSource.query('SELECT owner_id, kind FROM rooms WHERE id = $1', [roomId]);
+    const room = await this.roomsRepo.findEntity(roomId);
     if (!room) throw AppError.notFound('Room');
-    if (room.kind !== 'group' || room.owner_id !== callerId) {
-      throw AppError.forbidden('Only the room owner can manage its bots');
-    }
+    assertOwner(room, callerId, 'Only the room owner can manage its bots');
   }
 
   private async assertCreator(callerId: string, botId: string): Promise<void> {
-    const [bot] = await this.dataSource.query('SELECT created_by FROM bots WHERE user_id = $1', [botId]);
-    if (!bot) throw AppError.notFound('Bot');
-    if (bot.created_by !== callerId) throw AppError.forbidden('Only the bot’s creator can manage its keys');
+    const creator = await this.bots.creatorOf(botId);
+    if (!creator) throw AppError.notFound('Bot');
+    if (creator !== callerId) throw AppError.forbidden('Only the bot’s creator can manage its keys');
   }
-}
-
-function toBotUser(row: { id: string; username: string; display_name: string; created_at: Date }): User {
-  return {
-    id: row.id,
-    username: row.username,
-    displayName: row.display_name,
-    createdAt: row.created_at.toISOString(),
-  };
-}
-
-function toKey(row: KeyRow): BotApiKey {
-  return {
-    id: row.id,
-    botId: row.bot_id,
-    roomIds: row.room_ids,
-    createdAt: row.created_at.toISOString(),
-    revokedAt: row.revoked_at?.toISOString() ?? null,
-  };
 }

@@ -10,6 +10,7 @@ import { UsersRepository } from '../users/users.repository';
 import { CreateRoomDto } from './dto/create-room.dto';
 import { RoomEntity } from './entities/room.entity';
 import { MembershipsRepository } from './memberships.repository';
+import { assertOwner } from './room-owner';
 import { RoomAccess, RoomsRepository } from './rooms.repository';
 
 /** Rooms, memberships and who may see what. Every rule about room access lives here. */
@@ -201,9 +202,4 @@ export class RoomsService {
     const online = await this.presence.onlineAmong(members.map((member) => member.user.id));
     return members.map((member) => ({ ...member, online: online.has(member.user.id) }));
   }
-}
-
-/** Owner-only actions: only the owner of a group room (direct rooms have none). */
-function assertOwner(room: Pick<RoomEntity, 'kind' | 'ownerId'>, callerId: string, message: string): void {
-  if (room.kind !== 'group' || room.ownerId !== callerId) throw AppError.forbidden(message);
 }
