@@ -196,7 +196,7 @@ describe('on a Redis Cluster (3 masters + 3 replicas, 2 instances)', () => {
             const master = await redis.masterOfSlot(await redis.slotOf(roomChannel(room.id)));
             return master.port !== victim.port && (await redis.isHealthy()) && master;
           },
-          30_000,
+          60_000,
           "the killed master's replica to be promoted",
         );
         const promotedAt = Date.now();
