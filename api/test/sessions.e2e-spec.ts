@@ -11,15 +11,14 @@ import { TestUser, rawRequest, registerUser } from './support/users';
 const ADMIN_TOKEN = 'operator-token-that-is-long-enough-0123456789';
 
 /** Credentials that change while connected: logout, suspension, expiry and in-band refresh. */
-describe('sessions across 2 instances', () => {
-  let apps: TestApp[];
+/**
+ * Two instances sharing one Redis for the enclosing describe, and a connect whose sockets are
+ * closed after each test.
+ */
+function twoInstances(env: Record<string, string>) {
+  let apps: TestApp[] = [];
   const sockets: ChatSocket[] = [];
-
   beforeAll(async () => {
-    const env = {
-      REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:ses-${randomUUID().slice(0, 8)}`,
-      ADMIN_TOKEN,
-    };
     apps = [await startTestApp(env), await startTestApp(env)];
   });
   afterEach(() => {
@@ -33,6 +32,20 @@ describe('sessions across 2 instances', () => {
     await socket.connect();
     return socket;
   }
+  return {
+    get apps(): TestApp[] {
+      return apps;
+    },
+    connect,
+  };
+}
+
+describe('sessions across 2 instances', () => {
+  const instances = twoInstances({
+    REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:ses-${randomUUID().slice(0, 8)}`,
+    ADMIN_TOKEN,
+  });
+  const connect = instances.connect;
 
   const closed = (socket: ChatSocket) =>
     new Promise<string>((resolve) => socket.socket.once('disconnect', (reason) => resolve(reason)));
@@ -45,7 +58,7 @@ describe('sessions across 2 instances', () => {
   }
 
   it('logout revokes that token everywhere and ends exactly the sockets opened with it', async () => {
-    const [one, two] = apps;
+    const [one, two] = instances.apps;
     const alice = await registerUser(one.url, 'logout');
     const other = await login(two.url, alice); // a second device: another token
     const a1 = await connect(one.url, alice.auth.accessToken);
@@ -74,7 +87,7 @@ describe('sessions across 2 instances', () => {
   });
 
   it('suspension by an operator ends every session of the user and keeps them out until reinstated', async () => {
-    const [one, two] = apps;
+    const [one, two] = instances.apps;
     const mallory = await registerUser(one.url, 'suspended');
     const onOne = await connect(one.url, mallory.auth.accessToken);
     const onTwo = await connect(two.url, mallory.auth.accessToken);
@@ -113,31 +126,17 @@ describe('sessions across 2 instances', () => {
 });
 
 describe('sign-in sessions across 2 instances', () => {
-  let apps: TestApp[];
-  const sockets: ChatSocket[] = [];
-
-  beforeAll(async () => {
-    const env = { REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:sid-${randomUUID().slice(0, 8)}` };
-    apps = [await startTestApp(env), await startTestApp(env)];
+  const instances = twoInstances({
+    REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:sid-${randomUUID().slice(0, 8)}`,
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.disconnect();
-  });
-  afterAll(() => Promise.all(apps.map((app) => app.close())));
-
-  async function connect(baseUrl: string, token: string): Promise<ChatSocket> {
-    const socket = new ChatClient({ baseUrl, token }).socket({ reconnection: false });
-    sockets.push(socket);
-    await socket.connect();
-    return socket;
-  }
+  const connect = instances.connect;
 
   const refreshWith = (baseUrl: string, token: string) =>
     rawRequest(baseUrl, 'POST', '/api/auth/refresh', { token });
   const meWith = (baseUrl: string, token: string) => rawRequest(baseUrl, 'GET', '/api/auth/me', { token });
 
   it('a refreshed token belongs to the session: logout with the first one ends both, and neither can refresh', async () => {
-    const [one, two] = apps;
+    const [one, two] = instances.apps;
     const alice = await registerUser(one.url, 'rotate');
     const first = alice.auth.accessToken;
     const refreshed = await refreshWith(two.url, first);
@@ -150,7 +149,7 @@ describe('sign-in sessions across 2 instances', () => {
     expect((await rawRequest(one.url, 'POST', '/api/auth/logout', { token: first })).status).toBe(204);
 
     expect(await ended.next()).toMatchObject({ reason: 'logged_out' });
-    for (const app of apps) {
+    for (const app of instances.apps) {
       for (const token of [first, second]) {
         expect((await meWith(app.url, token)).status).toBe(401);
         expect(await refreshWith(app.url, token)).toMatchObject({
@@ -172,7 +171,7 @@ describe('sign-in sessions across 2 instances', () => {
   });
 
   it('lists the open sessions with user agent and current, and ends one by id', async () => {
-    const [one, two] = apps;
+    const [one, two] = instances.apps;
     const bob = await registerUser(one.url, 'devices');
     const phone = await rawRequest(two.url, 'POST', '/api/auth/login', {
       body: JSON.stringify({ username: bob.username, password: 'correct horse battery' }),
@@ -225,7 +224,7 @@ describe('sign-in sessions across 2 instances', () => {
   });
 
   it("logout-all ends every session of the user on every instance, and no one else's", async () => {
-    const [one, two] = apps;
+    const [one, two] = instances.apps;
     const carol = await registerUser(one.url, 'everywhere');
     const laptop = await new ChatClient({ baseUrl: two.url }).http.login({
       username: carol.username,
