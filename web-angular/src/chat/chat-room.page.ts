@@ -9,6 +9,7 @@ import {
   input,
   signal,
   untracked,
+  viewChild,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatSnackBar } from '@angular/material/snack-bar';
@@ -64,6 +65,10 @@ export class ChatRoomPage {
   });
   protected readonly showMembers = signal(false);
   protected readonly showAddMember = signal(false);
+  /** The message whose editor is open (at most one). */
+  protected readonly editingId = signal<string | null>(null);
+  protected readonly myUsername = computed(() => this.auth.user()?.username);
+  private readonly composer = viewChild.required(ComposerComponent);
   private readonly atBottom = signal(true);
   private readonly pageVisible = signal(true);
 
@@ -72,6 +77,7 @@ export class ChatRoomPage {
       const roomId = this.roomId();
       untracked(() => {
         this.showAddMember.set(false);
+        this.editingId.set(null);
         void this.store.open(roomId);
       });
     });
@@ -92,6 +98,17 @@ export class ChatRoomPage {
 
   protected onAtBottom(atBottom: boolean): void {
     this.atBottom.set(atBottom);
+  }
+
+  protected editLast(): void {
+    const last = this.store.lastOwnMessage();
+    if (last) this.editingId.set(last.id);
+  }
+
+  protected setEditing(messageId: string | null): void {
+    this.editingId.set(messageId);
+    // Closing an editor (Escape, Save, Cancel) returns to where the user writes.
+    if (messageId === null) this.composer().focus();
   }
 
   protected async edit(message: Message, body: string): Promise<void> {

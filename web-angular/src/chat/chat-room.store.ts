@@ -50,7 +50,21 @@ export class ChatRoomStore {
   readonly myUserId = computed(() => this.auth.user()?.id ?? null);
   readonly pending = computed(() => this.outbox.entries().filter((entry) => entry.roomId === this.roomId()));
   readonly lastSeq = computed(() => this.messages().at(-1)?.seq ?? 0);
-  readonly onlineCount = computed(() => this.members().filter((member) => member.online).length);
+  /** The user counts as online from the moment they are connected, before presence says so. */
+  readonly onlineCount = computed(
+    () =>
+      this.members().filter(
+        (member) => member.online || (member.user.id === this.myUserId() && this.connection.online()),
+      ).length,
+  );
+  /** Where "New messages" starts: the first unread when the room was opened, or the first that came unseen. */
+  readonly firstUnreadSeq = signal<number | null>(null);
+  /** The user's newest message still standing, which Up-arrow edits. */
+  readonly lastOwnMessage = computed(() =>
+    this.messages()
+      .filter((message) => message.senderId === this.myUserId() && !message.deletedAt)
+      .at(-1),
+  );
 
   /** "Alice (@alice) is typing…", "Alice (@alice) and Bob (@bob) are typing…", "3 people are typing…". */
   readonly typingText = computed(() => {
@@ -120,6 +134,8 @@ export class ChatRoomStore {
     this.membersCursor.set(null);
     this.hasOlder.set(false);
     this.loadError.set(null);
+    const known = this.rooms.byId(roomId);
+    this.firstUnreadSeq.set(known && known.lastSeq > known.lastReadSeq ? known.lastReadSeq + 1 : null);
     this.clearTyping();
     this.loading.set(true);
     try {
@@ -161,7 +177,9 @@ export class ChatRoomStore {
 
   send(body: string): void {
     const roomId = this.roomId();
-    if (roomId) this.outbox.enqueue(roomId, body);
+    if (!roomId) return;
+    this.firstUnreadSeq.set(null); // answering means the rest was seen
+    this.outbox.enqueue(roomId, body);
   }
 
   retry(clientMsgId: string): void {
@@ -209,6 +227,11 @@ export class ChatRoomStore {
   }
 
   private receive(message: Message): void {
+    const unseen =
+      message.senderId !== this.myUserId() &&
+      this.rooms.readingRoomId() !== message.roomId &&
+      !this.messages().some((known) => known.seq === message.seq);
+    if (unseen && this.firstUnreadSeq() === null) this.firstUnreadSeq.set(message.seq);
     this.merge([message]);
     this.setTyping(message.senderId, false);
     this.noticeMember(message.senderId);

@@ -2,11 +2,13 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  ElementRef,
   computed,
   inject,
   input,
   output,
   signal,
+  viewChild,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -18,7 +20,10 @@ import { Limits } from '@chat/contracts';
 const TYPING_RENEW_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
 
-/** The message box: Enter sends, Shift+Enter breaks the line; announces typing while in use. */
+/**
+ * The message box: Enter sends, Shift+Enter breaks the line, Up in an empty box edits the user's
+ * last message; announces typing while in use.
+ */
 @Component({
   selector: 'app-composer',
   imports: [MatButtonModule, MatFormFieldModule, MatInputModule],
@@ -28,10 +33,12 @@ const TYPING_IDLE_MS = 4_000;
         <mat-label>Message</mat-label>
         <textarea
           matInput
+          #box
           rows="1"
           [value]="draft()"
           (input)="onInput($event)"
           (keydown.enter)="onEnter($event)"
+          (keydown.arrowup)="onArrowUp($event)"
           (blur)="stopTyping()"
           [attr.maxlength]="maxLength"
         ></textarea>
@@ -63,6 +70,7 @@ export class ComposerComponent {
   readonly disabled = input(false);
   readonly sent = output<string>();
   readonly typing = output<boolean>();
+  readonly editLast = output<void>();
 
   protected readonly maxLength = Limits.MESSAGE_BODY_MAX;
   protected readonly draft = signal('');
@@ -70,6 +78,7 @@ export class ComposerComponent {
   protected readonly canSend = computed(
     () => !this.disabled() && this.draft().trim().length > 0 && this.remaining() >= 0,
   );
+  private readonly box = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
   private typingSince = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -96,6 +105,16 @@ export class ComposerComponent {
     if ((event as KeyboardEvent).shiftKey || (event as KeyboardEvent).isComposing) return;
     event.preventDefault();
     this.submit();
+  }
+
+  focus(): void {
+    this.box().nativeElement.focus();
+  }
+
+  protected onArrowUp(event: Event): void {
+    if (this.draft()) return;
+    event.preventDefault();
+    this.editLast.emit();
   }
 
   protected submit(): void {

@@ -1,59 +1,97 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  computed,
+  effect,
+  input,
+  output,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 
 import { Limits, Message } from '@chat/contracts';
 
+import { AvatarComponent } from '../shared/avatar';
 import { userLabel } from '../shared/user-label';
+import { renderMarkdown } from './markdown';
 
 /**
- * One stored message. The body is bound as text, never as HTML: whatever people send shows verbatim.
- * Own messages can be edited and deleted in place.
+ * One stored message. The body is rendered from the markdown subset (`markdown.ts`: raw HTML is
+ * escaped, only http(s)/mailto links survive) and bound through Angular's sanitiser as a second
+ * guard. The first message of a group shows avatar and name; the ones after it only the body.
+ * Own messages can be edited (also opened from outside: Up-arrow in the composer) and deleted
+ * after a confirmation.
  */
 @Component({
   selector: 'app-message-bubble',
-  imports: [DatePipe, MatButtonModule],
+  imports: [DatePipe, MatButtonModule, AvatarComponent],
   templateUrl: './message-bubble.component.html',
   styleUrl: './message-bubble.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
     class: 'bubble-host',
     '[class.bubble-host--mine]': 'mine()',
+    '[class.bubble-host--continued]': 'continued()',
   },
 })
 export class MessageBubbleComponent {
   readonly message = input.required<Message>();
   readonly mine = input(false);
+  /** A later message of the same group: no avatar or name. */
+  readonly continued = input(false);
+  /** The reader's username, so mentions of them stand out. */
+  readonly me = input<string | undefined>(undefined);
   /** Names of the members whose read marker is on this message. */
   readonly seenBy = input<readonly string[]>([]);
+  readonly editing = input(false);
+  readonly editingChange = output<boolean>();
   readonly edited = output<string>();
   readonly deleted = output<void>();
 
   protected readonly maxLength = Limits.MESSAGE_BODY_MAX;
-  protected readonly editing = signal(false);
   protected readonly draft = signal('');
+  protected readonly confirmingDelete = signal(false);
   protected readonly senderName = computed(
     () => this.message().sender.displayName || this.message().sender.username,
   );
   protected readonly senderLabel = computed(() => userLabel(this.message().sender));
   protected readonly isDeleted = computed(() => this.message().deletedAt !== null);
+  protected readonly html = computed(() => renderMarkdown(this.message().body, this.me()).trim());
+  /** The renderer marks mentions of the reader; the whole message stands out too. */
+  protected readonly mentionsMe = computed(() => !this.mine() && this.html().includes('mention--me'));
+  private readonly editor = viewChild<ElementRef<HTMLTextAreaElement>>('editor');
+  private readonly confirmButton = viewChild('confirmButton', { read: ElementRef<HTMLElement> });
 
-  protected startEdit(): void {
-    this.draft.set(this.message().body);
-    this.editing.set(true);
+  constructor() {
+    effect(() => {
+      if (this.editing()) this.draft.set(this.message().body);
+    });
+    effect(() => this.editor()?.nativeElement.focus());
+    effect(() => this.confirmButton()?.nativeElement.focus());
   }
 
   protected saveEdit(): void {
     const body = this.draft();
-    this.editing.set(false);
+    this.editingChange.emit(false);
     if (body.trim() && body !== this.message().body) this.edited.emit(body);
   }
 
   protected onDraftKey(event: KeyboardEvent): void {
-    if (event.key === 'Escape') this.editing.set(false);
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      this.editingChange.emit(false);
+    }
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
       this.saveEdit();
     }
+  }
+
+  protected confirmDelete(): void {
+    this.confirmingDelete.set(false);
+    this.deleted.emit();
   }
 }

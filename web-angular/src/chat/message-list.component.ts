@@ -3,8 +3,10 @@ import {
   Component,
   ElementRef,
   afterRenderEffect,
+  computed,
   input,
   output,
+  signal,
   viewChild,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
@@ -13,13 +15,15 @@ import { Message } from '@chat/contracts';
 
 import { MessageBubbleComponent } from './message-bubble.component';
 import { OutboxEntry } from './outbox';
+import { buildTimeline } from './timeline';
 
 /** Within this many pixels of an edge counts as at it. */
 const EDGE_PX = 80;
 
 /**
- * The scrolling timeline. Sticks to the bottom while the user is there; keeps what they are reading
- * in place when older messages are added above; asks for older ones near the top.
+ * The scrolling timeline: day separators, grouped messages, a "New messages" divider. Sticks to
+ * the bottom while the user is there (else offers "Jump to latest"); keeps what they are reading in
+ * place when older messages are added above; asks for older ones near the top.
  */
 @Component({
   selector: 'app-message-list',
@@ -32,6 +36,11 @@ export class MessageListComponent {
   readonly messages = input.required<readonly Message[]>();
   readonly pending = input<readonly OutboxEntry[]>([]);
   readonly myUserId = input<string | null>(null);
+  readonly myUsername = input<string | undefined>(undefined);
+  /** Where the "New messages" divider goes; null for none. */
+  readonly firstUnreadSeq = input<number | null>(null);
+  /** The message whose editor is open. */
+  readonly editingId = input<string | null>(null);
   readonly seenBy = input<ReadonlyMap<number, string[]>>(new Map());
   readonly hasOlder = input(false);
   readonly loadingOlder = input(false);
@@ -41,10 +50,16 @@ export class MessageListComponent {
   readonly atBottom = output<boolean>();
   readonly edit = output<{ message: Message; body: string }>();
   readonly remove = output<Message>();
+  readonly editingIdChange = output<string | null>();
   readonly retry = output<string>();
   readonly discard = output<string>();
 
   private readonly viewport = viewChild.required<ElementRef<HTMLElement>>('viewport');
+  protected readonly items = computed(() =>
+    buildTimeline(this.messages(), { firstUnreadSeq: this.firstUnreadSeq() }),
+  );
+  /** Scrolled away from the newest messages: "Jump to latest" shows. */
+  protected readonly scrolledUp = signal(false);
   private stickToBottom = true;
   /** Distance from the content's bottom to the viewport's top, kept when older messages are added. */
   private fromBottom = 0;
@@ -75,9 +90,15 @@ export class MessageListComponent {
     const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < EDGE_PX;
     if (atBottom !== this.stickToBottom) {
       this.stickToBottom = atBottom;
+      this.scrolledUp.set(!atBottom);
       this.atBottom.emit(atBottom);
     }
     if (element.scrollTop < EDGE_PX && this.hasOlder() && !this.loadingOlder()) this.loadOlder.emit();
+  }
+
+  protected jumpToLatest(): void {
+    const element = this.viewport().nativeElement;
+    element.scrollTo({ top: element.scrollHeight, behavior: 'smooth' });
   }
 
   protected pendingLabel(entry: OutboxEntry): string {

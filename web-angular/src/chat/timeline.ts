@@ -1,0 +1,74 @@
+import { Message } from '@chat/contracts';
+
+/** Messages of one sender this close together share one header (name, avatar, time). */
+export const GROUP_WINDOW_MS = 5 * 60_000;
+
+export type TimelineItem =
+  | { kind: 'day'; key: string; label: string }
+  | { kind: 'unread'; key: 'unread' }
+  | {
+      kind: 'message';
+      key: number;
+      message: Message;
+      /** False for the first message of a group, which shows the header; true for the ones after it. */
+      continued: boolean;
+    };
+
+/**
+ * The timeline as a person reads it: a separator where the day changes, a "New messages" divider
+ * before the first unread message, and consecutive messages of one sender within five minutes of
+ * each other grouped under one header. Days are local to the reader.
+ */
+export function buildTimeline(
+  messages: readonly Message[],
+  options: { firstUnreadSeq?: number | null; now?: Date } = {},
+): TimelineItem[] {
+  const now = options.now ?? new Date();
+  const items: TimelineItem[] = [];
+  let previous: Message | null = null;
+  let previousDay = '';
+  for (const message of messages) {
+    const at = new Date(message.createdAt);
+    const day = localDayKey(at);
+    let breaks = false;
+    if (day !== previousDay) {
+      items.push({ kind: 'day', key: day, label: dayLabel(at, now) });
+      previousDay = day;
+      breaks = true;
+    }
+    if (options.firstUnreadSeq != null && message.seq === options.firstUnreadSeq) {
+      items.push({ kind: 'unread', key: 'unread' });
+      breaks = true;
+    }
+    const continued =
+      !breaks &&
+      previous !== null &&
+      previous.senderId === message.senderId &&
+      at.getTime() - Date.parse(previous.createdAt) < GROUP_WINDOW_MS;
+    items.push({ kind: 'message', key: message.seq, message, continued });
+    previous = message;
+  }
+  return items;
+}
+
+/** "Today", "Yesterday", a weekday within the last week, else the date (with the year if not this one). */
+export function dayLabel(date: Date, now: Date, locale?: string): string {
+  const days = Math.round((startOfDay(now).getTime() - startOfDay(date).getTime()) / 86_400_000);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  if (days > 1 && days < 7) return date.toLocaleDateString(locale, { weekday: 'long' });
+  return date.toLocaleDateString(locale, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    ...(date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
+  });
+}
+
+function startOfDay(date: Date): Date {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate());
+}
+
+function localDayKey(date: Date): string {
+  return `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
+}
