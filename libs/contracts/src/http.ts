@@ -1,4 +1,4 @@
-import type { Member, Message, User } from './models';
+import type { Member, Message, NotifyLevel, User } from './models';
 
 /** REST request bodies and responses, under the `/api` prefix. */
 
@@ -61,6 +61,14 @@ export interface HistoryQuery {
   /** Messages with seq > after (oldest first): the reconnect catch-up. */
   after?: number;
   limit?: number;
+  /**
+   * Page one thread instead of the room: its root (the thread's first message, lowest seq) and its
+   * replies. Seqs in a thread page are not contiguous (they are the room's). INVALID_THREAD_ROOT when
+   * it names no top-level message of the room.
+   */
+  threadRootId?: string;
+  /** Only top-level messages (no replies): the main timeline of a threaded room. Not with threadRootId. */
+  topLevel?: boolean;
 }
 
 export interface MessagePage {
@@ -68,6 +76,16 @@ export interface MessagePage {
   messages: Message[];
   /** More messages exist beyond this page in the direction asked. */
   hasMore: boolean;
+}
+
+/** `PUT /api/rooms/:id/notifications` (members): your notification preference for the room. */
+export interface NotificationPreferenceRequest {
+  level: NotifyLevel;
+}
+
+export interface NotificationPreference {
+  roomId: string;
+  level: NotifyLevel;
 }
 
 export interface MembersQuery {
@@ -126,6 +144,8 @@ export interface CreateBotKeyRequest {
 export interface PostMessageRequest {
   body: string;
   clientMsgId: string;
+  /** Reply in a thread, as in `message:send`. */
+  threadRootId?: string;
 }
 
 export type WebhookEvent = 'message.created' | 'message.updated';
