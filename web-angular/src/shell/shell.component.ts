@@ -9,6 +9,7 @@ import { filter, map } from 'rxjs';
 
 import { AuthStore } from '../auth/auth-store';
 import { Outbox } from '../chat/outbox';
+import { Notifier } from '../notifications/notifier';
 import { ChatConnection } from '../realtime/chat-connection';
 import { ClusterStatsStore } from '../realtime/cluster-stats';
 import { RoomListComponent } from '../rooms/room-list.component';
@@ -47,6 +48,7 @@ export class ShellComponent {
   protected readonly navOpen = signal(false);
 
   constructor() {
+    inject(Notifier); // notifications run while signed in, whichever page is open
     const router = inject(Router);
     // On a phone the room list covers the chat: close it once the user picked somewhere to go.
     router.events
