@@ -67,7 +67,7 @@ export class ChatRoomPage {
   protected readonly showAddMember = signal(false);
   /** The message whose editor is open (at most one). */
   protected readonly editingId = signal<string | null>(null);
-  protected readonly myUsername = computed(() => this.auth.user()?.username);
+  protected readonly me = computed(() => this.auth.user() ?? null);
   private readonly composer = viewChild.required(ComposerComponent);
   private readonly atBottom = signal(true);
   private readonly pageVisible = signal(true);
@@ -113,6 +113,10 @@ export class ChatRoomPage {
 
   protected async edit(message: Message, body: string): Promise<void> {
     await this.store.edit(message.id, body).catch((error: unknown) => this.tell(errorText(error)));
+  }
+
+  protected async react(message: Message, emoji: string, add: boolean): Promise<void> {
+    await this.store.react(message.id, emoji, add).catch((error: unknown) => this.tell(errorText(error)));
   }
 
   protected async remove(message: Message): Promise<void> {

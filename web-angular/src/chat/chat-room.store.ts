@@ -2,7 +2,7 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { filter } from 'rxjs';
 
-import { Limits, Member, Message, User } from '@chat/contracts';
+import { Limits, Member, Message, Reaction, User } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
@@ -29,6 +29,8 @@ export class ChatRoomStore {
   private readonly outbox = inject(Outbox);
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private openGeneration = 0;
+  /** The highest `message:reactions` version applied per message id: older events arrive late. */
+  private readonly reactionVersions = new Map<string, number>();
 
   readonly roomId = signal<string | null>(null);
   readonly room = computed(() => {
@@ -75,6 +77,11 @@ export class ChatRoomStore {
     return `${names.length} people are typing…`;
   });
 
+  /** Labels of the loaded members by user id ("who reacted"). */
+  readonly memberNames = computed(
+    () => new Map(this.members().map((member) => [member.user.id, userLabel(member.user)])),
+  );
+
   /** Seq → names of the other members whose read marker is exactly there ("seen by …"). */
   readonly seenBy = computed(() => {
     const seen = new Map<number, string[]>();
@@ -101,6 +108,11 @@ export class ChatRoomStore {
     this.connection.updates
       .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
       .subscribe((message) => this.merge([message]));
+    this.connection.reactions.pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef)).subscribe((event) => {
+      if (event.version <= (this.reactionVersions.get(event.messageId) ?? 0)) return;
+      this.reactionVersions.set(event.messageId, event.version);
+      this.setReactions(event.messageId, event.reactions);
+    });
     this.connection.typing
       .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
       .subscribe(({ userId, isTyping }) => {
@@ -130,6 +142,7 @@ export class ChatRoomStore {
     const generation = ++this.openGeneration;
     this.roomId.set(roomId);
     this.messages.set([]);
+    this.reactionVersions.clear();
     this.members.set([]);
     this.membersCursor.set(null);
     this.hasOlder.set(false);
@@ -208,6 +221,15 @@ export class ChatRoomStore {
     this.merge([message]);
   }
 
+  /** Adds or takes back the user's reaction; live events bring everyone else's. */
+  async react(messageId: string, emoji: string, add: boolean): Promise<void> {
+    const versionBefore = this.reactionVersions.get(messageId);
+    const result = await this.connection.react(messageId, emoji, add);
+    // An event that came meanwhile is at least as new as this ack: it already holds the state.
+    if (this.reactionVersions.get(messageId) === versionBefore)
+      this.setReactions(messageId, result.reactions);
+  }
+
   /** Marks everything shown as read, once per new seq. */
   async markRead(): Promise<void> {
     const roomId = this.roomId();
@@ -241,6 +263,12 @@ export class ChatRoomStore {
   private noticeMember(userId: string): void {
     if (this.hasMoreMembers()) return; // a partial list: they may be on a page not loaded
     if (!this.members().some((member) => member.user.id === userId)) void this.loadMembers();
+  }
+
+  private setReactions(messageId: string, reactions: Reaction[]): void {
+    this.messages.update((messages) =>
+      messages.map((message) => (message.id === messageId ? { ...message, reactions } : message)),
+    );
   }
 
   private merge(messages: readonly Message[]): void {

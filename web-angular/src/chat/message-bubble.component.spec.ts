@@ -35,7 +35,10 @@ describe('MessageBubbleComponent', () => {
   it('groups: a continued message shows no avatar or name; a mention of the reader stands out', async () => {
     let element = await render({ message: message(1), continued: true });
     expect(element.querySelector('app-avatar, .bubble__sender')).toBeNull();
-    element = await render({ message: message(2, { body: 'hey @alice' }), me: 'alice' });
+    element = await render({
+      message: message(2, { body: 'hey @alice', mentions: ['alice'] }),
+      me: { id: 'alice', username: 'alice' },
+    });
     expect(element.querySelector('app-avatar')?.textContent).toBe('B');
     expect(element.querySelector('.bubble--mentions-me .mention--me')?.textContent).toBe('@alice');
   });
@@ -72,6 +75,32 @@ describe('MessageBubbleComponent', () => {
     buttonNamed(element, 'Save').click();
     expect(edits).toEqual(['changed']);
     expect(editing).toEqual([true, false]);
+  });
+
+  it('shows reactions with counts, pressed where the reader reacted, and toggles them', async () => {
+    const reactions = [
+      { emoji: '👍', count: 3, userIds: ['alice', 'bob'] },
+      { emoji: '🎉', count: 1, userIds: ['bob'] },
+    ];
+    const element = await render({
+      message: message(5, { reactions }),
+      me: { id: 'alice', username: 'alice' },
+      names: new Map([['bob', 'Bob (@bob)']]),
+    });
+    const toggles: { emoji: string; add: boolean }[] = [];
+    fixture.componentInstance.reacted.subscribe((change) => toggles.push(change));
+    const chips = [...element.querySelectorAll<HTMLButtonElement>('[data-testid="reaction"]')];
+    expect(chips.map((chip) => [chip.textContent?.trim(), chip.getAttribute('aria-pressed')])).toEqual([
+      ['👍3', 'true'],
+      ['🎉1', 'false'],
+    ]);
+    expect(chips[0].title).toBe('You, Bob (@bob), 1 more reacted with 👍');
+    chips[0].click();
+    chips[1].click();
+    expect(toggles).toEqual([
+      { emoji: '👍', add: false },
+      { emoji: '🎉', add: true },
+    ]);
   });
 
   it('closes the editor on Escape without saving', async () => {

@@ -12,11 +12,12 @@ import {
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 
-import { Limits, Message } from '@chat/contracts';
+import { Limits, Message, UserRef } from '@chat/contracts';
 
 import { AvatarComponent } from '../shared/avatar';
 import { userLabel } from '../shared/user-label';
 import { renderMarkdown } from './markdown';
+import { ReactionBarComponent } from './reaction-bar.component';
 
 /**
  * One stored message. The body is rendered from the markdown subset (`markdown.ts`: raw HTML is
@@ -27,7 +28,7 @@ import { renderMarkdown } from './markdown';
  */
 @Component({
   selector: 'app-message-bubble',
-  imports: [DatePipe, MatButtonModule, AvatarComponent],
+  imports: [DatePipe, MatButtonModule, AvatarComponent, ReactionBarComponent],
   templateUrl: './message-bubble.component.html',
   styleUrl: './message-bubble.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -42,14 +43,17 @@ export class MessageBubbleComponent {
   readonly mine = input(false);
   /** A later message of the same group: no avatar or name. */
   readonly continued = input(false);
-  /** The reader's username, so mentions of them stand out. */
-  readonly me = input<string | undefined>(undefined);
+  /** The reader, so mentions of them stand out and their reactions show as theirs. */
+  readonly me = input<Pick<UserRef, 'id' | 'username'> | null>(null);
+  /** Labels of the room's loaded members by id, for "who reacted". */
+  readonly names = input<ReadonlyMap<string, string>>(new Map());
   /** Names of the members whose read marker is on this message. */
   readonly seenBy = input<readonly string[]>([]);
   readonly editing = input(false);
   readonly editingChange = output<boolean>();
   readonly edited = output<string>();
   readonly deleted = output<void>();
+  readonly reacted = output<{ emoji: string; add: boolean }>();
 
   protected readonly maxLength = Limits.MESSAGE_BODY_MAX;
   protected readonly draft = signal('');
@@ -59,9 +63,13 @@ export class MessageBubbleComponent {
   );
   protected readonly senderLabel = computed(() => userLabel(this.message().sender));
   protected readonly isDeleted = computed(() => this.message().deletedAt !== null);
-  protected readonly html = computed(() => renderMarkdown(this.message().body, this.me()).trim());
-  /** The renderer marks mentions of the reader; the whole message stands out too. */
-  protected readonly mentionsMe = computed(() => !this.mine() && this.html().includes('mention--me'));
+  protected readonly html = computed(() => renderMarkdown(this.message().body, this.me()?.username).trim());
+  /** Mentions as the server resolved them (members only, not inside code). */
+  protected readonly mentionsMe = computed(() => {
+    const me = this.me();
+    return !this.mine() && !!me && (this.message().mentions ?? []).includes(me.id);
+  });
+  protected readonly myUserId = computed(() => this.me()?.id ?? null);
   private readonly editor = viewChild<ElementRef<HTMLTextAreaElement>>('editor');
   private readonly confirmButton = viewChild('confirmButton', { read: ElementRef<HTMLElement> });
 

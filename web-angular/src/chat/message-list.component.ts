@@ -11,7 +11,7 @@ import {
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 
-import { Message } from '@chat/contracts';
+import { Message, UserRef } from '@chat/contracts';
 
 import { MessageBubbleComponent } from './message-bubble.component';
 import { OutboxEntry } from './outbox';
@@ -36,7 +36,9 @@ export class MessageListComponent {
   readonly messages = input.required<readonly Message[]>();
   readonly pending = input<readonly OutboxEntry[]>([]);
   readonly myUserId = input<string | null>(null);
-  readonly myUsername = input<string | undefined>(undefined);
+  readonly me = input<Pick<UserRef, 'id' | 'username'> | null>(null);
+  /** Labels of the room's loaded members by id, for "who reacted". */
+  readonly names = input<ReadonlyMap<string, string>>(new Map());
   /** Where the "New messages" divider goes; null for none. */
   readonly firstUnreadSeq = input<number | null>(null);
   /** The message whose editor is open. */
@@ -51,6 +53,7 @@ export class MessageListComponent {
   readonly edit = output<{ message: Message; body: string }>();
   readonly remove = output<Message>();
   readonly editingIdChange = output<string | null>();
+  readonly react = output<{ message: Message; emoji: string; add: boolean }>();
   readonly retry = output<string>();
   readonly discard = output<string>();
 
