@@ -13,6 +13,6 @@ export const appConfig: ApplicationConfig = {
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
     provideRouter(routes, withComponentInputBinding()),
-    { provide: TitleStrategy, useClass: UnreadTitleStrategy },
+    { provide: TitleStrategy, useExisting: UnreadTitleStrategy },
   ],
 };

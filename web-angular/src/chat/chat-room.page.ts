@@ -18,6 +18,7 @@ import { Router } from '@angular/router';
 import { Message, User } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
+import { Notifier } from '../notifications/notifier';
 import { UserPickerComponent } from '../people/user-picker.component';
 import { ChatConnection } from '../realtime/chat-connection';
 import { roomTitle } from '../rooms/room-summaries';
@@ -51,6 +52,7 @@ export class ChatRoomPage {
   private readonly document = inject(DOCUMENT);
   protected readonly store = inject(ChatRoomStore);
   protected readonly connection = inject(ChatConnection);
+  protected readonly notifier = inject(Notifier);
 
   /** From the route (`rooms/:roomId`). */
   readonly roomId = input.required<string>();

@@ -67,7 +67,7 @@ export class MessageBubbleComponent {
   /** Mentions as the server resolved them (members only, not inside code). */
   protected readonly mentionsMe = computed(() => {
     const me = this.me();
-    return !this.mine() && !!me && (this.message().mentions ?? []).includes(me.id);
+    return !this.mine() && !!me && this.message().mentions.includes(me.id);
   });
   protected readonly myUserId = computed(() => this.me()?.id ?? null);
   private readonly editor = viewChild<ElementRef<HTMLTextAreaElement>>('editor');

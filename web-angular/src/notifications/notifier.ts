@@ -1,5 +1,5 @@
 import { DOCUMENT } from '@angular/common';
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, computed, effect, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
 
@@ -9,6 +9,7 @@ import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
 import { RoomsStore } from '../rooms/rooms-store';
 import { NotifyReason, notificationFor } from './notification-rules';
+import { UnreadTitleStrategy } from './unread-title';
 
 /** Message ids already notified, so a mention that is also a new message in an `all` room shows once. */
 const REMEMBERED = 200;
@@ -17,7 +18,8 @@ const REMEMBERED = 200;
  * Browser notifications for the signed-in user: mentions and direct messages (the server's
  * `mention` event, on any instance) and, in rooms set to `all`, every message, while the tab is
  * hidden. Permission is asked only when the user clicks "Enable notifications", never on load.
- * Clicking a notification brings the tab forward on that message's room (and thread).
+ * Clicking a notification brings the tab forward on that message's room (and thread). Also leads
+ * the page title with the unread count of the rooms not muted.
  */
 @Injectable({ providedIn: 'root' })
 export class Notifier {
@@ -38,6 +40,8 @@ export class Notifier {
   constructor() {
     const connection = inject(ChatConnection);
     const destroyRef = inject(DestroyRef);
+    const title = inject(UnreadTitleStrategy);
+    effect(() => title.unread.set(this.rooms.notifiableUnread()));
     connection.mentions
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((event) => this.consider(event.message, event.reason));
