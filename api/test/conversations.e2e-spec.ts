@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import { ErrorCode, Limits, Message, Room } from '@chat/contracts';
+import { CreateBotResponse, ErrorCode, Limits, Message, Room, WebhookPayload } from '@chat/contracts';
 import { ChatClient, ChatSocket } from '@chat/sdk';
 
 import { EventRecorder, rawAck } from './support/events';
 import { TestApp, startTestApp } from './support/test-app';
 import { RUN_REDIS_PREFIX_VAR } from './support/test-env';
 import { TestUser, rawRequest, registerUser } from './support/users';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 /**
  * Threads, reactions, mentions and notification preferences, with the people on different instances:
@@ -89,14 +90,21 @@ describe('conversations across 2 instances: threads, reactions, mentions', () =>
 
       // The same before/after/hasMore contract, one message per page.
       const newest = await alice.client.http.history(room.id, { threadRootId: root.id, limit: 1 });
-      expect(newest).toEqual({ messages: [expect.objectContaining({ id: second.message.id })], hasMore: true });
+      expect(newest).toEqual({
+        messages: [expect.objectContaining({ id: second.message.id })],
+        hasMore: true,
+      });
       const older = await alice.client.http.history(room.id, {
         threadRootId: root.id,
         before: second.message.seq,
         limit: 1,
       });
       expect(older).toEqual({ messages: [expect.objectContaining({ id: first.id })], hasMore: true });
-      const after = await alice.client.http.history(room.id, { threadRootId: root.id, after: root.seq, limit: 1 });
+      const after = await alice.client.http.history(room.id, {
+        threadRootId: root.id,
+        after: root.seq,
+        limit: 1,
+      });
       expect(after).toEqual({ messages: [expect.objectContaining({ id: first.id })], hasMore: true });
 
       const main = await alice.client.http.history(room.id, { topLevel: true });
@@ -104,6 +112,64 @@ describe('conversations across 2 instances: threads, reactions, mentions', () =>
       // The whole room still has every seq, replies included: catch-up is unchanged.
       const all = await alice.client.http.history(room.id, { after: 0 });
       expect(all.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    });
+
+    it("takes a bot's reply over REST with its API key, and an outgoing webhook is told of it", async () => {
+      const { alice, room, aliceSocket, bobSocket } = await twoPeople();
+      const receiver = await WebhookReceiver.start();
+      try {
+        const hook = await rawRequest(apps[0].url, 'POST', `/api/rooms/${room.id}/webhooks`, {
+          token: alice.auth.accessToken,
+          body: JSON.stringify({ url: receiver.url, events: ['message.created'] }),
+        });
+        expect(hook.status).toBe(201);
+        const created = await rawRequest(apps[0].url, 'POST', `/api/rooms/${room.id}/bots`, {
+          token: alice.auth.accessToken,
+          body: JSON.stringify({ username: `bot_${randomUUID().slice(0, 8)}` }),
+        });
+        const { bot, apiKey } = created.body as CreateBotResponse;
+        const { message: root } = await aliceSocket.send(room.id, 'deploy please');
+        const bobHears = new EventRecorder(bobSocket, 'message:new');
+
+        const posted = await rawRequest(apps[1].url, 'POST', `/api/rooms/${room.id}/messages`, {
+          token: apiKey.key,
+          body: JSON.stringify({ body: 'deployed', clientMsgId: 'deploy-1', threadRootId: root.id }),
+        });
+        expect(posted).toMatchObject({
+          status: 201,
+          body: {
+            message: {
+              threadRootId: root.id,
+              threadRoot: { replyCount: 1 },
+              sender: { id: bot.id, isBot: true },
+            },
+          },
+        });
+        const heard = await bobHears.next((m) => m.id === posted.body.message.id, "the bot's reply");
+        expect(heard.threadRoot?.replyCount).toBe(1);
+        const delivered = await receiver.next(
+          (h) => (JSON.parse(h.body) as WebhookPayload).message.id === posted.body.message.id,
+          "the webhook of the bot's reply",
+        );
+        expect((JSON.parse(delivered.body) as WebhookPayload).message).toMatchObject({
+          threadRootId: root.id,
+        });
+
+        // A repeat of the same clientMsgId is the original: the root is not counted twice.
+        const again = await rawRequest(apps[0].url, 'POST', `/api/rooms/${room.id}/messages`, {
+          token: apiKey.key,
+          body: JSON.stringify({ body: 'deployed', clientMsgId: 'deploy-1', threadRootId: root.id }),
+        });
+        expect(again).toMatchObject({
+          status: 200,
+          body: { duplicate: true, message: { threadRoot: { replyCount: 1 } } },
+        });
+        const page = await alice.client.http.history(room.id, { threadRootId: root.id });
+        expect(page.messages.map((m) => m.id)).toEqual([root.id, posted.body.message.id]);
+        expect(page.messages[0].replyCount).toBe(1);
+      } finally {
+        await receiver.close();
+      }
     });
 
     it('refuses a reply to a reply, to a root of another room, and a thread page of either', async () => {
@@ -179,9 +245,18 @@ describe('conversations across 2 instances: threads, reactions, mentions', () =>
       const aliceSees = new EventRecorder(aliceSocket, 'message:reactions');
 
       const added = await bobSocket.react(message.id, '👍');
-      expect(added).toEqual({ messageId: message.id, changed: true, reactions: [{ emoji: '👍', count: 1, userIds: [bob.id] }] });
+      expect(added).toEqual({
+        messageId: message.id,
+        changed: true,
+        reactions: [{ emoji: '👍', count: 1, userIds: [bob.id] }],
+      });
       const first = await aliceSees.next((e) => e.emoji === '👍' && e.added, 'the reaction on instance one');
-      expect(first).toMatchObject({ roomId: room.id, messageId: message.id, userId: bob.id, reactions: added.reactions });
+      expect(first).toMatchObject({
+        roomId: room.id,
+        messageId: message.id,
+        userId: bob.id,
+        reactions: added.reactions,
+      });
 
       // A second add is a no-op: acked, not broadcast (the next event is the heart's, one version on).
       expect(await bobSocket.react(message.id, '👍')).toMatchObject({ changed: false });
@@ -199,20 +274,29 @@ describe('conversations across 2 instances: threads, reactions, mentions', () =>
       await aliceSees.next((e) => e.emoji === '👍' && !e.added, 'the removal');
       expect(await bobSocket.unreact(message.id, '👍')).toMatchObject({ changed: false });
 
-      const [stored] = (await bob.client.http.history(room.id, { after: message.seq - 1, limit: 1 })).messages;
+      const [stored] = (await bob.client.http.history(room.id, { after: message.seq - 1, limit: 1 }))
+        .messages;
       expect(stored.reactions).toEqual([{ emoji: '❤️', count: 1, userIds: [alice.id] }]);
     });
 
     it(`refuses a ${Limits.REACTIONS_PER_MESSAGE_MAX + 1}th distinct emoji, still counting more of one already there`, async () => {
       const { bob, room, aliceSocket, bobSocket } = await twoPeople();
       const { message } = await aliceSocket.send(room.id, 'flood me');
-      const emoji = [...'😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙😚🙂🤗🤩🤔'].slice(0, Limits.REACTIONS_PER_MESSAGE_MAX + 1);
-      for (const e of emoji.slice(0, -1)) expect(await aliceSocket.react(message.id, e)).toMatchObject({ changed: true });
-      const refused = await rawAck(aliceSocket, 'reaction:add', { messageId: message.id, emoji: emoji.at(-1) });
+      const emoji = [...'😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙😚🙂🤗🤩🤔'].slice(
+        0,
+        Limits.REACTIONS_PER_MESSAGE_MAX + 1,
+      );
+      for (const e of emoji.slice(0, -1))
+        expect(await aliceSocket.react(message.id, e)).toMatchObject({ changed: true });
+      const refused = await rawAck(aliceSocket, 'reaction:add', {
+        messageId: message.id,
+        emoji: emoji.at(-1),
+      });
       expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.REACTION_LIMIT } });
       // Another user may still add one of the emoji already there.
       expect(await bobSocket.react(message.id, emoji[0])).toMatchObject({ changed: true });
-      const [stored] = (await bob.client.http.history(room.id, { after: message.seq - 1, limit: 1 })).messages;
+      const [stored] = (await bob.client.http.history(room.id, { after: message.seq - 1, limit: 1 }))
+        .messages;
       expect(stored.reactions).toHaveLength(Limits.REACTIONS_PER_MESSAGE_MAX);
       expect(stored.reactions[0]).toMatchObject({ emoji: emoji[0], count: 2 });
     });
@@ -240,19 +324,29 @@ describe('conversations across 2 instances: threads, reactions, mentions', () =>
       );
       expect(message.mentions).toEqual([bob.id]);
       const event = await mentions.next((e) => e.messageId === message.id, 'the mention on instance two');
-      expect(event).toEqual({ roomId: room.id, messageId: message.id, seq: message.seq, reason: 'mention', message });
+      expect(event).toEqual({
+        roomId: room.id,
+        messageId: message.id,
+        seq: message.seq,
+        reason: 'mention',
+        message,
+      });
 
       const bobsRoom = (await bob.client.http.myRooms()).find((r) => r.id === room.id)!;
       expect(bobsRoom).toMatchObject({ unreadMentions: 1, unreadCount: 1, notify: 'mentions' });
       await bobSocket.join(room.id);
       await bobSocket.markRead(room.id, message.seq);
-      expect((await bob.client.http.myRooms()).find((r) => r.id === room.id)).toMatchObject({ unreadMentions: 0 });
+      expect((await bob.client.http.myRooms()).find((r) => r.id === room.id)).toMatchObject({
+        unreadMentions: 0,
+      });
 
       // A message that mentions Bob only in an edit raises no new event but counts as a mention.
       const { message: plain } = await aliceSocket.send(room.id, 'no one yet');
       const edited = await aliceSocket.edit(plain.id, `now @${bob.username}`);
       expect(edited.message.mentions).toEqual([bob.id]);
-      expect((await bob.client.http.myRooms()).find((r) => r.id === room.id)).toMatchObject({ unreadMentions: 1 });
+      expect((await bob.client.http.myRooms()).find((r) => r.id === room.id)).toMatchObject({
+        unreadMentions: 1,
+      });
 
       // Carol, not a member, heard nothing: a marker to herself in a direct room arrives first.
       const direct = await alice.client.http.directRoom(carol.id);
@@ -270,20 +364,30 @@ describe('conversations across 2 instances: threads, reactions, mentions', () =>
       expect(await notifyOf(bob, room.id)).toBe('mentions');
       expect(await notifyOf(bob, direct.id)).toBe('all');
 
-      expect(await bob.client.http.setNotificationPreference(room.id, 'none')).toEqual({ roomId: room.id, level: 'none' });
+      expect(await bob.client.http.setNotificationPreference(room.id, 'none')).toEqual({
+        roomId: room.id,
+        level: 'none',
+      });
       expect(await notifyOf(bob, room.id)).toBe('none');
       expect(await notifyOf(alice, room.id)).toBe('mentions');
 
       const outsider = await registerUser(apps[0].url, 'out');
-      await expect(outsider.client.http.setNotificationPreference(room.id, 'all')).rejects.toMatchObject({ status: 403 });
-      await expect(outsider.client.http.setNotificationPreference(randomUUID(), 'all')).rejects.toMatchObject({
-        status: 404,
+      await expect(outsider.client.http.setNotificationPreference(room.id, 'all')).rejects.toMatchObject({
+        status: 403,
       });
+      await expect(outsider.client.http.setNotificationPreference(randomUUID(), 'all')).rejects.toMatchObject(
+        {
+          status: 404,
+        },
+      );
       const bad = await rawRequest(apps[1].url, 'PUT', `/api/rooms/${room.id}/notifications`, {
         token: bob.auth.accessToken,
         body: JSON.stringify({ level: 'loud' }),
       });
-      expect(bad).toMatchObject({ status: 400, body: { code: ErrorCode.VALIDATION, fields: { level: expect.any(Array) } } });
+      expect(bad).toMatchObject({
+        status: 400,
+        body: { code: ErrorCode.VALIDATION, fields: { level: expect.any(Array) } },
+      });
       expect(await notifyOf(bob, room.id)).toBe('none');
     });
   });
@@ -342,12 +446,19 @@ describe('conversations across 2 instances: threads, reactions, mentions', () =>
         clientMsgId: randomUUID(),
         threadRootId: 'root',
       });
-      expect(badRoot).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION, fields: { threadRootId: expect.any(Array) } } });
-      const unknownMessage = await rawAck(aliceSocket, 'reaction:add', { messageId: randomUUID(), emoji: '👍' });
+      expect(badRoot).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.VALIDATION, fields: { threadRootId: expect.any(Array) } },
+      });
+      const unknownMessage = await rawAck(aliceSocket, 'reaction:add', {
+        messageId: randomUUID(),
+        emoji: '👍',
+      });
       expect(unknownMessage).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
 
       // Nothing of it was stored: only Bob's reaction from before the ban.
-      const [stored] = (await alice.client.http.history(room.id, { after: message.seq - 1, limit: 1 })).messages;
+      const [stored] = (await alice.client.http.history(room.id, { after: message.seq - 1, limit: 1 }))
+        .messages;
       expect(stored.reactions).toEqual([{ emoji: '👍', count: 1, userIds: [bob.id] }]);
       expect(reactions.events).toHaveLength(1);
       expect(aliceSocket.connected).toBe(true);
@@ -362,10 +473,18 @@ describe('conversations across 2 instances: threads, reactions, mentions', () =>
         const { message }: { message: Message } = await socket.send(room.id, 'toggle me');
         const acks = [];
         for (let i = 0; i < 6; i++) {
-          acks.push(await rawAck(socket, i % 2 ? 'reaction:remove' : 'reaction:add', { messageId: message.id, emoji: '👍' }));
+          acks.push(
+            await rawAck(socket, i % 2 ? 'reaction:remove' : 'reaction:add', {
+              messageId: message.id,
+              emoji: '👍',
+            }),
+          );
         }
         expect(acks.slice(0, 3).every((ack) => ack.ok)).toBe(true);
-        expect(acks.at(-1)).toMatchObject({ ok: false, error: { code: ErrorCode.RATE_LIMITED, retryAfter: expect.any(Number) } });
+        expect(acks.at(-1)).toMatchObject({
+          ok: false,
+          error: { code: ErrorCode.RATE_LIMITED, retryAfter: expect.any(Number) },
+        });
       } finally {
         await app.close();
       }
