@@ -125,14 +125,25 @@ export interface BotApiKey {
   botId: string;
   /** The rooms the key may post to (the bot must also be a member). */
   roomIds: string[];
+  /** `incoming`: the secret of an incoming-webhook URL (`/api/incoming/<key>`); `api`: any other key. */
+  kind: BotApiKeyKind;
   createdAt: string;
   revokedAt: string | null;
   key?: string;
 }
 
+export type BotApiKeyKind = 'api' | 'incoming';
+
 export interface CreateBotResponse {
   bot: User;
   apiKey: BotApiKey;
+}
+
+/** `GET /api/rooms/:id/bots` (room owner): the bots the caller made that are members of the room. */
+export interface RoomBot {
+  bot: User;
+  /** Oldest first, revoked ones included, without secrets. */
+  keys: BotApiKey[];
 }
 
 /** `POST /api/bots/:id/keys` (the bot's creator): another key, scoped to rooms the caller owns. */
@@ -205,6 +216,10 @@ export interface CreateIncomingWebhookRequest {
   roomId: string;
 }
 
+/**
+ * `POST /api/bots/:id/incoming-webhooks/:keyId/rotate` answers a new `IncomingWebhook` for the same
+ * room and revokes the old URL's key.
+ */
 export interface IncomingWebhook {
   /** The id of the API key inside the URL (`DELETE /api/bots/:id/keys/:keyId` revokes it). */
   keyId: string;
