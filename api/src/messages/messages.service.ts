@@ -63,8 +63,12 @@ export class MessagesService {
     if (query.before !== undefined && query.after !== undefined) {
       throw AppError.validation({ after: ['before and after cannot be combined'] });
     }
+    if (query.around !== undefined && (query.before !== undefined || query.after !== undefined)) {
+      throw AppError.validation({ around: ['around cannot be combined with before or after'] });
+    }
     await this.rooms.assertMember(roomId, userId);
     const limit = query.limit ?? Limits.HISTORY_PAGE_DEFAULT;
+    if (query.around !== undefined) return this.around(roomId, query.around, limit);
     // One row more than asked tells whether another page exists.
     const rows =
       query.after !== undefined
@@ -73,6 +77,18 @@ export class MessagesService {
     const hasMore = rows.length > limit;
     const page = rows.slice(0, limit).map(toMessage);
     return { messages: query.after !== undefined ? page : page.reverse(), hasMore };
+  }
+
+  /**
+   * The seq and the messages after it (`newerShown` of them), preceded by as many older ones as fill the
+   * page. `hasMore` tells of newer messages beyond it; older ones exist whenever the first seq is above 1.
+   */
+  private async around(roomId: string, seq: number, limit: number): Promise<MessagePage> {
+    const newerShown = limit - Math.floor(limit / 2);
+    const newer = await this.messages.after(roomId, seq - 1, newerShown + 1);
+    const kept = newer.slice(0, newerShown);
+    const older = await this.messages.before(roomId, seq, limit - kept.length);
+    return { messages: [...older.reverse(), ...kept].map(toMessage), hasMore: newer.length > newerShown };
   }
 
   /** The sender edits their message, while still a member of its room. */

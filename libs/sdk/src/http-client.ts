@@ -24,6 +24,8 @@ import {
   RegisterRequest,
   Room,
   RoomBot,
+  SearchRequest,
+  SearchResults,
   User,
   Webhook,
   WebhookDelivery,
@@ -209,10 +211,20 @@ export class ChatHttpClient {
   }
 
   history(roomId: string, query: HistoryQuery = {}): Promise<MessagePage> {
-    const { before, after, limit } = query;
+    const { before, after, around, limit } = query;
     return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/messages`, {
-      query: { before, after, limit },
+      query: { before, after, around, limit },
     });
+  }
+
+  /**
+   * Full-text search over the messages of the caller's rooms (best first, snippets as text parts),
+   * plus people and public rooms by name on the first page. Next page: the same request with
+   * `cursor: results.nextCursor`.
+   */
+  search(request: SearchRequest): Promise<SearchResults> {
+    const { q, roomId, from, before, cursor, limit } = request;
+    return this.request('GET', '/search', { query: { q, roomId, from, before, cursor, limit } });
   }
 
   /**
