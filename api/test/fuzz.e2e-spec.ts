@@ -101,6 +101,7 @@ describe('fuzzing every input (fast-check)', () => {
       MESSAGE_RATE_LIMIT: '1000000',
       EDIT_RATE_LIMIT: '1000000',
       EVENT_RATE_LIMIT: '1000000',
+      SEARCH_RATE_LIMIT: '1000000',
       MAX_CONNECTIONS_PER_USER: '1000',
     });
     [alice, bob, mallory] = await Promise.all(
@@ -777,7 +778,10 @@ describe('fuzzing every input (fast-check)', () => {
           'GET /api/rooms/:id/messages',
           anyone,
           fc
-            .tuple(segment(ROOM_NAMES), queryString(['before', 'after', 'limit', 'threadRootId', 'topLevel']))
+            .tuple(
+              segment(ROOM_NAMES),
+              queryString(['before', 'after', 'around', 'limit', 'threadRootId', 'topLevel']),
+            )
             .map(([id, query]) => `/api/rooms/${id}/messages${query}`),
           fc.constant(undefined),
         ],
@@ -797,6 +801,22 @@ describe('fuzzing every input (fast-check)', () => {
           'GET /api/rooms/public',
           anyone,
           queryString(['search']).map((query) => `/api/rooms/public${query}`),
+          fc.constant(undefined),
+        ],
+        [
+          'GET /api/search',
+          anyone,
+          fc
+            .tuple(
+              fc.oneof(
+                fc.constantFrom('', '?q=hello', '?q=%22a%20b%22%20-c%20or%20d', '?q=a%26b%7C!c%3A*'),
+                fc
+                  .tuple(segment(ROOM_NAMES), anyText(40).map(encodeSegment))
+                  .map(([id, q]) => `?roomId=${id}&q=${q}`),
+              ),
+              queryString(['q', 'roomId', 'from', 'before', 'cursor', 'limit']),
+            )
+            .map(([first, rest]) => `/api/search${first}${first && rest ? `&${rest.slice(1)}` : rest}`),
           fc.constant(undefined),
         ],
       ];

@@ -27,6 +27,9 @@ import {
   PostMessageRequest,
   RegisterRequest,
   Room,
+  RoomBot,
+  SearchRequest,
+  SearchResults,
   User,
   Webhook,
   WebhookDelivery,
@@ -212,10 +215,20 @@ export class ChatHttpClient {
   }
 
   history(roomId: string, query: HistoryQuery = {}): Promise<MessagePage> {
-    const { before, after, limit, threadRootId, topLevel } = query;
+    const { before, after, around, limit, threadRootId, topLevel } = query;
     return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/messages`, {
-      query: { before, after, limit, threadRootId, topLevel },
+      query: { before, after, around, limit, threadRootId, topLevel },
     });
+  }
+
+  /**
+   * Full-text search over the messages of the caller's rooms (best first, snippets as text parts),
+   * plus people and public rooms by name on the first page. Next page: the same request with
+   * `cursor: results.nextCursor`.
+   */
+  search(request: SearchRequest): Promise<SearchResults> {
+    const { q, roomId, from, before, cursor, limit } = request;
+    return this.request('GET', '/search', { query: { q, roomId, from, before, cursor, limit } });
   }
 
   /**
@@ -245,6 +258,11 @@ export class ChatHttpClient {
     return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/bots`, { body: request });
   }
 
+  /** The bots the caller made in this room, with their keys (no secrets). Room owners only. */
+  roomBots(roomId: string): Promise<RoomBot[]> {
+    return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/bots`);
+  }
+
   createBotKey(botId: string, roomIds: string[]): Promise<BotApiKey> {
     return this.request('POST', `/bots/${encodeURIComponent(botId)}/keys`, { body: { roomIds } });
   }
@@ -259,6 +277,14 @@ export class ChatHttpClient {
 
   createIncomingWebhook(botId: string, roomId: string): Promise<IncomingWebhook> {
     return this.request('POST', `/bots/${encodeURIComponent(botId)}/incoming-webhooks`, { body: { roomId } });
+  }
+
+  /** A new URL for the same room (shown only now); the old one stops working. */
+  rotateIncomingWebhook(botId: string, keyId: string): Promise<IncomingWebhook> {
+    return this.request(
+      'POST',
+      `/bots/${encodeURIComponent(botId)}/incoming-webhooks/${encodeURIComponent(keyId)}/rotate`,
+    );
   }
 
   /** An outgoing webhook; `secret` (for verifying `X-Chat-Signature`) is returned only now. */
