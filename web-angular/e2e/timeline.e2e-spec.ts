@@ -195,7 +195,7 @@ describe('timeline, formatting, reactions and notifications, across two instance
     async () => {
       const target = article(bob, 'after the storm');
       await target.hover();
-      await target.getByRole('button', { name: 'Add reaction' }).click();
+      await target.getByRole('button', { name: 'React', exact: true }).click();
       await target.getByRole('button', { name: 'React with 👍' }).click();
 
       const alicesView = article(alice, 'after the storm');
@@ -215,7 +215,7 @@ describe('timeline, formatting, reactions and notifications, across two instance
 
       // The full picker works offline: its data comes from the app itself.
       await alicesView.hover();
-      await alicesView.getByRole('button', { name: 'Add reaction' }).click();
+      await alicesView.getByRole('button', { name: 'React', exact: true }).click();
       await alicesView.getByRole('button', { name: 'More emoji' }).click();
       await alice.page.locator('emoji-picker').getByRole('searchbox').fill('party popper');
       await alice.page.locator('emoji-picker').getByRole('option', { name: /🎉/ }).first().click();

@@ -17,7 +17,7 @@ import { RedisConnection } from '../redis/redis.module';
 /** The budget events without a handler are counted against, all together. */
 export const UNKNOWN_EVENT = 'unknown';
 
-interface Budget {
+export interface Budget {
   /** The Redis key part: events sharing a budget share it. */
   name: string;
   perWindow: number;
@@ -101,7 +101,8 @@ export class ClientEventBudgets {
   }
 }
 
-function burstyLimiter(budget: Budget, windowSeconds: number, redis: RedisConnection): BurstyRateLimiter {
+/** A sustained rate plus a burst allowance, in Redis when there is one (in memory while it is away). */
+export function burstyLimiter(budget: Budget, windowSeconds: number, redis: RedisConnection): BurstyRateLimiter {
   const sustained = { points: budget.perWindow, duration: windowSeconds };
   const burst = { points: budget.burst, duration: 10 * windowSeconds };
   return new BurstyRateLimiter(

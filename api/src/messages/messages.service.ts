@@ -109,6 +109,9 @@ export class MessagesService {
     if (query.before !== undefined && query.after !== undefined) {
       throw AppError.validation({ after: ['before and after cannot be combined'] });
     }
+    if (query.around !== undefined && (query.before !== undefined || query.after !== undefined)) {
+      throw AppError.validation({ around: ['around cannot be combined with before or after'] });
+    }
     if (query.threadRootId !== undefined && query.topLevel) {
       throw AppError.validation({ topLevel: ['topLevel and threadRootId cannot be combined'] });
     }
@@ -118,6 +121,7 @@ export class MessagesService {
       : { kind: query.topLevel ? 'topLevel' : 'room' };
     if (timeline.kind === 'thread') await this.assertThreadRoot(userId, roomId, timeline.rootId);
     const limit = query.limit ?? Limits.HISTORY_PAGE_DEFAULT;
+    if (query.around !== undefined) return this.around(userId, roomId, timeline, query.around, limit);
     // One row more than asked tells whether another page exists.
     const rows =
       query.after !== undefined
@@ -127,6 +131,25 @@ export class MessagesService {
     const page = rows.slice(0, limit).map(toMessage);
     const messages = await this.decorate(query.after !== undefined ? page : page.reverse(), userId);
     return { messages, hasMore };
+  }
+
+  /**
+   * The seq and the messages after it (`newerShown` of them), preceded by as many older ones as fill the
+   * page. `hasMore` tells of newer messages beyond it; older ones exist whenever the first seq is above 1.
+   */
+  private async around(
+    userId: string,
+    roomId: string,
+    timeline: Timeline,
+    seq: number,
+    limit: number,
+  ): Promise<MessagePage> {
+    const newerShown = limit - Math.floor(limit / 2);
+    const newer = await this.messages.after(roomId, timeline, seq - 1, newerShown + 1);
+    const kept = newer.slice(0, newerShown);
+    const older = await this.messages.before(roomId, timeline, seq, limit - kept.length);
+    const messages = await this.decorate([...older.reverse(), ...kept].map(toMessage), userId);
+    return { messages, hasMore: newer.length > newerShown };
   }
 
   /** The sender edits their message, while still a member of its room. */

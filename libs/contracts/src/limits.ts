@@ -15,6 +15,12 @@ export const Limits = {
   HISTORY_PAGE_DEFAULT: 50,
   HISTORY_PAGE_MAX: 200,
   SEARCH_MAX: 64,
+  /** Characters of a message search (`GET /api/search?q=`). */
+  SEARCH_QUERY_MAX: 200,
+  SEARCH_PAGE_DEFAULT: 20,
+  SEARCH_PAGE_MAX: 50,
+  /** People and rooms a search returns beside the message hits. */
+  SEARCH_NAMES_MAX: 5,
   LIST_PAGE_MAX: 50,
   MEMBERS_PAGE_DEFAULT: 100,
   MEMBERS_PAGE_MAX: 200,

@@ -13,7 +13,7 @@ import {
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatSnackBar } from '@angular/material/snack-bar';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 
 import { Message, User } from '@chat/contracts';
 
@@ -34,6 +34,7 @@ import { MessageListComponent } from './message-list.component';
   selector: 'app-chat-room-page',
   imports: [
     MatButtonModule,
+    RouterLink,
     MessageListComponent,
     ComposerComponent,
     MembersPanelComponent,
@@ -56,12 +57,15 @@ export class ChatRoomPage {
 
   /** From the route (`rooms/:roomId`). */
   readonly roomId = input.required<string>();
+  /** From the query (`?around=<seq>`, a search hit): open the room at that message. */
+  readonly around = input<string | undefined>();
 
   protected readonly title = computed(() => {
     const room = this.store.room();
     return room ? roomTitle(room) : '';
   });
-  protected readonly canAddMembers = computed(() => {
+  /** Owners add members and manage integrations; the server checks it again on every call. */
+  protected readonly isOwner = computed(() => {
     const room = this.store.room();
     return room?.kind === 'group' && room.ownerId === this.auth.user()?.id;
   });
@@ -77,10 +81,11 @@ export class ChatRoomPage {
   constructor() {
     effect(() => {
       const roomId = this.roomId();
+      const around = Number(this.around());
       untracked(() => {
         this.showAddMember.set(false);
         this.editingId.set(null);
-        void this.store.open(roomId);
+        void this.store.open(roomId, Number.isSafeInteger(around) && around > 0 ? around : null);
       });
     });
     // Read while the user can see the newest messages: the tab is visible and scrolled to the bottom.
@@ -100,6 +105,11 @@ export class ChatRoomPage {
 
   protected onAtBottom(atBottom: boolean): void {
     this.atBottom.set(atBottom);
+  }
+
+  /** Leaves the search hit the room was opened at for its newest messages. */
+  protected openLatest(): void {
+    void this.router.navigate(['/rooms', this.roomId()]);
   }
 
   protected editLast(): void {

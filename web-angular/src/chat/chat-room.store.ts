@@ -3,6 +3,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { filter } from 'rxjs';
 
 import { Limits, Member, Message, Reaction, User } from '@chat/contracts';
+import { ReactionVersions } from '@chat/sdk';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
@@ -29,8 +30,8 @@ export class ChatRoomStore {
   private readonly outbox = inject(Outbox);
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private openGeneration = 0;
-  /** The highest `message:reactions` version applied per message id: older events arrive late. */
-  private readonly reactionVersions = new Map<string, number>();
+  /** `message:reactions` events of other instances can overtake each other: the newest wins. */
+  private reactionVersions = new ReactionVersions();
 
   readonly roomId = signal<string | null>(null);
   readonly room = computed(() => {
@@ -42,6 +43,11 @@ export class ChatRoomStore {
   readonly loadError = signal<string | null>(null);
   readonly hasOlder = signal(false);
   readonly loadingOlder = signal(false);
+  /** Opened around a seq (a search hit): newer messages exist that are not loaded yet. */
+  readonly hasNewer = signal(false);
+  readonly loadingNewer = signal(false);
+  /** The seq the room was opened at, to scroll to and mark; null when opened at the newest. */
+  readonly focusSeq = signal<number | null>(null);
   /** The members loaded so far: the first page, then any further ones asked for. */
   readonly members = signal<Member[]>([]);
   /** Where the next page of members starts; null once every member is loaded. */
@@ -109,9 +115,7 @@ export class ChatRoomStore {
       .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
       .subscribe((message) => this.merge([message]));
     this.connection.reactions.pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef)).subscribe((event) => {
-      if (event.version <= (this.reactionVersions.get(event.messageId) ?? 0)) return;
-      this.reactionVersions.set(event.messageId, event.version);
-      this.setReactions(event.messageId, event.reactions);
+      if (this.reactionVersions.accept(event)) this.setReactions(event.messageId, event.reactions);
     });
     this.connection.typing
       .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
@@ -137,29 +141,39 @@ export class ChatRoomStore {
     destroyRef.onDestroy(() => this.clearTyping());
   }
 
-  /** Shows a room: its newest page of history, then live messages as they come. */
-  async open(roomId: string): Promise<void> {
+  /**
+   * Shows a room: its newest page of history, or with `aroundSeq` the page around that message (a
+   * search hit) with newer pages loaded on demand; then live messages as they come.
+   */
+  async open(roomId: string, aroundSeq: number | null = null): Promise<void> {
     const generation = ++this.openGeneration;
     this.roomId.set(roomId);
     this.messages.set([]);
-    this.reactionVersions.clear();
+    this.reactionVersions = new ReactionVersions();
     this.members.set([]);
     this.membersCursor.set(null);
     this.hasOlder.set(false);
+    this.hasNewer.set(false);
+    this.focusSeq.set(aroundSeq);
     this.loadError.set(null);
     const known = this.rooms.byId(roomId);
     this.firstUnreadSeq.set(known && known.lastSeq > known.lastReadSeq ? known.lastReadSeq + 1 : null);
     this.clearTyping();
     this.loading.set(true);
     try {
+      const limit = Limits.HISTORY_PAGE_DEFAULT;
       const [page] = await Promise.all([
-        this.api.http.history(roomId, { limit: Limits.HISTORY_PAGE_DEFAULT }),
+        this.api.http.history(roomId, aroundSeq === null ? { limit } : { around: aroundSeq, limit }),
         this.loadMembers(),
       ]);
       if (generation !== this.openGeneration) return;
       this.merge(page.messages);
-      this.hasOlder.set(page.hasMore);
-      this.connection.watch(roomId, this.lastSeq());
+      // Around a seq, `hasMore` speaks of newer messages; older ones exist above seq 1 (seqs are contiguous).
+      this.hasOlder.set(aroundSeq === null ? page.hasMore : (page.messages[0]?.seq ?? 1) > 1);
+      this.hasNewer.set(aroundSeq !== null && page.hasMore);
+      // Live events from the newest known seq: the messages between are the newer pages.
+      const known = this.hasNewer() ? Math.max(this.room()?.lastSeq ?? 0, this.lastSeq()) : this.lastSeq();
+      this.connection.watch(roomId, known);
     } catch (error) {
       if (generation === this.openGeneration) this.loadError.set(errorText(error));
     } finally {
@@ -186,6 +200,35 @@ export class ChatRoomStore {
     } finally {
       this.loadingOlder.set(false);
     }
+  }
+
+  /** The page after the newest loaded message before the live ones (opened around a search hit). */
+  async loadNewer(): Promise<void> {
+    const roomId = this.roomId();
+    const newest = this.newestContiguousSeq();
+    if (!roomId || !this.hasNewer() || this.loadingNewer()) return;
+    this.loadingNewer.set(true);
+    try {
+      const page = await this.api.http.history(roomId, { after: newest, limit: Limits.HISTORY_PAGE_DEFAULT });
+      if (roomId !== this.roomId()) return;
+      this.merge(page.messages);
+      this.hasNewer.set(page.hasMore);
+    } catch (error) {
+      this.loadError.set(errorText(error));
+    } finally {
+      this.loadingNewer.set(false);
+    }
+  }
+
+  /** The last seq before the first gap: live messages may have arrived beyond the pages loaded. */
+  private newestContiguousSeq(): number {
+    const messages = this.messages();
+    let seq = messages[0]?.seq ?? 0;
+    for (const message of messages) {
+      if (message.seq > seq + 1) break;
+      seq = message.seq;
+    }
+    return seq;
   }
 
   send(body: string): void {
@@ -223,11 +266,18 @@ export class ChatRoomStore {
 
   /** Adds or takes back the user's reaction; live events bring everyone else's. */
   async react(messageId: string, emoji: string, add: boolean): Promise<void> {
-    const versionBefore = this.reactionVersions.get(messageId);
-    const result = await this.connection.react(messageId, emoji, add);
-    // An event that came meanwhile is at least as new as this ack: it already holds the state.
-    if (this.reactionVersions.get(messageId) === versionBefore)
-      this.setReactions(messageId, result.reactions);
+    const versions = this.reactionVersions;
+    let overtaken = false;
+    const watch = this.connection.reactions.subscribe(
+      (event) => (overtaken ||= event.messageId === messageId),
+    );
+    try {
+      const result = await this.connection.react(messageId, emoji, add);
+      // An event that came meanwhile is at least as new as this ack: it already holds the state.
+      if (!overtaken && versions === this.reactionVersions) this.setReactions(messageId, result.reactions);
+    } finally {
+      watch.unsubscribe();
+    }
   }
 
   /** Marks everything shown as read, once per new seq. */
@@ -235,7 +285,8 @@ export class ChatRoomStore {
     const roomId = this.roomId();
     const seq = this.lastSeq();
     const room = this.room();
-    if (!roomId || seq === 0 || (room && room.lastReadSeq >= seq)) return;
+    // Not while the pages between the search hit and the newest messages are unread and unloaded.
+    if (!roomId || seq === 0 || this.hasNewer() || (room && room.lastReadSeq >= seq)) return;
     this.rooms.markRead(roomId, seq);
     const me = this.myUserId();
     if (me)

@@ -58,6 +58,8 @@ export class MessageBubbleComponent {
   protected readonly maxLength = Limits.MESSAGE_BODY_MAX;
   protected readonly draft = signal('');
   protected readonly confirmingDelete = signal(false);
+  /** The reaction picker is open under the message. */
+  protected readonly choosingReaction = signal(false);
   protected readonly senderName = computed(
     () => this.message().sender.displayName || this.message().sender.username,
   );
@@ -96,6 +98,11 @@ export class MessageBubbleComponent {
       event.preventDefault();
       this.saveEdit();
     }
+  }
+
+  protected react(change: { emoji: string; add: boolean }): void {
+    this.choosingReaction.set(false);
+    this.reacted.emit(change);
   }
 
   protected confirmDelete(): void {

@@ -13,7 +13,7 @@ const LONG_PRESS_MS = 500;
 /**
  * Reactions under a message: one chip per emoji with its count, pressed when the user is among
  * those who reacted; a click toggles it. Who reacted shows on hover (title) and on a long press.
- * "Add reaction" offers quick picks and the full picker.
+ * While `choosing` (the message's "Add reaction"), quick picks and the full picker show below.
  */
 @Component({
   selector: 'app-reaction-bar',
@@ -27,10 +27,11 @@ export class ReactionBarComponent {
   readonly myUserId = input<string | null>(null);
   /** Labels of the people the user may know (the room's loaded members), by user id. */
   readonly names = input<ReadonlyMap<string, string>>(new Map());
+  readonly choosing = input(false);
   readonly toggled = output<{ emoji: string; add: boolean }>();
+  readonly closed = output<void>();
 
   protected readonly quick = QUICK;
-  protected readonly choosing = signal(false);
   protected readonly fullPicker = signal(false);
   /** The emoji whose "who reacted" list is open after a long press. */
   protected readonly showingWho = signal<string | null>(null);
@@ -54,8 +55,8 @@ export class ReactionBarComponent {
   }
 
   protected closePicker(): void {
-    this.choosing.set(false);
     this.fullPicker.set(false);
+    this.closed.emit();
   }
 
   protected pressStart(emoji: string, event: PointerEvent): void {

@@ -120,7 +120,8 @@ export class ChatConnection {
   }
 
   react(messageId: string, emoji: string, add: boolean): Promise<ReactionResult> {
-    return this.requireSocket().request(add ? 'reaction:add' : 'reaction:remove', { messageId, emoji });
+    const socket = this.requireSocket();
+    return add ? socket.react(messageId, emoji) : socket.unreact(messageId, emoji);
   }
 
   async markRead(roomId: string, seq: number): Promise<void> {

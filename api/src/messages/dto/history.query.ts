@@ -23,6 +23,18 @@ export class HistoryQueryDto implements HistoryQuery {
   @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 
+  @ApiPropertyOptional({
+    description:
+      'The page around this seq (opening a search hit): up to limit/2 older messages, this one and newer ones; `hasMore` then means newer messages exist beyond the page',
+    minimum: 1,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  around?: number;
+
   @ApiPropertyOptional({ minimum: 1, maximum: Limits.HISTORY_PAGE_MAX, default: Limits.HISTORY_PAGE_DEFAULT })
   @IsOptional()
   @Type(() => Number)
