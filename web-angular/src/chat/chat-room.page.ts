@@ -12,12 +12,14 @@ import {
   viewChild,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
-import { Router, RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 
 import { Message, User } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
+import { defaultNotifyLevel } from '../notifications/notification-rules';
 import { Notifier } from '../notifications/notifier';
 import { UserPickerComponent } from '../people/user-picker.component';
 import { ChatConnection } from '../realtime/chat-connection';
@@ -28,19 +30,21 @@ import { ChatRoomStore } from './chat-room.store';
 import { ComposerComponent } from './composer.component';
 import { MembersPanelComponent } from './members-panel.component';
 import { MessageListComponent } from './message-list.component';
+import { ThreadStore } from './thread.store';
 
 /** One room: timeline, composer, typing line, members; owners of private rooms can add people. */
 @Component({
   selector: 'app-chat-room-page',
   imports: [
     MatButtonModule,
+    MatSlideToggleModule,
     RouterLink,
     MessageListComponent,
     ComposerComponent,
     MembersPanelComponent,
     UserPickerComponent,
   ],
-  providers: [ChatRoomStore],
+  providers: [ChatRoomStore, ThreadStore],
   templateUrl: './chat-room.page.html',
   styleUrl: './chat-room.page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -49,9 +53,11 @@ export class ChatRoomPage {
   private readonly auth = inject(AuthStore);
   private readonly rooms = inject(RoomsStore);
   private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
   private readonly snackBar = inject(MatSnackBar);
   private readonly document = inject(DOCUMENT);
   protected readonly store = inject(ChatRoomStore);
+  protected readonly thread = inject(ThreadStore);
   protected readonly connection = inject(ChatConnection);
   protected readonly notifier = inject(Notifier);
 
@@ -59,6 +65,10 @@ export class ChatRoomPage {
   readonly roomId = input.required<string>();
   /** From the query (`?around=<seq>`, a search hit): open the room at that message. */
   readonly around = input<string | undefined>();
+  /** From the query (`?thread=<root id>`): the thread open beside the timeline. */
+  readonly threadId = input<string | undefined>(undefined, { alias: 'thread' });
+  /** The message whose editor is open in the thread panel. */
+  protected readonly threadEditingId = signal<string | null>(null);
 
   protected readonly title = computed(() => {
     const room = this.store.room();
@@ -88,6 +98,15 @@ export class ChatRoomPage {
         void this.store.open(roomId, Number.isSafeInteger(around) && around > 0 ? around : null);
       });
     });
+    effect(() => {
+      const roomId = this.roomId();
+      const rootId = this.threadId();
+      untracked(() => {
+        this.threadEditingId.set(null);
+        if (rootId) void this.thread.open(roomId, rootId);
+        else if (this.thread.rootId()) this.thread.close();
+      });
+    });
     // Read while the user can see the newest messages: the tab is visible and scrolled to the bottom.
     effect(() => {
       const reading = this.pageVisible() && this.atBottom();
@@ -105,6 +124,34 @@ export class ChatRoomPage {
 
   protected onAtBottom(atBottom: boolean): void {
     this.atBottom.set(atBottom);
+  }
+
+  protected openThread(root: Message): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: { thread: root.id },
+      queryParamsHandling: 'merge',
+    });
+  }
+
+  protected closeThread(): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: { thread: null },
+      queryParamsHandling: 'merge',
+    });
+  }
+
+  protected async reactInThread(message: Message, emoji: string, add: boolean): Promise<void> {
+    await this.thread.react(message.id, emoji, add).catch((error: unknown) => this.tell(errorText(error)));
+  }
+
+  protected async editInThread(message: Message, body: string): Promise<void> {
+    await this.thread.edit(message.id, body).catch((error: unknown) => this.tell(errorText(error)));
+  }
+
+  protected async removeInThread(message: Message): Promise<void> {
+    await this.thread.delete(message.id).catch((error: unknown) => this.tell(errorText(error)));
   }
 
   /** Leaves the search hit the room was opened at for its newest messages. */
@@ -133,6 +180,15 @@ export class ChatRoomPage {
 
   protected async remove(message: Message): Promise<void> {
     await this.store.delete(message.id).catch((error: unknown) => this.tell(errorText(error)));
+  }
+
+  /** Mute: no notifications and no count in the title; unmuting returns to the room kind's default. */
+  protected async setMuted(muted: boolean): Promise<void> {
+    const room = this.store.room();
+    if (!room) return;
+    await this.rooms
+      .setNotify(room.id, muted ? 'none' : defaultNotifyLevel(room.kind))
+      .catch((error: unknown) => this.tell(errorText(error)));
   }
 
   protected async addMember(user: User): Promise<void> {

@@ -3,7 +3,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { filter } from 'rxjs';
 
 import { Limits, Member, Message, Reaction, User } from '@chat/contracts';
-import { ReactionVersions } from '@chat/sdk';
+import { ReactionVersions, withReplyCounters } from '@chat/sdk';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
@@ -56,8 +56,21 @@ export class ChatRoomStore {
   private readonly typingIds = signal<string[]>([]);
 
   readonly myUserId = computed(() => this.auth.user()?.id ?? null);
-  readonly pending = computed(() => this.outbox.entries().filter((entry) => entry.roomId === this.roomId()));
-  readonly lastSeq = computed(() => this.messages().at(-1)?.seq ?? 0);
+  readonly pending = computed(() =>
+    this.outbox.entries().filter((entry) => entry.roomId === this.roomId() && !entry.threadRootId),
+  );
+  /** The newest seq seen in the room, replies included (they are not in the main timeline). */
+  private readonly newestSeq = signal(0);
+  readonly lastSeq = computed(() => Math.max(this.newestSeq(), this.messages().at(-1)?.seq ?? 0));
+  /** Every seq loaded, replies included: where the pages loaded around a search hit end. */
+  private seenSeqs = new Set<number>();
+  /** The thread open beside the timeline. */
+  readonly openThreadId = signal<string | null>(null);
+  /** Replies that arrived, in threads the user took part in, while those threads were not open. */
+  readonly unreadReplies = signal<ReadonlyMap<string, number>>(new Map());
+  readonly unreadReplyTotal = computed(() => [...this.unreadReplies().values()].reduce((a, b) => a + b, 0));
+  /** Roots of threads the user replied in (as far as this page has seen). */
+  private readonly repliedIn = new Set<string>();
   /** The user counts as online from the moment they are connected, before presence says so. */
   readonly onlineCount = computed(
     () =>
@@ -149,6 +162,10 @@ export class ChatRoomStore {
     const generation = ++this.openGeneration;
     this.roomId.set(roomId);
     this.messages.set([]);
+    this.newestSeq.set(0);
+    this.seenSeqs = new Set();
+    this.unreadReplies.set(new Map());
+    this.repliedIn.clear();
     this.reactionVersions = new ReactionVersions();
     this.members.set([]);
     this.membersCursor.set(null);
@@ -163,7 +180,11 @@ export class ChatRoomStore {
     try {
       const limit = Limits.HISTORY_PAGE_DEFAULT;
       const [page] = await Promise.all([
-        this.api.http.history(roomId, aroundSeq === null ? { limit } : { around: aroundSeq, limit }),
+        // The main timeline holds top-level messages; replies live in their thread's panel.
+        this.api.http.history(
+          roomId,
+          aroundSeq === null ? { limit, topLevel: true } : { around: aroundSeq, limit },
+        ),
         this.loadMembers(),
       ]);
       if (generation !== this.openGeneration) return;
@@ -191,6 +212,7 @@ export class ChatRoomStore {
       const page = await this.api.http.history(roomId, {
         before: oldest,
         limit: Limits.HISTORY_PAGE_DEFAULT,
+        ...(this.hasNewer() ? {} : { topLevel: true }),
       });
       if (roomId !== this.roomId()) return;
       this.merge(page.messages);
@@ -222,11 +244,11 @@ export class ChatRoomStore {
 
   /** The last seq before the first gap: live messages may have arrived beyond the pages loaded. */
   private newestContiguousSeq(): number {
-    const messages = this.messages();
-    let seq = messages[0]?.seq ?? 0;
-    for (const message of messages) {
-      if (message.seq > seq + 1) break;
-      seq = message.seq;
+    const seqs = [...this.seenSeqs].sort((a, b) => a - b);
+    let seq = seqs[0] ?? 0;
+    for (const next of seqs) {
+      if (next > seq + 1) break;
+      seq = next;
     }
     return seq;
   }
@@ -300,7 +322,9 @@ export class ChatRoomStore {
   }
 
   private receive(message: Message): void {
+    if (message.threadRootId && !this.seenSeqs.has(message.seq)) this.noteReply(message);
     const unseen =
+      !message.threadRootId &&
       message.senderId !== this.myUserId() &&
       this.rooms.readingRoomId() !== message.roomId &&
       !this.messages().some((known) => known.seq === message.seq);
@@ -322,8 +346,45 @@ export class ChatRoomStore {
     );
   }
 
+  /** Top-level messages join the timeline; a reply only moves its root's counters. */
   private merge(messages: readonly Message[]): void {
-    this.messages.update((current) => mergeMessages(current, messages));
+    const replies = messages.filter((message) => message.threadRootId);
+    const topLevel = replies.length === 0 ? messages : messages.filter((message) => !message.threadRootId);
+    for (const message of messages) this.seenSeqs.add(message.seq);
+    const newest = Math.max(0, ...messages.map((message) => message.seq));
+    if (newest > this.newestSeq()) this.newestSeq.set(newest);
+    this.messages.update((current) => {
+      const merged = mergeMessages(current, topLevel);
+      if (replies.length === 0) return merged;
+      return merged.map((root) => replies.reduce((latest, reply) => withReplyCounters(latest, reply), root));
+    });
+  }
+
+  /** A reply came live: counts as unread in a thread the user took part in and does not have open. */
+  private noteReply(reply: Message): void {
+    const rootId = reply.threadRootId;
+    if (!rootId) return;
+    if (reply.senderId === this.myUserId()) {
+      this.repliedIn.add(rootId);
+      return;
+    }
+    const root = this.messages().find((message) => message.id === rootId);
+    const tookPart = this.repliedIn.has(rootId) || root?.senderId === this.myUserId();
+    if (!tookPart || this.openThreadId() === rootId) return;
+    this.unreadReplies.update((counts) => new Map(counts).set(rootId, (counts.get(rootId) ?? 0) + 1));
+  }
+
+  /** The thread is on screen: its replies are read; the user's own replies make it theirs. */
+  threadOpened(rootId: string | null, repliers: readonly string[] = []): void {
+    this.openThreadId.set(rootId);
+    if (!rootId) return;
+    if (repliers.includes(this.myUserId() ?? '')) this.repliedIn.add(rootId);
+    if (this.unreadReplies().has(rootId))
+      this.unreadReplies.update((counts) => {
+        const next = new Map(counts);
+        next.delete(rootId);
+        return next;
+      });
   }
 
   private async loadMembers(): Promise<void> {

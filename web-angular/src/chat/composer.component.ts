@@ -30,7 +30,7 @@ const TYPING_IDLE_MS = 4_000;
   template: `
     <form class="composer" (submit)="$event.preventDefault(); submit()">
       <mat-form-field appearance="outline" class="composer__field" subscriptSizing="dynamic">
-        <mat-label>Message</mat-label>
+        <mat-label>{{ label() }}</mat-label>
         <textarea
           matInput
           #box
@@ -68,6 +68,7 @@ const TYPING_IDLE_MS = 4_000;
 })
 export class ComposerComponent {
   readonly disabled = input(false);
+  readonly label = input('Message');
   readonly sent = output<string>();
   readonly typing = output<boolean>();
   readonly editLast = output<void>();

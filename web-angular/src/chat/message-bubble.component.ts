@@ -18,6 +18,7 @@ import { AvatarComponent } from '../shared/avatar';
 import { userLabel } from '../shared/user-label';
 import { renderMarkdown } from './markdown';
 import { ReactionBarComponent } from './reaction-bar.component';
+import { timeAgo } from './timeline';
 
 /**
  * One stored message. The body is rendered from the markdown subset (`markdown.ts`: raw HTML is
@@ -50,6 +51,11 @@ export class MessageBubbleComponent {
   /** Names of the members whose read marker is on this message. */
   readonly seenBy = input<readonly string[]>([]);
   readonly editing = input(false);
+  /** In the main timeline: the thread summary and "Reply"; not inside the thread panel. */
+  readonly threadActions = input(true);
+  /** Replies not yet seen in this thread (one the user took part in). */
+  readonly unreadReplies = input(0);
+  readonly openThread = output<void>();
   readonly editingChange = output<boolean>();
   readonly edited = output<string>();
   readonly deleted = output<void>();
@@ -72,6 +78,10 @@ export class MessageBubbleComponent {
     return !this.mine() && !!me && this.message().mentions.includes(me.id);
   });
   protected readonly myUserId = computed(() => this.me()?.id ?? null);
+  protected readonly lastReply = computed(() => {
+    const at = this.message().lastReplyAt;
+    return at ? timeAgo(at, new Date()) : '';
+  });
   private readonly editor = viewChild<ElementRef<HTMLTextAreaElement>>('editor');
   private readonly confirmButton = viewChild('confirmButton', { read: ElementRef<HTMLElement> });
 

@@ -51,6 +51,9 @@ export class MessageListComponent {
   /** A message to scroll to and mark once it is shown (the room was opened at a search hit). */
   readonly focusSeq = input<number | null>(null);
   readonly browserOffline = input(false);
+  /** Thread summaries and "Reply" under messages: the main timeline, not the thread panel. */
+  readonly threadActions = input(true);
+  readonly unreadReplies = input<ReadonlyMap<string, number>>(new Map());
 
   readonly loadOlder = output<void>();
   readonly loadNewer = output<void>();
@@ -60,6 +63,7 @@ export class MessageListComponent {
   readonly edit = output<{ message: Message; body: string }>();
   readonly remove = output<Message>();
   readonly editingIdChange = output<string | null>();
+  readonly openThread = output<Message>();
   readonly react = output<{ message: Message; emoji: string; add: boolean }>();
   readonly retry = output<string>();
   readonly discard = output<string>();

@@ -1,7 +1,6 @@
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 
-import { MessageSendResult } from '@chat/contracts';
 import { ChatSocketError } from '@chat/sdk';
 
 import { AuthStore } from '../auth/auth-store';
@@ -10,7 +9,7 @@ import { BROWSER_STORAGE, MemoryStorage } from '../shared/browser-storage';
 import { message } from '../testing/messages';
 import { Outbox } from './outbox';
 
-type Send = (roomId: string, body: string, clientMsgId: string) => Promise<MessageSendResult>;
+type Send = ChatConnection['send'];
 
 describe('Outbox', () => {
   let online: ReturnType<typeof signal<boolean>>;
@@ -68,6 +67,21 @@ describe('Outbox', () => {
     expect(storage.length).toBe(0);
   });
 
+  it('sends a thread reply with its root, in order with the room’s other messages', async () => {
+    const outbox = createOutbox();
+    outbox.enqueue('room-1', 'top level');
+    outbox.enqueue('room-1', 'a reply', 'root-7');
+    expect(outbox.entries()[1].threadRootId).toBe('root-7');
+    online.set(true);
+    TestBed.tick();
+    await settle();
+    await settle();
+    expect(send.mock.calls.map(([, body, , root]) => [body, root])).toEqual([
+      ['top level', undefined],
+      ['a reply', 'root-7'],
+    ]);
+  });
+
   it('requeues a send cut off by a disconnect and resends it with the same clientMsgId', async () => {
     online.set(true);
     send.mockImplementationOnce(async () => {
@@ -119,7 +133,7 @@ describe('Outbox', () => {
     const after = createOutbox();
     expect(after.entries()).toHaveLength(1);
     await settle();
-    expect(send).toHaveBeenCalledWith('room-1', 'typed before the reload', stored[0].clientMsgId);
+    expect(send).toHaveBeenCalledWith('room-1', 'typed before the reload', stored[0].clientMsgId, undefined);
     expect(after.entries()).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@ export interface OutboxEntry {
   clientMsgId: string;
   roomId: string;
   body: string;
+  /** A reply in this thread; absent for a top-level message. */
+  threadRootId?: string;
   status: OutboxStatus;
   queuedAt: string;
   error?: string;
@@ -55,11 +57,12 @@ export class Outbox {
   }
 
   /** Queues a message and sends it as soon as possible; it shows as pending meanwhile. */
-  enqueue(roomId: string, body: string): OutboxEntry {
+  enqueue(roomId: string, body: string, threadRootId?: string): OutboxEntry {
     const entry: OutboxEntry = {
       clientMsgId: randomUuid(),
       roomId,
       body,
+      ...(threadRootId && { threadRootId }),
       status: 'queued',
       queuedAt: new Date().toISOString(),
     };
@@ -104,7 +107,12 @@ export class Outbox {
       if (!next) return;
       this.patch(next.clientMsgId, { status: 'sending', error: undefined });
       try {
-        const { message } = await this.connection.send(next.roomId, next.body, next.clientMsgId);
+        const { message } = await this.connection.send(
+          next.roomId,
+          next.body,
+          next.clientMsgId,
+          next.threadRootId,
+        );
         this.discard(next.clientMsgId);
         this.delivered.next(message);
       } catch (error) {

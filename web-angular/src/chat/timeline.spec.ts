@@ -1,5 +1,5 @@
 import { USERS, message } from '../testing/messages';
-import { buildTimeline, dayLabel } from './timeline';
+import { buildTimeline, dayLabel, timeAgo } from './timeline';
 
 /** Local times, so the day boundaries are the reader's whatever zone the test runs in. */
 function at(day: number, hours: number, minutes = 0): string {
@@ -68,5 +68,15 @@ describe('dayLabel', () => {
     // ICU versions differ on commas: the words are what matters.
     expect(dayLabel(new Date(2026, 10, 20, 12), NOW, 'en-GB')).toMatch(/^Friday,? 20 November$/);
     expect(dayLabel(new Date(2025, 11, 24, 12), NOW, 'en-GB')).toMatch(/^Wednesday,? 24 December 2025$/);
+  });
+});
+
+describe('timeAgo', () => {
+  it('says how long ago in words a person reads at a glance', () => {
+    expect(timeAgo(new Date(2026, 11, 5, 14, 59, 30).toISOString(), NOW)).toBe('just now');
+    expect(timeAgo(new Date(2026, 11, 5, 14, 55).toISOString(), NOW)).toBe('5 min ago');
+    expect(timeAgo(new Date(2026, 11, 5, 12, 0).toISOString(), NOW)).toBe('3 h ago');
+    expect(timeAgo(new Date(2026, 11, 4, 23, 0).toISOString(), NOW)).toBe('yesterday');
+    expect(timeAgo(new Date(2026, 11, 1, 9, 0).toISOString(), NOW, 'en-GB')).toBe('on Tuesday');
   });
 });

@@ -27,6 +27,7 @@ export function buildTimeline(
   const items: TimelineItem[] = [];
   let previous: Message | null = null;
   let previousDay = '';
+  let unreadPlaced = false;
   for (const message of messages) {
     const at = new Date(message.createdAt);
     const day = localDayKey(at);
@@ -36,8 +37,10 @@ export function buildTimeline(
       previousDay = day;
       breaks = true;
     }
-    if (options.firstUnreadSeq != null && message.seq === options.firstUnreadSeq) {
+    // At or after: the first unread may be a reply, which the main timeline does not show.
+    if (!unreadPlaced && options.firstUnreadSeq != null && message.seq >= options.firstUnreadSeq) {
       items.push({ kind: 'unread', key: 'unread' });
+      unreadPlaced = true;
       breaks = true;
     }
     const continued =
@@ -71,4 +74,15 @@ function startOfDay(date: Date): Date {
 
 function localDayKey(date: Date): string {
   return `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
+}
+
+/** "just now", "5 min ago", "3 h ago", "yesterday", else the day: how long since a thread's last reply. */
+export function timeAgo(iso: string, now: Date, locale?: string): string {
+  const minutes = Math.floor((now.getTime() - Date.parse(iso)) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 24 * 60 && new Date(iso).getDate() === now.getDate())
+    return `${Math.floor(minutes / 60)} h ago`;
+  const label = dayLabel(new Date(iso), now, locale);
+  return label === 'Yesterday' ? 'yesterday' : `on ${label}`;
 }

@@ -1,7 +1,7 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 
-import { CreateRoomRequest, MyRoom, Room } from '@chat/contracts';
+import { CreateRoomRequest, MyRoom, NotifyLevel, Room } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
@@ -124,6 +124,14 @@ export class RoomsStore {
   private async listed(room: Room): Promise<Room> {
     await this.added(room.id);
     return room;
+  }
+
+  /** Stores the user's notification preference for a room (server-side, so every device follows it). */
+  async setNotify(roomId: string, level: NotifyLevel): Promise<void> {
+    const saved = await this.api.http.setNotificationPreference(roomId, level);
+    this.list.update((rooms) =>
+      rooms.map((room) => (room.id === roomId ? { ...room, notify: saved.level } : room)),
+    );
   }
 
   markRead(roomId: string, seq: number): void {
