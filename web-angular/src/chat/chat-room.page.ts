@@ -83,6 +83,7 @@ export class ChatRoomPage {
   protected readonly showAddMember = signal(false);
   /** The message whose editor is open (at most one). */
   protected readonly editingId = signal<string | null>(null);
+  protected readonly memberUsers = computed(() => this.store.members().map((member) => member.user));
   protected readonly me = computed(() => this.auth.user() ?? null);
   private readonly composer = viewChild.required(ComposerComponent);
   private readonly atBottom = signal(true);
