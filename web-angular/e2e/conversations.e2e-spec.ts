@@ -82,6 +82,9 @@ describe('threads, mentions and muting, across two instances', () => {
         .filter({ hasText: /2 replies/ })
         .waitFor();
       await alice.screenshot('thread-desktop');
+      await alice.page.emulateMedia({ colorScheme: 'dark' });
+      await alice.screenshot('thread-desktop-dark');
+      await alice.page.emulateMedia({ colorScheme: 'light' });
 
       await alicesThread.getByRole('button', { name: 'Close thread' }).click();
       await alicesThread.waitFor({ state: 'detached' });

@@ -221,6 +221,8 @@ describe('timeline, formatting, reactions and notifications, across two instance
       await picker.getByRole('combobox').fill('party popper');
       await picker.getByRole('option', { name: /party popper/i }).click();
       await target.getByTestId('reaction').filter({ hasText: '🎉1' }).waitFor();
+      await target.scrollIntoViewIfNeeded();
+      await bob.screenshot('reactions-desktop');
     },
     FLOW_MS,
   );

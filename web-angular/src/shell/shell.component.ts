@@ -41,7 +41,11 @@ export class ShellComponent {
   protected readonly state = this.connection.state;
   protected readonly stateLabel = computed(() => CONNECTION_LABELS[this.state()]);
   protected readonly instanceId = this.connection.instanceId;
-  protected readonly onlineUsers = computed(() => this.clusterStats.stats()?.onlineUsers ?? null);
+  /** The polled figure lags a fresh connection by up to a poll: the user is online once connected. */
+  protected readonly onlineUsers = computed(() => {
+    const stats = this.clusterStats.stats();
+    return stats ? Math.max(stats.onlineUsers, this.connection.online() ? 1 : 0) : null;
+  });
   protected readonly instanceCount = computed(() => this.clusterStats.stats()?.instances.length ?? null);
   protected readonly outboxSize = this.outbox.size;
 
