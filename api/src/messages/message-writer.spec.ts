@@ -24,6 +24,10 @@ const rowOf = (m: MessageToInsert, seq: number): InsertedMessageRow => ({
   created_at: new Date(0),
   edited_at: null,
   deleted_at: null,
+  thread_root_id: null,
+  reply_count: 0,
+  last_reply_at: null,
+  mentions: [],
 });
 
 interface Deferred {

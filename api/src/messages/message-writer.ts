@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 
 import { isUniqueViolation } from '../common/postgres-errors';
 import { AllConfig } from '../config/config.type';
-import { MESSAGE_COLUMNS, MessageRow } from '../database/rows';
+import { MESSAGE_COLUMNS, MESSAGE_OWN_COLUMNS, MessageRow } from '../database/rows';
 import { chatMetrics } from '../metrics/chat-metrics';
 
 export type InsertedMessageRow = Omit<MessageRow, 'sender_username' | 'sender_display_name'>;
@@ -23,9 +23,6 @@ export interface MessageToInsert {
   clientMsgId: string;
 }
 
-const RETURNED_COLUMNS =
-  'id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at';
-
 /**
  * One message, one statement: the UPDATE takes the room row's lock, so concurrent senders (on any
  * instance) queue on it and get consecutive seqs; if the INSERT fails (a duplicate clientMsgId), the
@@ -39,7 +36,7 @@ const INSERT_ONE = `
   )
   INSERT INTO messages (room_id, seq, sender_id, body, client_msg_id, instance_id)
   SELECT $1, room.last_seq, $2, $3, $4, $5 FROM room
-  RETURNING ${RETURNED_COLUMNS}`;
+  RETURNING ${MESSAGE_OWN_COLUMNS}`;
 
 /**
  * Taken before INSERT_MANY in the same transaction. Locking every room of the batch in one global
@@ -74,7 +71,7 @@ const INSERT_MANY = `
   SELECT a.room_id, b.base + a.n, a.sender_id, a.body, a.client_msg_id, $5
   FROM accepted a JOIN bumped b ON b.id = a.room_id
   ORDER BY a.ord
-  RETURNING ${RETURNED_COLUMNS}`;
+  RETURNING ${MESSAGE_OWN_COLUMNS}`;
 
 const FIND_ORIGINAL = `
   SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id

@@ -2,12 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-import { MESSAGE_COLUMNS, MessageRow } from '../database/rows';
+import { MESSAGE_COLUMNS, MESSAGE_OWN_COLUMNS, MessageRow } from '../database/rows';
 import { MessageEntity } from './entities/message.entity';
 import { InsertedMessageRow } from './message-writer';
-
-const RETURNED_COLUMNS =
-  'id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at';
 
 /*
  * Queries on `messages` other than the send path (MessageWriter). UPDATEs are wrapped as
@@ -64,7 +61,7 @@ export class MessagesRepository {
          UPDATE messages SET ${assignments}
          WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
            AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = messages.room_id AND m.user_id = $2)
-         RETURNING ${RETURNED_COLUMNS}
+         RETURNING ${MESSAGE_OWN_COLUMNS}
        )
        SELECT * FROM changed`,
       [messageId, senderId, ...params],

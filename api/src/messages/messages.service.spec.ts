@@ -22,6 +22,10 @@ const stored = (roomId = ROOM, seq = 1): InsertedMessageRow => ({
   created_at: new Date(0),
   edited_at: null,
   deleted_at: null,
+  thread_root_id: null,
+  reply_count: 0,
+  last_reply_at: null,
+  mentions: [],
 });
 const original = (roomId = ROOM): MessageRow => ({
   ...stored(roomId),

@@ -1,4 +1,4 @@
-import type { Member, Message, Room, User, UserRef } from './models';
+import type { Member, Message, NotifyLevel, Room, User, UserRef } from './models';
 
 /** REST request bodies and responses, under the `/api` prefix. */
 
@@ -66,6 +66,14 @@ export interface HistoryQuery {
    */
   around?: number;
   limit?: number;
+  /**
+   * Page one thread instead of the room: its root (the thread's first message, lowest seq) and its
+   * replies. Seqs in a thread page are not contiguous (they are the room's). INVALID_THREAD_ROOT when
+   * it names no top-level message of the room.
+   */
+  threadRootId?: string;
+  /** Only top-level messages (no replies): the main timeline of a threaded room. Not with threadRootId. */
+  topLevel?: boolean;
 }
 
 export interface MessagePage {
@@ -76,6 +84,16 @@ export interface MessagePage {
    * after the page (older ones exist when the first seq is above 1: seqs are contiguous from 1).
    */
   hasMore: boolean;
+}
+
+/** `PUT /api/rooms/:id/notifications` (members): your notification preference for the room. */
+export interface NotificationPreferenceRequest {
+  level: NotifyLevel;
+}
+
+export interface NotificationPreference {
+  roomId: string;
+  level: NotifyLevel;
 }
 
 /** `GET /api/search`: full-text search over the messages of the caller's rooms (member now). */
@@ -157,14 +175,25 @@ export interface BotApiKey {
   botId: string;
   /** The rooms the key may post to (the bot must also be a member). */
   roomIds: string[];
+  /** `incoming`: the secret of an incoming-webhook URL (`/api/incoming/<key>`); `api`: any other key. */
+  kind: BotApiKeyKind;
   createdAt: string;
   revokedAt: string | null;
   key?: string;
 }
 
+export type BotApiKeyKind = 'api' | 'incoming';
+
 export interface CreateBotResponse {
   bot: User;
   apiKey: BotApiKey;
+}
+
+/** `GET /api/rooms/:id/bots` (room owner): the bots the caller made that are members of the room. */
+export interface RoomBot {
+  bot: User;
+  /** Oldest first, revoked ones included, without secrets. */
+  keys: BotApiKey[];
 }
 
 /** `POST /api/bots/:id/keys` (the bot's creator): another key, scoped to rooms the caller owns. */
@@ -176,6 +205,8 @@ export interface CreateBotKeyRequest {
 export interface PostMessageRequest {
   body: string;
   clientMsgId: string;
+  /** Reply in a thread, as in `message:send`. */
+  threadRootId?: string;
 }
 
 export type WebhookEvent = 'message.created' | 'message.updated';
@@ -235,6 +266,10 @@ export interface CreateIncomingWebhookRequest {
   roomId: string;
 }
 
+/**
+ * `POST /api/bots/:id/incoming-webhooks/:keyId/rotate` answers a new `IncomingWebhook` for the same
+ * room and revokes the old URL's key.
+ */
 export interface IncomingWebhook {
   /** The id of the API key inside the URL (`DELETE /api/bots/:id/keys/:keyId` revokes it). */
   keyId: string;

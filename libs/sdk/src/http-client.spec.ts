@@ -58,12 +58,16 @@ describe('ChatHttpClient', () => {
       new Response(null, { status: 204 }),
       json(201, { id: 'w1', secret: 'whsec_x' }),
       json(200, []),
+      json(200, []),
+      json(201, { keyId: 'k2' }),
     );
     await client.postMessage('r/1', 'hi', 'c-1');
     await client.createBot('r1', { username: 'deploy' });
     await client.revokeBotKey('b1', 'k1');
     await client.createWebhook('r1', 'https://hooks.test/x');
     await client.webhookDeliveries('r1', 'w1');
+    await client.roomBots('r1');
+    await client.rotateIncomingWebhook('b1', 'k1');
 
     expect(call(0)).toMatchObject({ url: 'http://chat.test/api/rooms/r%2F1/messages', method: 'POST' });
     expect(call(0).body).toEqual({ body: 'hi', clientMsgId: 'c-1' });
@@ -79,6 +83,11 @@ describe('ChatHttpClient', () => {
     expect(call(4)).toMatchObject({
       url: 'http://chat.test/api/rooms/r1/webhooks/w1/deliveries',
       method: 'GET',
+    });
+    expect(call(5)).toMatchObject({ url: 'http://chat.test/api/rooms/r1/bots', method: 'GET' });
+    expect(call(6)).toMatchObject({
+      url: 'http://chat.test/api/bots/b1/incoming-webhooks/k1/rotate',
+      method: 'POST',
     });
   });
 

@@ -23,6 +23,7 @@ import {
   MyRoom,
   RegisterRequest,
   Room,
+  RoomBot,
   SearchRequest,
   SearchResults,
   User,
@@ -243,6 +244,11 @@ export class ChatHttpClient {
     return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/bots`, { body: request });
   }
 
+  /** The bots the caller made in this room, with their keys (no secrets). Room owners only. */
+  roomBots(roomId: string): Promise<RoomBot[]> {
+    return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/bots`);
+  }
+
   createBotKey(botId: string, roomIds: string[]): Promise<BotApiKey> {
     return this.request('POST', `/bots/${encodeURIComponent(botId)}/keys`, { body: { roomIds } });
   }
@@ -257,6 +263,14 @@ export class ChatHttpClient {
 
   createIncomingWebhook(botId: string, roomId: string): Promise<IncomingWebhook> {
     return this.request('POST', `/bots/${encodeURIComponent(botId)}/incoming-webhooks`, { body: { roomId } });
+  }
+
+  /** A new URL for the same room (shown only now); the old one stops working. */
+  rotateIncomingWebhook(botId: string, keyId: string): Promise<IncomingWebhook> {
+    return this.request(
+      'POST',
+      `/bots/${encodeURIComponent(botId)}/incoming-webhooks/${encodeURIComponent(keyId)}/rotate`,
+    );
   }
 
   /** An outgoing webhook; `secret` (for verifying `X-Chat-Signature`) is returned only now. */

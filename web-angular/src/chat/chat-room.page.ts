@@ -12,7 +12,7 @@ import {
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatSnackBar } from '@angular/material/snack-bar';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 
 import { Message, User } from '@chat/contracts';
 
@@ -32,6 +32,7 @@ import { MessageListComponent } from './message-list.component';
   selector: 'app-chat-room-page',
   imports: [
     MatButtonModule,
+    RouterLink,
     MessageListComponent,
     ComposerComponent,
     MembersPanelComponent,
@@ -60,7 +61,8 @@ export class ChatRoomPage {
     const room = this.store.room();
     return room ? roomTitle(room) : '';
   });
-  protected readonly canAddMembers = computed(() => {
+  /** Owners add members and manage integrations; the server checks it again on every call. */
+  protected readonly isOwner = computed(() => {
     const room = this.store.room();
     return room?.kind === 'group' && room.ownerId === this.auth.user()?.id;
   });
