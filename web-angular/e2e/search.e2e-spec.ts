@@ -104,7 +104,11 @@ describe('web app search in a browser', () => {
       expect(await bubble(last).count()).toBe(0);
       expect(await bubble(first).count()).toBe(0);
 
-      await alice.page.getByRole('button', { name: 'Load newer messages' }).click();
+      // Newer pages load as the user scrolls down (or with the button shown until then).
+      await alice.page.getByRole('button', { name: 'Load newer messages' }).waitFor();
+      await alice.page.getByRole('log', { name: 'Messages' }).evaluate((viewport) => {
+        viewport.scrollTop = viewport.scrollHeight;
+      });
       await bubble(last).waitFor();
       await alice.page.getByRole('button', { name: 'Load newer messages' }).waitFor({ state: 'detached' });
       await alice.screenshot('search-opened-around');
