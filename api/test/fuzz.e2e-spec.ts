@@ -157,6 +157,8 @@ describe('fuzzing every input (fast-check)', () => {
       return {
         roomId: idLike(ids),
         messageId: idLike(ids),
+        threadRootId: idLike(ids),
+        emoji: fc.oneof(fc.constantFrom('👍', '❤️', '🇫🇷'), anyText(40), anyValue),
         body: fc.oneof(anyText(), textAround(Limits.MESSAGE_BODY_MAX), anyValue, deeplyNested(2_000)),
         clientMsgId: fc.oneof(fc.uuid(), anyText(70), anyNumber),
         seq: fc.oneof(fc.nat(5), anyNumber, anyText()),
@@ -371,6 +373,37 @@ describe('fuzzing every input (fast-check)', () => {
           expect(await storedBody(editable)).toBe(body);
         }),
         { numRuns: 120 },
+      );
+    }, 60_000);
+
+    it('reaction:add stores one emoji exactly and lists it once, or answers VALIDATION', async () => {
+      const room = await alice.client.http.createRoom({ name: 'Reactions', visibility: 'private' });
+      const socket = await connect(alice);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.constantFrom('👍', '❤️', '👨‍👩‍👧‍👦', '🇫🇷', '1️⃣', '👍🏽', '👍👍', ':+1:', '1', 'á'),
+            text(Limits.EMOJI_MAX),
+          ),
+          async (emoji) => {
+            // A message per run: the distinct-emoji cap of one message must not decide the outcome.
+            const { message } = await socket.send(room.id, 'react to me');
+            const added = await rawAck(socket, ClientEvent.REACTION_ADD, { messageId: message.id, emoji });
+            assertContractAck(added);
+            const page = await alice.client.http.history(room.id, { after: message.seq - 1, limit: 1 });
+            if (!added.ok) {
+              expect(added.error).toMatchObject({
+                code: ErrorCode.VALIDATION,
+                fields: { emoji: expect.any(Array) },
+              });
+              expect(page.messages[0].reactions).toEqual([]);
+              return;
+            }
+            expect(added.reactions).toEqual([{ emoji, count: 1, userIds: [alice.id] }]);
+            expect(page.messages[0].reactions).toEqual([{ emoji, count: 1, userIds: [alice.id] }]);
+          },
+        ),
+        { numRuns: 80 },
       );
     }, 60_000);
 
@@ -745,9 +778,18 @@ describe('fuzzing every input (fast-check)', () => {
           'GET /api/rooms/:id/messages',
           anyone,
           fc
-            .tuple(segment(ROOM_NAMES), queryString(['before', 'after', 'around', 'limit']))
+            .tuple(
+              segment(ROOM_NAMES),
+              queryString(['before', 'after', 'around', 'limit', 'threadRootId', 'topLevel']),
+            )
             .map(([id, query]) => `/api/rooms/${id}/messages${query}`),
           fc.constant(undefined),
+        ],
+        [
+          'PUT /api/rooms/:id/notifications',
+          anyone,
+          roomPath('/notifications'),
+          json({ level: fc.oneof(fc.constantFrom('all', 'mentions', 'none', 'ALL', ''), anyValue) }),
         ],
         [
           'GET /api/users',

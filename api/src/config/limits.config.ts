@@ -27,7 +27,7 @@ export const limitsEnv = {
     1,
     1_000_000,
     20,
-    'every other client event (`message:read`, `typing`, `room:join`, `room:leave`, `auth:refresh`, and unknown events together), per user and event, counted like the above',
+    'every other client event (`message:read`, `typing`, `room:join`, `room:leave`, `auth:refresh`, `reaction:add` and `reaction:remove` together, and unknown events together), per user and event, counted like the above',
   ),
   EVENT_BURST: int(
     0,

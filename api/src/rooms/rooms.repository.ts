@@ -100,9 +100,8 @@ export class RoomsRepository {
         unread_count: string;
         unread_mentions: string;
         notify: NotifyLevel;
-      })[] =
-      await this.manager.query(
-        `SELECT ${ROOM_COLUMNS}, m.role, m.last_read_seq,
+      })[] = await this.manager.query(
+      `SELECT ${ROOM_COLUMNS}, m.role, m.last_read_seq,
            (SELECT count(*) FROM messages x
              WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.sender_id <> $1 AND x.deleted_at IS NULL
            ) AS unread_count,
@@ -125,8 +124,8 @@ export class RoomsRepository {
          ) peer ON true
          WHERE m.user_id = $1
          ORDER BY coalesce((to_jsonb(last) ->> 'created_at')::timestamptz, r.created_at) DESC`,
-        [userId],
-      );
+      [userId],
+    );
     return rows.map((row) => ({
       ...toRoom(row),
       role: row.role,
@@ -176,7 +175,9 @@ export class RoomsRepository {
 
 interface LastMessageColumns {
   last_message:
-    (Omit<MessageRow, 'created_at' | 'edited_at' | 'deleted_at' | 'last_reply_at'> & Record<string, unknown>) | null;
+    | (Omit<MessageRow, 'created_at' | 'edited_at' | 'deleted_at' | 'last_reply_at'> &
+        Record<string, unknown>)
+    | null;
 }
 interface PeerColumns {
   peer: MyRoom['peer'];

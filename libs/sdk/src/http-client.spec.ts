@@ -106,6 +106,33 @@ describe('ChatHttpClient', () => {
     expect(call(2).url).toBe('http://chat.test/api/rooms/public');
   });
 
+  it('pages a thread or the top-level timeline, replies over REST and sets a notification preference', async () => {
+    const { client, call } = clientAnswering(
+      json(200, { messages: [], hasMore: false }),
+      json(200, { messages: [], hasMore: false }),
+      json(201, { message: {}, duplicate: false }),
+      json(200, { roomId: 'r1', level: 'none' }),
+    );
+    await client.history('r1', { threadRootId: 'root-1', before: 9 });
+    await client.history('r1', { topLevel: true });
+    await client.postMessage('r1', 'hi', 'c1', { threadRootId: 'root-1' });
+    await expect(client.setNotificationPreference('r1', 'none')).resolves.toEqual({
+      roomId: 'r1',
+      level: 'none',
+    });
+    expect(call(0).url).toBe('http://chat.test/api/rooms/r1/messages?before=9&threadRootId=root-1');
+    expect(call(1).url).toBe('http://chat.test/api/rooms/r1/messages?topLevel=true');
+    expect(call(2)).toMatchObject({
+      method: 'POST',
+      body: { body: 'hi', clientMsgId: 'c1', threadRootId: 'root-1' },
+    });
+    expect(call(3)).toMatchObject({
+      url: 'http://chat.test/api/rooms/r1/notifications',
+      method: 'PUT',
+      body: { level: 'none' },
+    });
+  });
+
   it('searches with the given words, filters and cursor, and reads history around a seq', async () => {
     const results = { hits: [], nextCursor: 'c2', people: [], rooms: [] };
     const { client, call } = clientAnswering(

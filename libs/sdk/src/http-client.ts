@@ -21,6 +21,10 @@ import {
   MessagePage,
   MessageSendResult,
   MyRoom,
+  NotificationPreference,
+  NotificationPreferenceRequest,
+  NotifyLevel,
+  PostMessageRequest,
   RegisterRequest,
   Room,
   RoomBot,
@@ -53,7 +57,7 @@ export interface HealthIndicator {
   [key: string]: unknown;
 }
 
-type Query = Record<string, string | number | undefined>;
+type Query = Record<string, string | number | boolean | undefined>;
 
 interface RequestOptions {
   body?: unknown;
@@ -211,9 +215,9 @@ export class ChatHttpClient {
   }
 
   history(roomId: string, query: HistoryQuery = {}): Promise<MessagePage> {
-    const { before, after, around, limit } = query;
+    const { before, after, around, limit, threadRootId, topLevel } = query;
     return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/messages`, {
-      query: { before, after, around, limit },
+      query: { before, after, around, limit, threadRootId, topLevel },
     });
   }
 
@@ -231,10 +235,20 @@ export class ChatHttpClient {
    * `message:send` over REST, for callers without a socket (a bot with an API key as its token, a
    * script). The same clientMsgId again returns the stored message with `duplicate: true`.
    */
-  postMessage(roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
-    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, {
-      body: { body, clientMsgId },
-    });
+  postMessage(
+    roomId: string,
+    body: string,
+    clientMsgId: string,
+    options: { threadRootId?: string } = {},
+  ): Promise<MessageSendResult> {
+    const request: PostMessageRequest = { body, clientMsgId, ...options };
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, { body: request });
+  }
+
+  /** Your notification preference for a room (`MyRoom.notify` shows it). */
+  setNotificationPreference(roomId: string, level: NotifyLevel): Promise<NotificationPreference> {
+    const body: NotificationPreferenceRequest = { level };
+    return this.request('PUT', `/rooms/${encodeURIComponent(roomId)}/notifications`, { body });
   }
 
   // ---- bots and webhooks (room owners) ---------------------------------------
