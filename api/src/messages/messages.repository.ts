@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { MESSAGE_COLUMNS, MessageRow } from '../database/rows';
-import { MessageEntity } from './entities/message.entity';
 import { InsertedMessageRow } from './message-writer';
 
 const RETURNED_COLUMNS =
@@ -36,7 +35,7 @@ export class MessagesRepository {
     );
   }
 
-  /** Sets the body of the sender's own live message in a room they are still a member of; undefined if there is none. */
+  /** Sets the body of the sender's own live message in a room they are still a member of and is not archived; undefined if there is none. */
   editBody(messageId: string, senderId: string, body: string): Promise<InsertedMessageRow | undefined> {
     return this.updateOwn(messageId, senderId, 'body = $3, edited_at = now()', [body]);
   }
@@ -46,11 +45,18 @@ export class MessagesRepository {
     return this.updateOwn(messageId, senderId, `body = '', deleted_at = now()`, []);
   }
 
-  findEntity(messageId: string): Promise<MessageEntity | null> {
-    return this.dataSource.manager.findOne(MessageEntity, {
-      select: { id: true, senderId: true, deletedAt: true },
-      where: { id: messageId },
-    });
+  /** Why a change to a message was refused: what updateOwn's WHERE checks, one by one. */
+  async editability(
+    messageId: string,
+    userId: string,
+  ): Promise<{ sender_id: string; deleted: boolean; system: boolean; member: boolean } | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT x.sender_id, x.deleted_at IS NOT NULL AS deleted, x.system IS NOT NULL AS system,
+         EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = x.room_id AND m.user_id = $2) AS member
+       FROM messages x WHERE x.id = $1`,
+      [messageId, userId],
+    );
+    return row;
   }
 
   private async updateOwn(
@@ -62,8 +68,9 @@ export class MessagesRepository {
     const rows: InsertedMessageRow[] = await this.dataSource.query(
       `WITH changed AS (
          UPDATE messages SET ${assignments}
-         WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
+         WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL AND system IS NULL
            AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = messages.room_id AND m.user_id = $2)
+           AND NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = messages.room_id AND r.archived_at IS NOT NULL)
          RETURNING ${RETURNED_COLUMNS}
        )
        SELECT * FROM changed`,

@@ -142,6 +142,11 @@ export class RoomsRepository {
     return rows.map(toRoom);
   }
 
+  /** Read-only from now on (the last member left). */
+  async archive(db: EntityManager, roomId: string): Promise<void> {
+    await db.query(`UPDATE rooms SET archived_at = now() WHERE id = $1 AND archived_at IS NULL`, [roomId]);
+  }
+
   async isBanned(db: EntityManager, roomId: string, userId: string): Promise<boolean> {
     return db.existsBy(RoomBanEntity, { roomId, userId });
   }
@@ -156,8 +161,8 @@ export class RoomsRepository {
       .execute();
   }
 
-  async unban(roomId: string, userId: string): Promise<void> {
-    await this.manager.delete(RoomBanEntity, { roomId, userId });
+  async unban(roomId: string, userId: string, db: EntityManager = this.manager): Promise<void> {
+    await db.delete(RoomBanEntity, { roomId, userId });
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
 
 import { escapeLike } from '../database/escape-like';
 import { UserEntity } from './entities/user.entity';
@@ -27,8 +27,9 @@ export class UsersRepository {
     return this.users.findOneBy({ id });
   }
 
+  /** A live account: deleted ones no longer exist for anyone to add, ban or message. */
   exists(id: string, db: EntityManager = this.users.manager): Promise<boolean> {
-    return db.existsBy(UserEntity, { id });
+    return db.existsBy(UserEntity, { id, deletedAt: IsNull() });
   }
 
   /** These users, by username. */
@@ -47,6 +48,7 @@ export class UsersRepository {
     const query = this.users
       .createQueryBuilder('user')
       .where('user.id <> :exceptId', { exceptId })
+      .andWhere('user.deletedAt IS NULL')
       .orderBy('lower(user.username)')
       .limit(limit);
     if (search) {

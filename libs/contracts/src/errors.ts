@@ -10,6 +10,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   ROOM_FULL: 'ROOM_FULL',
   CONFLICT: 'CONFLICT',
+  /** The room is archived: it is read-only until its owner unarchives it (HTTP 409). */
+  ROOM_ARCHIVED: 'ROOM_ARCHIVED',
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
