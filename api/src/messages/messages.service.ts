@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 
-import { ErrorCode, Limits, Message, MessagePage, MessageReadResult, MessageSendResult, UserRef } from '@chat/contracts';
+import {
+  ErrorCode,
+  Limits,
+  Message,
+  MessagePage,
+  MessageReadResult,
+  MessageSendResult,
+  UserRef,
+} from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
 import { toMessage } from '../database/rows';

@@ -51,7 +51,10 @@ export class RoomAdminController {
   }
 
   @Put(':id/members/:userId/role')
-  @ApiOkResponse({ type: RoomResponse, description: `Owner: promote to admin or demote to member. ${ROOM_UPDATED}` })
+  @ApiOkResponse({
+    type: RoomResponse,
+    description: `Owner: promote to admin or demote to member. ${ROOM_UPDATED}`,
+  })
   setRole(
     @CurrentUser() user: AuthUser,
     @Param('id', UuidParam('id')) roomId: string,
@@ -62,7 +65,10 @@ export class RoomAdminController {
   }
 
   @Put(':id/owner')
-  @ApiOkResponse({ type: RoomResponse, description: `Owner: hand the room to a member; the old owner becomes an admin. ${ROOM_UPDATED}` })
+  @ApiOkResponse({
+    type: RoomResponse,
+    description: `Owner: hand the room to a member; the old owner becomes an admin. ${ROOM_UPDATED}`,
+  })
   transfer(
     @CurrentUser() user: AuthUser,
     @Param('id', UuidParam('id')) roomId: string,
@@ -88,7 +94,8 @@ export class RoomAdminController {
   @Post(':id/bans')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({
-    description: 'Owner, or admin for plain members: removed from the room, kept out, and their sockets unsubscribed',
+    description:
+      'Owner, or admin for plain members: removed from the room, kept out, and their sockets unsubscribed',
   })
   async ban(
     @CurrentUser() user: AuthUser,

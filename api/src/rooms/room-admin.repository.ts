@@ -24,7 +24,11 @@ export class RoomAdminRepository {
   }
 
   async setRole(db: EntityManager, roomId: string, userId: string, role: MemberRole): Promise<void> {
-    await db.query(`UPDATE memberships SET role = $3 WHERE room_id = $1 AND user_id = $2`, [roomId, userId, role]);
+    await db.query(`UPDATE memberships SET role = $3 WHERE room_id = $1 AND user_id = $2`, [
+      roomId,
+      userId,
+      role,
+    ]);
   }
 
   async setOwner(db: EntityManager, roomId: string, ownerId: string): Promise<void> {
@@ -32,7 +36,10 @@ export class RoomAdminRepository {
   }
 
   async setArchived(db: EntityManager, roomId: string, archived: boolean): Promise<void> {
-    await db.query(`UPDATE rooms SET archived_at = CASE WHEN $2 THEN now() END WHERE id = $1`, [roomId, archived]);
+    await db.query(`UPDATE rooms SET archived_at = CASE WHEN $2 THEN now() END WHERE id = $1`, [
+      roomId,
+      archived,
+    ]);
   }
 
   /** Messages, memberships, bans and webhooks go with it (ON DELETE CASCADE). */
@@ -75,7 +82,10 @@ export class RoomAdminRepository {
   }
 
   /** The user's rooms by kind: group rooms they own, other group rooms, direct rooms. */
-  async roomsOf(db: EntityManager, userId: string): Promise<{ owned: string[]; group: string[]; direct: string[] }> {
+  async roomsOf(
+    db: EntityManager,
+    userId: string,
+  ): Promise<{ owned: string[]; group: string[]; direct: string[] }> {
     const rows: { id: string; kind: string; owned: boolean }[] = await db.query(
       `SELECT r.id, r.kind, r.owner_id = $1 AS owned FROM memberships m JOIN rooms r ON r.id = m.room_id
        WHERE m.user_id = $1 ORDER BY r.id`,
@@ -91,12 +101,17 @@ export class RoomAdminRepository {
 
   /** Every member's id, read under the room's lock before the room is deleted. */
   async memberIds(db: EntityManager, roomId: string): Promise<string[]> {
-    const rows: { user_id: string }[] = await db.query(`SELECT user_id FROM memberships WHERE room_id = $1`, [roomId]);
+    const rows: { user_id: string }[] = await db.query(`SELECT user_id FROM memberships WHERE room_id = $1`, [
+      roomId,
+    ]);
     return rows.map((row) => row.user_id);
   }
 
   async removeMemberships(db: EntityManager, userId: string, roomIds: string[]): Promise<void> {
     if (roomIds.length === 0) return;
-    await db.query(`DELETE FROM memberships WHERE user_id = $1 AND room_id = ANY($2::uuid[])`, [userId, roomIds]);
+    await db.query(`DELETE FROM memberships WHERE user_id = $1 AND room_id = ANY($2::uuid[])`, [
+      userId,
+      roomIds,
+    ]);
   }
 }

@@ -61,7 +61,10 @@ export class RoomAdminService {
       const topic = dto.topic === undefined ? undefined : dto.topic?.trim() || null;
       const renamed = name !== undefined && name !== room.name;
       const topicChanged = topic !== undefined && topic !== room.topic;
-      await this.admin.update(db, roomId, { name: renamed ? name : undefined, topic: topicChanged ? topic : undefined });
+      await this.admin.update(db, roomId, {
+        name: renamed ? name : undefined,
+        topic: topicChanged ? topic : undefined,
+      });
       // One message per request: a rename says so (with the topic change in it, if both changed).
       if (renamed) return { system: { kind: 'room_renamed', actorId, name, ...(topicChanged && { topic }) } };
       if (topicChanged) return { system: { kind: 'topic_changed', actorId, topic } };
@@ -76,7 +79,9 @@ export class RoomAdminService {
       assertWritable(room);
       if (target === role) return { system: null };
       await this.admin.setRole(db, roomId, userId, role);
-      return { system: { kind: role === 'admin' ? 'member_promoted' : 'member_demoted', actorId, targetId: userId } };
+      return {
+        system: { kind: role === 'admin' ? 'member_promoted' : 'member_demoted', actorId, targetId: userId },
+      };
     });
   }
 
@@ -151,7 +156,8 @@ export class RoomAdminService {
       return ids;
     });
     this.broadcaster.closeRoom(roomId);
-    for (const userId of memberIds) this.broadcaster.toUser(userId, 'room:removed', { roomId, reason: 'deleted' });
+    for (const userId of memberIds)
+      this.broadcaster.toUser(userId, 'room:removed', { roomId, reason: 'deleted' });
   }
 
   /**
@@ -160,7 +166,10 @@ export class RoomAdminService {
    * every group room. Its direct rooms are archived (nobody can answer) and it stays in them, so the
    * other person keeps the conversation. Returns the system messages to announce after the commit.
    */
-  async leaveEverything(db: EntityManager, userId: string): Promise<{ rooms: string[]; messages: MessageRow[] }> {
+  async leaveEverything(
+    db: EntityManager,
+    userId: string,
+  ): Promise<{ rooms: string[]; messages: MessageRow[] }> {
     const { owned, group, direct } = await this.admin.roomsOf(db, userId);
     const messages: MessageRow[] = [];
     for (const roomId of owned) {
@@ -186,7 +195,12 @@ export class RoomAdminService {
     }
   }
 
-  private async handOver(db: EntityManager, roomId: string, fromId: string, toId: string): Promise<SystemEvent> {
+  private async handOver(
+    db: EntityManager,
+    roomId: string,
+    fromId: string,
+    toId: string,
+  ): Promise<SystemEvent> {
     await this.admin.setOwner(db, roomId, toId);
     await this.admin.setRole(db, roomId, toId, 'owner');
     await this.admin.setRole(db, roomId, fromId, 'admin');

@@ -12,7 +12,8 @@ type Role = MemberRole | null;
 
 /** Rename, set the topic, add members, lift bans: the owner and admins. */
 export function assertCanManage(actor: Role, action: string): void {
-  if (actor !== 'owner' && actor !== 'admin') throw AppError.forbidden(`Only the owner and admins can ${action}`);
+  if (actor !== 'owner' && actor !== 'admin')
+    throw AppError.forbidden(`Only the owner and admins can ${action}`);
 }
 
 /** Promote, demote, hand over, archive, delete: the owner alone. */
@@ -37,7 +38,8 @@ export function assertCanModerate(actor: Role, target: Role, isSelf: boolean, ac
 /** Promote a member to admin or demote an admin: the owner, on a member of the room other than themselves. */
 export function assertCanSetRole(actor: Role, target: Role, isSelf: boolean): void {
   assertOwnerRole(actor, 'change roles');
-  if (isSelf) throw AppError.validation({ userId: ['The owner keeps their role: hand the room over instead'] });
+  if (isSelf)
+    throw AppError.validation({ userId: ['The owner keeps their role: hand the room over instead'] });
   if (target === null) throw AppError.notFound('Member');
 }
 

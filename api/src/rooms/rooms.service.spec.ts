@@ -59,7 +59,8 @@ class FakeStore {
     ban: async (_db: EntityManager, roomId: string, userId: string) =>
       void this.bans.add(`${roomId}:${userId}`),
     unban: async (roomId: string, userId: string) => void this.bans.delete(`${roomId}:${userId}`),
-    archive: async (_db: EntityManager, roomId: string) => void (this.rooms.get(roomId)!.archivedAt = new Date()),
+    archive: async (_db: EntityManager, roomId: string) =>
+      void (this.rooms.get(roomId)!.archivedAt = new Date()),
   };
 
   readonly adminRepo = {
@@ -119,7 +120,12 @@ class FakeStore {
 
 function setup() {
   const store = new FakeStore();
-  const broadcaster = { unsubscribeUser: jest.fn(), toUser: jest.fn(), toRoom: jest.fn(), closeRoom: jest.fn() };
+  const broadcaster = {
+    unsubscribeUser: jest.fn(),
+    toUser: jest.fn(),
+    toRoom: jest.fn(),
+    closeRoom: jest.fn(),
+  };
   const presence = { onlineAmong: async () => new Set<string>() };
   const service = new RoomsService(
     store.roomsRepo as unknown as RoomsRepository,
@@ -252,7 +258,9 @@ describe('RoomsService', () => {
         await expect(admin.remove('alice', 'r', target)).rejects.toMatchObject({ code: 'FORBIDDEN' });
         await expect(admin.ban('alice', 'r', target)).rejects.toMatchObject({ code: 'FORBIDDEN' });
       }
-      await expect(admin.setRole('alice', 'r', 'carol', 'member')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(admin.setRole('alice', 'r', 'carol', 'member')).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
       expect(store.members.get('r')!.get('carol')).toBe('admin');
       expect(store.system).toEqual([]);
     });
@@ -269,7 +277,10 @@ describe('RoomsService', () => {
         ['topic_changed', 'alice', undefined],
         ['member_removed', OWNER, 'bob'],
       ]);
-      expect(broadcaster.toUser).toHaveBeenCalledWith('bob', 'room:removed', { roomId: 'r', reason: 'removed' });
+      expect(broadcaster.toUser).toHaveBeenCalledWith('bob', 'room:removed', {
+        roomId: 'r',
+        reason: 'removed',
+      });
       expect(broadcaster.unsubscribeUser).toHaveBeenCalledWith('bob', 'r');
       expect(broadcaster.toRoom).toHaveBeenCalledWith('r', 'room:updated', expect.anything());
     });
@@ -297,7 +308,9 @@ describe('RoomsService', () => {
       const { store, admin, service, broadcaster } = await roomWithAdmin();
       await expect(admin.setArchived('alice', 'r', true)).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await admin.setArchived(OWNER, 'r', true);
-      await expect(admin.update('alice', 'r', { name: 'x' })).rejects.toMatchObject({ code: 'ROOM_ARCHIVED' });
+      await expect(admin.update('alice', 'r', { name: 'x' })).rejects.toMatchObject({
+        code: 'ROOM_ARCHIVED',
+      });
       await expect(admin.remove(OWNER, 'r', 'bob')).rejects.toMatchObject({ code: 'ROOM_ARCHIVED' });
       await expect(service.addMember(OWNER, 'r', 'carol')).rejects.toMatchObject({ code: 'ROOM_ARCHIVED' });
       await admin.setArchived(OWNER, 'r', false);
@@ -307,7 +320,10 @@ describe('RoomsService', () => {
       expect(store.rooms.has('r')).toBe(false);
       expect(broadcaster.closeRoom).toHaveBeenCalledWith('r');
       for (const userId of [OWNER, 'alice', 'bob']) {
-        expect(broadcaster.toUser).toHaveBeenCalledWith(userId, 'room:removed', { roomId: 'r', reason: 'deleted' });
+        expect(broadcaster.toUser).toHaveBeenCalledWith(userId, 'room:removed', {
+          roomId: 'r',
+          reason: 'deleted',
+        });
       }
     });
   });

@@ -100,7 +100,10 @@ export class MessageResponse implements Message {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) editedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) deletedAt!: string | null;
-  @ApiPropertyOptional({ type: SystemMessageResponse, description: 'Present only on a system message (empty body)' })
+  @ApiPropertyOptional({
+    type: SystemMessageResponse,
+    description: 'Present only on a system message (empty body)',
+  })
   system?: SystemMessageResponse;
 }
 

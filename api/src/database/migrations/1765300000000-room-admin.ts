@@ -13,7 +13,9 @@ export class RoomAdmin1765300000000 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE memberships ADD CONSTRAINT memberships_role_check CHECK (role IN ('owner', 'admin', 'member'))`,
     );
-    await queryRunner.query(`ALTER TABLE rooms ADD COLUMN topic varchar(500), ADD COLUMN archived_at timestamptz`);
+    await queryRunner.query(
+      `ALTER TABLE rooms ADD COLUMN topic varchar(500), ADD COLUMN archived_at timestamptz`,
+    );
     // {kind, actorId, targetId?, name?, topic?}: see SystemMessage in libs/contracts.
     await queryRunner.query(`ALTER TABLE messages ADD COLUMN system jsonb`);
     await queryRunner.query(`ALTER TABLE users ADD COLUMN deleted_at timestamptz`);
