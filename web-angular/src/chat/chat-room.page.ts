@@ -10,6 +10,7 @@ import {
   signal,
   untracked,
 } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router } from '@angular/router';
@@ -26,6 +27,13 @@ import { ChatRoomStore } from './chat-room.store';
 import { ComposerComponent } from './composer.component';
 import { MembersPanelComponent } from './members-panel.component';
 import { MessageListComponent } from './message-list.component';
+import { RoomSettingsComponent } from './room-settings.component';
+
+const REMOVED_NOTICE = {
+  removed: 'You were removed from this room',
+  banned: 'You were banned from this room',
+  deleted: 'This room was deleted',
+} as const;
 
 /** One room: timeline, composer, typing line, members; owners of private rooms can add people. */
 @Component({
@@ -35,6 +43,7 @@ import { MessageListComponent } from './message-list.component';
     MessageListComponent,
     ComposerComponent,
     MembersPanelComponent,
+    RoomSettingsComponent,
     UserPickerComponent,
   ],
   providers: [ChatRoomStore],
@@ -58,11 +67,15 @@ export class ChatRoomPage {
     const room = this.store.room();
     return room ? roomTitle(room) : '';
   });
-  protected readonly canAddMembers = computed(() => {
+  /** Owners and admins run a group room (direct rooms have neither). */
+  protected readonly canManage = computed(() => {
     const room = this.store.room();
-    return room?.kind === 'group' && room.ownerId === this.auth.user()?.id;
+    return room?.kind === 'group' && room.role !== 'member';
   });
+  protected readonly archived = computed(() => Boolean(this.store.room()?.archivedAt));
+  protected readonly canAddMembers = computed(() => this.canManage() && !this.archived());
   protected readonly showMembers = signal(false);
+  protected readonly showSettings = signal(false);
   protected readonly showAddMember = signal(false);
   private readonly atBottom = signal(true);
   private readonly pageVisible = signal(true);
@@ -72,8 +85,15 @@ export class ChatRoomPage {
       const roomId = this.roomId();
       untracked(() => {
         this.showAddMember.set(false);
+        this.showSettings.set(false);
         void this.store.open(roomId);
       });
+    });
+    // Removed, banned, or the room deleted, while looking at it: say so and leave the page.
+    this.connection.roomsRemoved.pipe(takeUntilDestroyed()).subscribe((event) => {
+      if (event.roomId !== this.store.roomId()) return;
+      this.tell(REMOVED_NOTICE[event.reason]);
+      void this.router.navigateByUrl('/');
     });
     // Read while the user can see the newest messages: the tab is visible and scrolled to the bottom.
     effect(() => {

@@ -4,7 +4,7 @@ import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
-import { NavigationEnd, Router, RouterOutlet } from '@angular/router';
+import { NavigationEnd, Router, RouterLink, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
 
 import { AuthStore } from '../auth/auth-store';
@@ -18,7 +18,7 @@ import { CONNECTION_LABELS } from './connection-status';
 /** The signed-in frame: header (connection, instance, online count, account), room list, outlet. */
 @Component({
   selector: 'app-shell',
-  imports: [RouterOutlet, MatToolbarModule, MatSidenavModule, MatButtonModule, RoomListComponent],
+  imports: [RouterOutlet, RouterLink, MatToolbarModule, MatSidenavModule, MatButtonModule, RoomListComponent],
   templateUrl: './shell.component.html',
   styleUrl: './shell.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
