@@ -29,7 +29,7 @@ type Section = 'profile' | 'password' | 'delete';
             name="displayName"
             [value]="displayName()"
             (input)="displayName.set(value($event))"
-            [maxlength]="limits.DISPLAY_NAME_MAX"
+            [attr.maxlength]="limits.DISPLAY_NAME_MAX"
           />
         </mat-form-field>
         <button matButton="filled" type="submit" [disabled]="busy()">Save name</button>

@@ -43,7 +43,7 @@ type Confirming = 'archive' | 'delete' | null;
             name="name"
             [value]="name()"
             (input)="name.set($any($event.target).value)"
-            [maxlength]="limits.ROOM_NAME_MAX"
+            [attr.maxlength]="limits.ROOM_NAME_MAX"
           />
         </mat-form-field>
         <mat-form-field appearance="outline">
@@ -54,7 +54,7 @@ type Confirming = 'archive' | 'delete' | null;
             rows="2"
             [value]="topic()"
             (input)="topic.set($any($event.target).value)"
-            [maxlength]="limits.ROOM_TOPIC_MAX"
+            [attr.maxlength]="limits.ROOM_TOPIC_MAX"
           ></textarea>
         </mat-form-field>
         <button matButton="filled" type="submit" [disabled]="busy()">Save</button>
