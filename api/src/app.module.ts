@@ -26,6 +26,7 @@ import { PresenceModule } from './presence/presence.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
+import { SearchModule } from './search/search.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -67,6 +68,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     PresenceModule,
     RoomsModule,
     MessagesModule,
+    SearchModule,
     ChatModule,
     BotsModule,
     WebhooksModule,

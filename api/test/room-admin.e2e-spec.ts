@@ -287,6 +287,11 @@ describe('room administration (2 instances)', () => {
       archived,
     );
     expect(await rawAck(memberSocket, 'message:delete', { messageId: mine.id })).toMatchObject(archived);
+    expect(await rawAck(memberSocket, 'reaction:add', { messageId: mine.id, emoji: '👍' })).toMatchObject(
+      archived,
+    );
+    const reply = { roomId: room.id, body: 'a reply', clientMsgId: randomUUID(), threadRootId: mine.id };
+    expect(await rawAck(memberSocket, 'message:send', reply)).toMatchObject(archived);
     const rest = await call(
       member,
       'POST',

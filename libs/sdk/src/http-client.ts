@@ -23,12 +23,19 @@ import {
   MessagePage,
   MessageSendResult,
   MyRoom,
+  NotificationPreference,
+  NotificationPreferenceRequest,
+  NotifyLevel,
+  PostMessageRequest,
   RegisterRequest,
   Room,
   SetMemberRoleRequest,
   TransferOwnershipRequest,
   UpdateProfileRequest,
   UpdateRoomRequest,
+  RoomBot,
+  SearchRequest,
+  SearchResults,
   User,
   Webhook,
   WebhookDelivery,
@@ -56,7 +63,7 @@ export interface HealthIndicator {
   [key: string]: unknown;
 }
 
-type Query = Record<string, string | number | undefined>;
+type Query = Record<string, string | number | boolean | undefined>;
 
 interface RequestOptions {
   body?: unknown;
@@ -268,20 +275,40 @@ export class ChatHttpClient {
   }
 
   history(roomId: string, query: HistoryQuery = {}): Promise<MessagePage> {
-    const { before, after, limit } = query;
+    const { before, after, around, limit, threadRootId, topLevel } = query;
     return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/messages`, {
-      query: { before, after, limit },
+      query: { before, after, around, limit, threadRootId, topLevel },
     });
+  }
+
+  /**
+   * Full-text search over the messages of the caller's rooms (best first, snippets as text parts),
+   * plus people and public rooms by name on the first page. Next page: the same request with
+   * `cursor: results.nextCursor`.
+   */
+  search(request: SearchRequest): Promise<SearchResults> {
+    const { q, roomId, from, before, cursor, limit } = request;
+    return this.request('GET', '/search', { query: { q, roomId, from, before, cursor, limit } });
   }
 
   /**
    * `message:send` over REST, for callers without a socket (a bot with an API key as its token, a
    * script). The same clientMsgId again returns the stored message with `duplicate: true`.
    */
-  postMessage(roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
-    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, {
-      body: { body, clientMsgId },
-    });
+  postMessage(
+    roomId: string,
+    body: string,
+    clientMsgId: string,
+    options: { threadRootId?: string } = {},
+  ): Promise<MessageSendResult> {
+    const request: PostMessageRequest = { body, clientMsgId, ...options };
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, { body: request });
+  }
+
+  /** Your notification preference for a room (`MyRoom.notify` shows it). */
+  setNotificationPreference(roomId: string, level: NotifyLevel): Promise<NotificationPreference> {
+    const body: NotificationPreferenceRequest = { level };
+    return this.request('PUT', `/rooms/${encodeURIComponent(roomId)}/notifications`, { body });
   }
 
   // ---- bots and webhooks (room owners) ---------------------------------------
@@ -289,6 +316,11 @@ export class ChatHttpClient {
   /** A bot account in the room, and its first API key (`apiKey.key`, shown only now). */
   createBot(roomId: string, request: CreateBotRequest): Promise<CreateBotResponse> {
     return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/bots`, { body: request });
+  }
+
+  /** The bots the caller made in this room, with their keys (no secrets). Room owners only. */
+  roomBots(roomId: string): Promise<RoomBot[]> {
+    return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/bots`);
   }
 
   createBotKey(botId: string, roomIds: string[]): Promise<BotApiKey> {
@@ -305,6 +337,14 @@ export class ChatHttpClient {
 
   createIncomingWebhook(botId: string, roomId: string): Promise<IncomingWebhook> {
     return this.request('POST', `/bots/${encodeURIComponent(botId)}/incoming-webhooks`, { body: { roomId } });
+  }
+
+  /** A new URL for the same room (shown only now); the old one stops working. */
+  rotateIncomingWebhook(botId: string, keyId: string): Promise<IncomingWebhook> {
+    return this.request(
+      'POST',
+      `/bots/${encodeURIComponent(botId)}/incoming-webhooks/${encodeURIComponent(keyId)}/rotate`,
+    );
   }
 
   /** An outgoing webhook; `secret` (for verifying `X-Chat-Signature`) is returned only now. */

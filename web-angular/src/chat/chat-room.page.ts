@@ -13,7 +13,7 @@ import {
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatSnackBar } from '@angular/material/snack-bar';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 
 import { Message, User } from '@chat/contracts';
 
@@ -40,6 +40,7 @@ const REMOVED_NOTICE = {
   selector: 'app-chat-room-page',
   imports: [
     MatButtonModule,
+    RouterLink,
     MessageListComponent,
     ComposerComponent,
     MembersPanelComponent,
@@ -62,6 +63,8 @@ export class ChatRoomPage {
 
   /** From the route (`rooms/:roomId`). */
   readonly roomId = input.required<string>();
+  /** From the query (`?around=<seq>`, a search hit): open the room at that message. */
+  readonly around = input<string | undefined>();
 
   protected readonly title = computed(() => {
     const room = this.store.room();
@@ -71,6 +74,11 @@ export class ChatRoomPage {
   protected readonly canManage = computed(() => {
     const room = this.store.room();
     return room?.kind === 'group' && room.role !== 'member';
+  });
+  /** Owners manage integrations; the server checks it again on every call. */
+  protected readonly isOwner = computed(() => {
+    const room = this.store.room();
+    return room?.kind === 'group' && room.role === 'owner';
   });
   protected readonly archived = computed(() => Boolean(this.store.room()?.archivedAt));
   protected readonly canAddMembers = computed(() => this.canManage() && !this.archived());
@@ -83,10 +91,11 @@ export class ChatRoomPage {
   constructor() {
     effect(() => {
       const roomId = this.roomId();
+      const around = Number(this.around());
       untracked(() => {
         this.showAddMember.set(false);
         this.showSettings.set(false);
-        void this.store.open(roomId);
+        void this.store.open(roomId, Number.isSafeInteger(around) && around > 0 ? around : null);
       });
     });
     // Removed, banned, or the room deleted, while looking at it: say so and leave the page.

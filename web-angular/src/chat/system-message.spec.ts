@@ -21,6 +21,11 @@ function systemMessage(
     createdAt: '2026-12-05T10:00:00.000Z',
     editedAt: null,
     deletedAt: null,
+    threadRootId: null,
+    replyCount: 0,
+    lastReplyAt: null,
+    reactions: [],
+    mentions: [],
     system,
   };
 }
