@@ -37,6 +37,12 @@ const CLIENT_EVENTS = {
     'Move your read marker forward; the room receives a receipt.',
   ],
   typing: ['TypingPayload', null, 'Say you are (not) typing; volatile, the ack is optional.'],
+  'reaction:add': [
+    'ReactionPayload',
+    'ReactionResult',
+    'React to a message of a room you are a member of. Idempotent (a second add changes nothing); at most Limits.REACTIONS_PER_MESSAGE_MAX distinct emoji per message (REACTION_LIMIT).',
+  ],
+  'reaction:remove': ['ReactionPayload', 'ReactionResult', 'Take your reaction back. Idempotent.'],
   'auth:refresh': [
     'AuthRefreshPayload',
     'AuthRefreshResult',
@@ -49,9 +55,17 @@ const SERVER_EVENTS = {
   session: ['SessionEvent', 'Sent once after the handshake: who you are and which instance you reached.'],
   'message:new': [
     'Message',
-    'A stored message of a joined room; seqs are contiguous per room, so a gap means something was missed (fill it with GET /api/rooms/:id/messages?after=).',
+    'A stored message of a joined room; seqs are contiguous per room, so a gap means something was missed (fill it with GET /api/rooms/:id/messages?after=). A thread reply carries threadRootId and threadRoot, its root\'s new counters (there is no message:updated for the root).',
   ],
   'message:updated': ['Message', 'A message of a joined room was edited or deleted.'],
+  'message:reactions': [
+    'MessageReactionsEvent',
+    'The reactions of a message of a joined room changed; keep the highest version per message.',
+  ],
+  mention: [
+    'MentionEvent',
+    'A message mentions you (or was sent in one of your direct rooms): sent to all your sockets, joined to the room or not.',
+  ],
   typing: ['TypingEvent', 'Someone in a joined room is (no longer) typing.'],
   receipt: ['ReceiptEvent', 'Someone in a joined room read up to seq.'],
   presence: [

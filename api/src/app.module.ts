@@ -25,6 +25,7 @@ import { PresenceModule } from './presence/presence.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
+import { SearchModule } from './search/search.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -65,6 +66,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     PresenceModule,
     RoomsModule,
     MessagesModule,
+    SearchModule,
     ChatModule,
     BotsModule,
     WebhooksModule,

@@ -101,6 +101,7 @@ describe('fuzzing every input (fast-check)', () => {
       MESSAGE_RATE_LIMIT: '1000000',
       EDIT_RATE_LIMIT: '1000000',
       EVENT_RATE_LIMIT: '1000000',
+      SEARCH_RATE_LIMIT: '1000000',
       MAX_CONNECTIONS_PER_USER: '1000',
     });
     [alice, bob, mallory] = await Promise.all(
@@ -156,6 +157,8 @@ describe('fuzzing every input (fast-check)', () => {
       return {
         roomId: idLike(ids),
         messageId: idLike(ids),
+        threadRootId: idLike(ids),
+        emoji: fc.oneof(fc.constantFrom('👍', '❤️', '🇫🇷'), anyText(40), anyValue),
         body: fc.oneof(anyText(), textAround(Limits.MESSAGE_BODY_MAX), anyValue, deeplyNested(2_000)),
         clientMsgId: fc.oneof(fc.uuid(), anyText(70), anyNumber),
         seq: fc.oneof(fc.nat(5), anyNumber, anyText()),
@@ -370,6 +373,37 @@ describe('fuzzing every input (fast-check)', () => {
           expect(await storedBody(editable)).toBe(body);
         }),
         { numRuns: 120 },
+      );
+    }, 60_000);
+
+    it('reaction:add stores one emoji exactly and lists it once, or answers VALIDATION', async () => {
+      const room = await alice.client.http.createRoom({ name: 'Reactions', visibility: 'private' });
+      const socket = await connect(alice);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.constantFrom('👍', '❤️', '👨‍👩‍👧‍👦', '🇫🇷', '1️⃣', '👍🏽', '👍👍', ':+1:', '1', 'á'),
+            text(Limits.EMOJI_MAX),
+          ),
+          async (emoji) => {
+            // A message per run: the distinct-emoji cap of one message must not decide the outcome.
+            const { message } = await socket.send(room.id, 'react to me');
+            const added = await rawAck(socket, ClientEvent.REACTION_ADD, { messageId: message.id, emoji });
+            assertContractAck(added);
+            const page = await alice.client.http.history(room.id, { after: message.seq - 1, limit: 1 });
+            if (!added.ok) {
+              expect(added.error).toMatchObject({
+                code: ErrorCode.VALIDATION,
+                fields: { emoji: expect.any(Array) },
+              });
+              expect(page.messages[0].reactions).toEqual([]);
+              return;
+            }
+            expect(added.reactions).toEqual([{ emoji, count: 1, userIds: [alice.id] }]);
+            expect(page.messages[0].reactions).toEqual([{ emoji, count: 1, userIds: [alice.id] }]);
+          },
+        ),
+        { numRuns: 80 },
       );
     }, 60_000);
 
@@ -744,9 +778,18 @@ describe('fuzzing every input (fast-check)', () => {
           'GET /api/rooms/:id/messages',
           anyone,
           fc
-            .tuple(segment(ROOM_NAMES), queryString(['before', 'after', 'limit']))
+            .tuple(
+              segment(ROOM_NAMES),
+              queryString(['before', 'after', 'around', 'limit', 'threadRootId', 'topLevel']),
+            )
             .map(([id, query]) => `/api/rooms/${id}/messages${query}`),
           fc.constant(undefined),
+        ],
+        [
+          'PUT /api/rooms/:id/notifications',
+          anyone,
+          roomPath('/notifications'),
+          json({ level: fc.oneof(fc.constantFrom('all', 'mentions', 'none', 'ALL', ''), anyValue) }),
         ],
         [
           'GET /api/users',
@@ -758,6 +801,22 @@ describe('fuzzing every input (fast-check)', () => {
           'GET /api/rooms/public',
           anyone,
           queryString(['search']).map((query) => `/api/rooms/public${query}`),
+          fc.constant(undefined),
+        ],
+        [
+          'GET /api/search',
+          anyone,
+          fc
+            .tuple(
+              fc.oneof(
+                fc.constantFrom('', '?q=hello', '?q=%22a%20b%22%20-c%20or%20d', '?q=a%26b%7C!c%3A*'),
+                fc
+                  .tuple(segment(ROOM_NAMES), anyText(40).map(encodeSegment))
+                  .map(([id, q]) => `?roomId=${id}&q=${q}`),
+              ),
+              queryString(['q', 'roomId', 'from', 'before', 'cursor', 'limit']),
+            )
+            .map(([first, rest]) => `/api/search${first}${first && rest ? `&${rest.slice(1)}` : rest}`),
           fc.constant(undefined),
         ],
       ];

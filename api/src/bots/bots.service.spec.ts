@@ -153,11 +153,13 @@ describe('BotsService.post', () => {
   it('refuses a room outside the key scope before spending budget or sending', async () => {
     const { service, messages } = setup();
     const bot: UserRef = { id: BOT, username: 'helper', displayName: 'helper', isBot: true };
-    await expect(service.post(bot, [ROOM], KEY_ID, 'hi', 'c1')).rejects.toMatchObject({
+    await expect(
+      service.post(bot, [ROOM], { roomId: KEY_ID, body: 'hi', clientMsgId: 'c1' }),
+    ).rejects.toMatchObject({
       code: ErrorCode.FORBIDDEN,
     });
     expect(messages.send).not.toHaveBeenCalled();
-    await service.post(bot, [ROOM], ROOM, 'hi', 'c1');
-    expect(messages.send).toHaveBeenCalledWith(bot, ROOM, 'hi', 'c1');
+    await service.post(bot, [ROOM], { roomId: ROOM, body: 'hi', clientMsgId: 'c1' });
+    expect(messages.send).toHaveBeenCalledWith(bot, { roomId: ROOM, body: 'hi', clientMsgId: 'c1' });
   });
 });

@@ -16,7 +16,7 @@ import { ClientEvent } from '@chat/contracts';
 import { ClientEventBudgets } from '../chat/client-event-budgets';
 import { AppError } from '../common/app-error';
 import { isUniqueViolation } from '../common/postgres-errors';
-import { MessagesService } from '../messages/messages.service';
+import { MessagesService, SendRequest } from '../messages/messages.service';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import { assertOwner } from '../rooms/room-owner';
 import { RoomsRepository } from '../rooms/rooms.repository';
@@ -119,16 +119,12 @@ export class BotsService {
    * a socket, because it is the same MessagesService.send and the same per-user budget. A key also
    * has to be scoped to the room.
    */
-  async post(
-    sender: UserRef,
-    scope: string[] | null,
-    roomId: string,
-    body: string,
-    clientMsgId: string,
-  ): Promise<MessageSendResult> {
-    if (scope && !scope.includes(roomId)) throw AppError.forbidden('This API key may not post to this room');
+  async post(sender: UserRef, scope: string[] | null, request: SendRequest): Promise<MessageSendResult> {
+    if (scope && !scope.includes(request.roomId)) {
+      throw AppError.forbidden('This API key may not post to this room');
+    }
     await this.budgets.consume(sender.id, ClientEvent.MESSAGE_SEND);
-    return this.messages.send(sender, roomId, body, clientMsgId);
+    return this.messages.send(sender, request);
   }
 
   private async insertKey(

@@ -23,7 +23,10 @@ export class EmbeddedDatabase {
   static async start(dataDir: string): Promise<EmbeddedDatabase> {
     const directory = join(dataDir, 'pglite');
     mkdirSync(directory, { recursive: true });
-    const db = await PGlite.create(directory);
+    // pg_trgm ships with PGlite but must be loaded for the search migration's CREATE EXTENSION. Its
+    // declarations are ES-module only, hence the dynamic import (Node loads the CommonJS build too).
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const db = await PGlite.create(directory, { extensions: { pg_trgm } });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
     await server.start();
     const port = Number(server.getServerConn().split(':').pop());

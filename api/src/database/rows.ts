@@ -16,6 +16,10 @@ export interface MessageRow {
   created_at: Date;
   edited_at: Date | null;
   deleted_at: Date | null;
+  thread_root_id: string | null;
+  reply_count: number;
+  last_reply_at: Date | null;
+  mentions: string[];
 }
 
 export interface RoomRow {
@@ -33,12 +37,20 @@ export interface RoomRow {
 /** Columns of `messages m JOIN users u ON u.id = m.sender_id`, in MessageRow's names. */
 export const MESSAGE_COLUMNS = `m.id, m.room_id, m.seq, m.sender_id, u.username AS sender_username,
   u.display_name AS sender_display_name, u.is_bot AS sender_is_bot, m.body, m.client_msg_id, m.instance_id, m.created_at,
-  m.edited_at, m.deleted_at`;
+  m.edited_at, m.deleted_at, m.thread_root_id, m.reply_count, m.last_reply_at, m.mentions`;
+
+/** Columns of `messages` alone, as INSERT/UPDATE … RETURNING gives them (no sender's name). */
+export const MESSAGE_OWN_COLUMNS = `id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at,
+  edited_at, deleted_at, thread_root_id, reply_count, last_reply_at, mentions`;
 
 /** Columns of `rooms r`, in RoomRow's names. */
 export const ROOM_COLUMNS = `r.id, r.name, r.kind, r.visibility, r.capacity, r.owner_id, r.last_seq, r.created_at,
   (SELECT count(*) FROM memberships c WHERE c.room_id = r.id) AS member_count`;
 
+/**
+ * The message as stored; its reactions (another table) and a reply's `threadRoot` (another row) are
+ * added by MessagesService where they are needed.
+ */
 export const toMessage = (row: MessageRow): Message => ({
   id: row.id,
   roomId: row.room_id,
@@ -56,6 +68,11 @@ export const toMessage = (row: MessageRow): Message => ({
   createdAt: row.created_at.toISOString(),
   editedAt: row.edited_at?.toISOString() ?? null,
   deletedAt: row.deleted_at?.toISOString() ?? null,
+  threadRootId: row.thread_root_id,
+  replyCount: row.reply_count,
+  lastReplyAt: row.last_reply_at?.toISOString() ?? null,
+  reactions: [],
+  mentions: row.mentions,
 });
 
 export const toRoom = (row: RoomRow): Room => ({

@@ -2,12 +2,23 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-import { MESSAGE_COLUMNS, MessageRow } from '../database/rows';
-import { MessageEntity } from './entities/message.entity';
-import { InsertedMessageRow } from './message-writer';
+import type { ThreadSummary } from '@chat/contracts';
 
-const RETURNED_COLUMNS =
-  'id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at';
+import { MESSAGE_COLUMNS, MESSAGE_OWN_COLUMNS, MessageRow } from '../database/rows';
+import { MessageEntity } from './entities/message.entity';
+import { InsertedMessageRow, MENTIONED_MEMBERS } from './message-writer';
+
+/** Which messages of a room a history page walks: all of them, the top-level ones, or one thread. */
+export type Timeline = { kind: 'room' } | { kind: 'topLevel' } | { kind: 'thread'; rootId: string };
+
+/** The timeline's condition on `m`; a thread's root id is the query's 4th parameter. */
+function timelineFilter(timeline: Timeline): string {
+  if (timeline.kind === 'topLevel') return 'm.thread_root_id IS NULL';
+  if (timeline.kind === 'thread') return '(m.thread_root_id = $4 OR m.id = $4)';
+  return 'true';
+}
+const timelineParams = (timeline: Timeline): string[] =>
+  timeline.kind === 'thread' ? [timeline.rootId] : [];
 
 /*
  * Queries on `messages` other than the send path (MessageWriter). UPDATEs are wrapped as
@@ -18,32 +29,81 @@ const RETURNED_COLUMNS =
 export class MessagesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Up to `limit` messages with seq > `afterSeq`, oldest first. */
-  after(roomId: string, afterSeq: number, limit: number): Promise<MessageRow[]> {
+  /** Up to `limit` messages of the timeline with seq > `afterSeq`, oldest first. */
+  after(roomId: string, timeline: Timeline, afterSeq: number, limit: number): Promise<MessageRow[]> {
     return this.dataSource.query(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
-       WHERE m.room_id = $1 AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`,
-      [roomId, afterSeq, limit],
+       WHERE m.room_id = $1 AND ${timelineFilter(timeline)} AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`,
+      [roomId, afterSeq, limit, ...timelineParams(timeline)],
     );
   }
 
-  /** Up to `limit` messages with seq < `beforeSeq` (the newest when null), newest first. */
-  before(roomId: string, beforeSeq: number | null, limit: number): Promise<MessageRow[]> {
+  /** Up to `limit` messages of the timeline with seq < `beforeSeq` (the newest when null), newest first. */
+  before(roomId: string, timeline: Timeline, beforeSeq: number | null, limit: number): Promise<MessageRow[]> {
     return this.dataSource.query(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
-       WHERE m.room_id = $1 AND ($2::bigint IS NULL OR m.seq < $2) ORDER BY m.seq DESC LIMIT $3`,
-      [roomId, beforeSeq, limit],
+       WHERE m.room_id = $1 AND ${timelineFilter(timeline)} AND ($2::bigint IS NULL OR m.seq < $2)
+       ORDER BY m.seq DESC LIMIT $3`,
+      [roomId, beforeSeq, limit, ...timelineParams(timeline)],
     );
   }
 
-  /** Sets the body of the sender's own live message in a room they are still a member of; undefined if there is none. */
-  editBody(messageId: string, senderId: string, body: string): Promise<InsertedMessageRow | undefined> {
-    return this.updateOwn(messageId, senderId, 'body = $3, edited_at = now()', [body]);
+  /** Where a message sits: its room and, for a reply, its root. Neither ever changes. */
+  async placeOf(messageId: string): Promise<{ roomId: string; threadRootId: string | null } | undefined> {
+    const [row]: { room_id: string; thread_root_id: string | null }[] = await this.dataSource.query(
+      'SELECT room_id, thread_root_id FROM messages WHERE id = $1',
+      [messageId],
+    );
+    return row && { roomId: row.room_id, threadRootId: row.thread_root_id };
   }
 
-  /** Soft delete of the sender's own live message: it keeps its seq and loses its body. */
+  /** The current counters of these thread roots. */
+  async threadSummaries(rootIds: string[]): Promise<Map<string, ThreadSummary>> {
+    if (rootIds.length === 0) return new Map();
+    const rows: { id: string; reply_count: number; last_reply_at: Date | null }[] =
+      await this.dataSource.query(
+        'SELECT id, reply_count, last_reply_at FROM messages WHERE id = ANY($1::uuid[])',
+        [rootIds],
+      );
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { replyCount: row.reply_count, lastReplyAt: row.last_reply_at?.toISOString() ?? null },
+      ]),
+    );
+  }
+
+  /** In a direct room, its members other than `userId`; in a group room, none. */
+  async directPeersOf(roomId: string, userId: string): Promise<string[]> {
+    const rows: { user_id: string }[] = await this.dataSource.query(
+      `SELECT pm.user_id FROM memberships pm JOIN rooms r ON r.id = pm.room_id
+       WHERE pm.room_id = $1 AND r.kind = 'direct' AND pm.user_id <> $2`,
+      [roomId, userId],
+    );
+    return rows.map((row) => row.user_id);
+  }
+
+  /**
+   * Sets the body of the sender's own live message in a room they are still a member of, and its
+   * mentions to the members among `mentionedUsernames`; undefined if there is none.
+   */
+  editBody(
+    messageId: string,
+    senderId: string,
+    body: string,
+    mentionedUsernames: string[],
+  ): Promise<InsertedMessageRow | undefined> {
+    return this.updateOwn(
+      messageId,
+      senderId,
+      `body = $3, edited_at = now(), mentions = ${MENTIONED_MEMBERS('messages.room_id', '$4::text[]')}`,
+      [body, mentionedUsernames],
+    );
+  }
+
+  /** Soft delete of the sender's own live message: it keeps its seq and loses its body and mentions. */
   softDelete(messageId: string, senderId: string): Promise<InsertedMessageRow | undefined> {
-    return this.updateOwn(messageId, senderId, `body = '', deleted_at = now()`, []);
+    return this.updateOwn(messageId, senderId, `body = '', mentions = '{}', deleted_at = now()`, []);
   }
 
   findEntity(messageId: string): Promise<MessageEntity | null> {
@@ -64,7 +124,7 @@ export class MessagesRepository {
          UPDATE messages SET ${assignments}
          WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
            AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = messages.room_id AND m.user_id = $2)
-         RETURNING ${RETURNED_COLUMNS}
+         RETURNING ${MESSAGE_OWN_COLUMNS}
        )
        SELECT * FROM changed`,
       [messageId, senderId, ...params],

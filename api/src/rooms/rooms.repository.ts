@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
-import { Limits, Member, MyRoom, Room } from '@chat/contracts';
+import { Limits, Member, MyRoom, NotifyLevel, Room } from '@chat/contracts';
 
 import { escapeLike } from '../database/escape-like';
 import { MESSAGE_COLUMNS, MessageRow, ROOM_COLUMNS, RoomRow, toMessage, toRoom } from '../database/rows';
@@ -94,12 +94,22 @@ export class RoomsRepository {
   async listForMember(userId: string): Promise<MyRoom[]> {
     const rows: (RoomRow &
       LastMessageColumns &
-      PeerColumns & { role: Member['role']; last_read_seq: string; unread_count: string })[] =
-      await this.manager.query(
-        `SELECT ${ROOM_COLUMNS}, m.role, m.last_read_seq,
+      PeerColumns & {
+        role: Member['role'];
+        last_read_seq: string;
+        unread_count: string;
+        unread_mentions: string;
+        notify: NotifyLevel;
+      })[] = await this.manager.query(
+      `SELECT ${ROOM_COLUMNS}, m.role, m.last_read_seq,
            (SELECT count(*) FROM messages x
              WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.sender_id <> $1 AND x.deleted_at IS NULL
            ) AS unread_count,
+           (SELECT count(*) FROM messages x
+             WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.sender_id <> $1 AND x.deleted_at IS NULL
+               AND x.mentions @> ARRAY[$1::uuid]
+           ) AS unread_mentions,
+           coalesce(m.notify, CASE r.kind WHEN 'direct' THEN 'all' ELSE 'mentions' END) AS notify,
            to_jsonb(last) AS last_message,
            to_jsonb(peer) AS peer
          FROM memberships m
@@ -114,13 +124,15 @@ export class RoomsRepository {
          ) peer ON true
          WHERE m.user_id = $1
          ORDER BY coalesce((to_jsonb(last) ->> 'created_at')::timestamptz, r.created_at) DESC`,
-        [userId],
-      );
+      [userId],
+    );
     return rows.map((row) => ({
       ...toRoom(row),
       role: row.role,
       lastReadSeq: Number(row.last_read_seq),
       unreadCount: Number(row.unread_count),
+      unreadMentions: Number(row.unread_mentions),
+      notify: row.notify,
       lastMessage: row.last_message ? toMessage(revive(row.last_message)) : null,
       peer: row.peer,
     }));
@@ -163,7 +175,9 @@ export class RoomsRepository {
 
 interface LastMessageColumns {
   last_message:
-    (Omit<MessageRow, 'created_at' | 'edited_at' | 'deleted_at'> & Record<string, unknown>) | null;
+    | (Omit<MessageRow, 'created_at' | 'edited_at' | 'deleted_at' | 'last_reply_at'> &
+        Record<string, unknown>)
+    | null;
 }
 interface PeerColumns {
   peer: MyRoom['peer'];
@@ -177,5 +191,6 @@ function revive(json: NonNullable<LastMessageColumns['last_message']>): MessageR
     created_at: date(json.created_at)!,
     edited_at: date(json.edited_at),
     deleted_at: date(json.deleted_at),
+    last_reply_at: date(json.last_reply_at),
   } as MessageRow;
 }

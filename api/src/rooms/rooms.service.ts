@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
-import { ErrorCode, Limits, Member, MemberPage, MembersQuery, MyRoom, Room } from '@chat/contracts';
+import {
+  ErrorCode,
+  Limits,
+  Member,
+  MemberPage,
+  MembersQuery,
+  MyRoom,
+  NotificationPreference,
+  NotifyLevel,
+  Room,
+} from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
 import { PresenceService } from '../presence/presence.service';
@@ -170,6 +180,20 @@ export class RoomsService {
     const access = await this.roomsRepo.accessOf(roomId, userId);
     if (!access) throw AppError.notFound('Room');
     if (!access.role) await this.join(userId, roomId);
+  }
+
+  /** A member's notification preference for the room; what clients notify for is theirs to decide. */
+  async setNotificationPreference(
+    userId: string,
+    roomId: string,
+    level: NotifyLevel,
+  ): Promise<NotificationPreference> {
+    if (!(await this.memberships.setNotify(roomId, userId, level))) {
+      // Not a member (FORBIDDEN, or NOT_FOUND without such a room), unless they joined meanwhile.
+      await this.assertMember(roomId, userId);
+      await this.memberships.setNotify(roomId, userId, level);
+    }
+    return { roomId, level };
   }
 
   /** Throws NOT_FOUND for an unknown room and FORBIDDEN for a non-member. */

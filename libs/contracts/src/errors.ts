@@ -10,6 +10,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   ROOM_FULL: 'ROOM_FULL',
   CONFLICT: 'CONFLICT',
+  /** `threadRootId` names no top-level message of that room (a reply, another room's message, none). */
+  INVALID_THREAD_ROOT: 'INVALID_THREAD_ROOT',
+  /** The message already has Limits.REACTIONS_PER_MESSAGE_MAX distinct emoji. */
+  REACTION_LIMIT: 'REACTION_LIMIT',
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;

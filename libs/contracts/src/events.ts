@@ -1,5 +1,5 @@
 import type { ErrorBody } from './errors';
-import type { Message, Room } from './models';
+import type { Message, Reaction, Room } from './models';
 
 /** Socket.IO event names, default namespace, path `/socket.io`. */
 export const ClientEvent = {
@@ -10,6 +10,10 @@ export const ClientEvent = {
   MESSAGE_DELETE: 'message:delete',
   MESSAGE_READ: 'message:read',
   TYPING: 'typing',
+  /** React to a message of a room you are a member of; idempotent. */
+  REACTION_ADD: 'reaction:add',
+  /** Take your reaction back; idempotent. */
+  REACTION_REMOVE: 'reaction:remove',
   /** Swap the connection's token for a fresh one before it expires; the connection stays up. */
   AUTH_REFRESH: 'auth:refresh',
 } as const;
@@ -17,6 +21,13 @@ export const ClientEvent = {
 export const ServerEvent = {
   MESSAGE_NEW: 'message:new',
   MESSAGE_UPDATED: 'message:updated',
+  /** The reactions of a message of a joined room changed. */
+  MESSAGE_REACTIONS: 'message:reactions',
+  /**
+   * To every socket of a user a message mentions (or, in a direct room, of its other participant),
+   * on their user channel: whether or not they joined the room on that socket.
+   */
+  MENTION: 'mention',
   TYPING: 'typing',
   RECEIPT: 'receipt',
   PRESENCE: 'presence',
@@ -61,6 +72,11 @@ export interface MessageSendPayload {
   body: string;
   /** Chosen by the client, unique per sender: a resend with the same id is not stored twice. */
   clientMsgId: string;
+  /**
+   * Reply in the thread of this message: a top-level message of the same room (else the ack is
+   * INVALID_THREAD_ROOT). The reply takes the room's next seq like any message.
+   */
+  threadRootId?: string;
 }
 export interface MessageSendResult {
   message: Message;
@@ -87,6 +103,20 @@ export interface MessageReadResult {
   lastReadSeq: number;
 }
 
+/** Payload of `reaction:add` and `reaction:remove`. */
+export interface ReactionPayload {
+  messageId: string;
+  /** One emoji (a single grapheme, at most Limits.EMOJI_MAX UTF-16 units). */
+  emoji: string;
+}
+export interface ReactionResult {
+  messageId: string;
+  /** False when there was nothing to do (a second add, a remove of a reaction you do not have). */
+  changed: boolean;
+  /** The message's reactions after this event. */
+  reactions: Reaction[];
+}
+
 export interface TypingPayload {
   roomId: string;
   isTyping: boolean;
@@ -102,6 +132,32 @@ export interface AuthRefreshResult {
 }
 
 // ---- server → client payloads ----------------------------------------------
+
+export interface MessageReactionsEvent {
+  roomId: string;
+  messageId: string;
+  /** The change that caused this event. */
+  userId: string;
+  emoji: string;
+  added: boolean;
+  /** The message's reactions after the change. */
+  reactions: Reaction[];
+  /**
+   * Grows by one with every change of this message's reactions. Events from different instances can
+   * arrive out of order: keep the reactions of the highest version seen.
+   */
+  version: number;
+}
+
+export interface MentionEvent {
+  roomId: string;
+  messageId: string;
+  seq: number;
+  /** `mention`: the body mentions you; `direct`: a message in a direct conversation of yours. */
+  reason: 'mention' | 'direct';
+  /** The message itself, so a notification can show it without a request. */
+  message: Message;
+}
 
 export interface TypingEvent {
   roomId: string;
@@ -156,12 +212,16 @@ export interface ClientToServerEvents {
   'message:delete': (payload: MessageDeletePayload, ack: AckCallback<MessageUpdateResult>) => void;
   'message:read': (payload: MessageReadPayload, ack: AckCallback<MessageReadResult>) => void;
   typing: (payload: TypingPayload, ack?: AckCallback) => void;
+  'reaction:add': (payload: ReactionPayload, ack: AckCallback<ReactionResult>) => void;
+  'reaction:remove': (payload: ReactionPayload, ack: AckCallback<ReactionResult>) => void;
   'auth:refresh': (payload: AuthRefreshPayload, ack: AckCallback<AuthRefreshResult>) => void;
 }
 
 export interface ServerToClientEvents {
   'message:new': (message: Message) => void;
   'message:updated': (message: Message) => void;
+  'message:reactions': (event: MessageReactionsEvent) => void;
+  mention: (event: MentionEvent) => void;
   typing: (event: TypingEvent) => void;
   receipt: (event: ReceiptEvent) => void;
   presence: (event: PresenceEvent) => void;

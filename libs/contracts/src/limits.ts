@@ -15,7 +15,21 @@ export const Limits = {
   HISTORY_PAGE_DEFAULT: 50,
   HISTORY_PAGE_MAX: 200,
   SEARCH_MAX: 64,
+  /** Characters of a message search (`GET /api/search?q=`). */
+  SEARCH_QUERY_MAX: 200,
+  SEARCH_PAGE_DEFAULT: 20,
+  SEARCH_PAGE_MAX: 50,
+  /** People and rooms a search returns beside the message hits. */
+  SEARCH_NAMES_MAX: 5,
   LIST_PAGE_MAX: 50,
   MEMBERS_PAGE_DEFAULT: 100,
   MEMBERS_PAGE_MAX: 200,
+  /** Distinct emoji on one message; adding one more is refused with REACTION_LIMIT. */
+  REACTIONS_PER_MESSAGE_MAX: 20,
+  /** `Reaction.userIds` is cut to this many; `Reaction.count` stays exact. */
+  REACTION_USERS_MAX: 50,
+  /** UTF-16 code units of one emoji (a family or flag sequence is long, but one grapheme). */
+  EMOJI_MAX: 32,
+  /** Distinct users a message may mention; further `@names` are plain text. */
+  MENTIONS_MAX: 50,
 } as const;

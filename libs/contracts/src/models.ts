@@ -16,6 +16,13 @@ export type UserRef = Pick<User, 'id' | 'username' | 'displayName'> & {
 export type RoomKind = 'group' | 'direct';
 export type RoomVisibility = 'public' | 'private';
 export type MemberRole = 'owner' | 'member';
+/**
+ * When a member wants to be notified of a room's messages: `all` of them, only `mentions` of them
+ * (and direct messages), or `none`. Stored per member and room; the default is `mentions` for group
+ * rooms and `all` for direct conversations. The server sends the same events whatever it is set to:
+ * clients decide from it whether to raise a notification.
+ */
+export type NotifyLevel = 'all' | 'mentions' | 'none';
 
 export interface Room {
   id: string;
@@ -39,6 +46,31 @@ export interface MyRoom extends Room {
   lastMessage: Message | null;
   /** For direct rooms: the other participant. */
   peer: UserRef | null;
+  /** Unread messages (seq > lastReadSeq, not deleted, not yours) that mention you. */
+  unreadMentions: number;
+  /** Your notification preference for this room (the default when you never set one). */
+  notify: NotifyLevel;
+}
+
+/** One emoji on one message. */
+export interface Reaction {
+  /** One emoji (a single grapheme), as sent by `reaction:add`. */
+  emoji: string;
+  /** Exact number of users who reacted with it. */
+  count: number;
+  /**
+   * Who reacted, earliest first, at most Limits.REACTION_USERS_MAX of them (count stays exact). In
+   * history (GET …/messages) the caller's own id is always among them when the caller reacted.
+   */
+  userIds: string[];
+}
+
+/** A thread root's counters. */
+export interface ThreadSummary {
+  /** Replies in the thread, deleted ones included (a deleted reply keeps its place, like any message). */
+  replyCount: number;
+  /** createdAt of the newest reply; null without replies. */
+  lastReplyAt: string | null;
 }
 
 export interface Message {
@@ -56,6 +88,26 @@ export interface Message {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /** The root this message replies to (a top-level message of the same room); null for a top-level message. */
+  threadRootId: string | null;
+  /** Replies to this message; always 0 on a reply (threads are one level deep). */
+  replyCount: number;
+  /** createdAt of the newest reply to this message; null without replies. */
+  lastReplyAt: string | null;
+  /**
+   * On a reply only: its root's counters, including this reply. This is how a root's update is
+   * announced — there is no separate `message:updated` of the root: apply it to the root when its
+   * `replyCount` is greater than the one you hold (counts only grow, so events that arrive out of
+   * order never roll it back). History fills it with the root's current counters.
+   */
+  threadRoot?: ThreadSummary;
+  /** Reactions, by the emoji's first use. Ignore for a deleted message (its reactions are kept but not shown). */
+  reactions: Reaction[];
+  /**
+   * Ids of the room members the body mentions (`@username`, resolved when the message is sent or
+   * edited; names of non-members, and mentions inside `code`, are not mentions).
+   */
+  mentions: string[];
 }
 
 export interface Member {

@@ -10,6 +10,7 @@ import {
   MessageReadResult,
   MessageSendResult,
   MessageUpdateResult,
+  ReactionResult,
   RoomJoinResult,
   ServerEventName,
   ServerPayload,
@@ -210,7 +211,12 @@ export class ChatSocket {
    * it once. Waits for a reconnect rather than emitting into a dead connection.
    */
   async send(roomId: string, body: string, options: SendOptions = {}): Promise<MessageSendResult> {
-    const payload = { roomId, body, clientMsgId: options.clientMsgId ?? randomUuid() };
+    const payload = {
+      roomId,
+      body,
+      clientMsgId: options.clientMsgId ?? randomUuid(),
+      ...(options.threadRootId && { threadRootId: options.threadRootId }),
+    };
     const retries = options.retries ?? DEFAULT_SEND_RETRIES;
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     for (let attempt = 0; ; attempt++) {
@@ -239,6 +245,16 @@ export class ChatSocket {
     return this.request('message:read', { roomId, seq }, options);
   }
 
+  /** Adds your reaction; adding it again changes nothing (`changed: false`). */
+  react(messageId: string, emoji: string, options?: RequestOptions): Promise<ReactionResult> {
+    return this.request('reaction:add', { messageId, emoji }, options);
+  }
+
+  /** Takes your reaction back; removing one you do not have changes nothing. */
+  unreact(messageId: string, emoji: string, options?: RequestOptions): Promise<ReactionResult> {
+    return this.request('reaction:remove', { messageId, emoji }, options);
+  }
+
   /** Fire-and-forget: a lost typing signal is replaced by the next one. */
   typing(roomId: string, isTyping: boolean): void {
     if (this.socket.connected) this.socket.volatile.emit('typing', { roomId, isTyping });
@@ -261,6 +277,9 @@ export class ChatSocket {
     });
     socket.on('message:new', (message) => this.handleMessage(message));
     socket.on('message:updated', (message) => this.events.emit('message:updated', message));
+    socket.on('message:reactions', (event) => this.events.emit('message:reactions', event));
+    // On the user channel: arrives for rooms this socket has not joined too.
+    socket.on('mention', (event) => this.events.emit('mention', event));
     socket.on('typing', (event) => this.events.emit('typing', event));
     socket.on('receipt', (event) => this.events.emit('receipt', event));
     socket.on('presence', (event) => this.events.emit('presence', event));

@@ -21,9 +21,15 @@ import {
   MessagePage,
   MessageSendResult,
   MyRoom,
+  NotificationPreference,
+  NotificationPreferenceRequest,
+  NotifyLevel,
+  PostMessageRequest,
   RegisterRequest,
   Room,
   RoomBot,
+  SearchRequest,
+  SearchResults,
   User,
   Webhook,
   WebhookDelivery,
@@ -51,7 +57,7 @@ export interface HealthIndicator {
   [key: string]: unknown;
 }
 
-type Query = Record<string, string | number | undefined>;
+type Query = Record<string, string | number | boolean | undefined>;
 
 interface RequestOptions {
   body?: unknown;
@@ -209,20 +215,40 @@ export class ChatHttpClient {
   }
 
   history(roomId: string, query: HistoryQuery = {}): Promise<MessagePage> {
-    const { before, after, limit } = query;
+    const { before, after, around, limit, threadRootId, topLevel } = query;
     return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/messages`, {
-      query: { before, after, limit },
+      query: { before, after, around, limit, threadRootId, topLevel },
     });
+  }
+
+  /**
+   * Full-text search over the messages of the caller's rooms (best first, snippets as text parts),
+   * plus people and public rooms by name on the first page. Next page: the same request with
+   * `cursor: results.nextCursor`.
+   */
+  search(request: SearchRequest): Promise<SearchResults> {
+    const { q, roomId, from, before, cursor, limit } = request;
+    return this.request('GET', '/search', { query: { q, roomId, from, before, cursor, limit } });
   }
 
   /**
    * `message:send` over REST, for callers without a socket (a bot with an API key as its token, a
    * script). The same clientMsgId again returns the stored message with `duplicate: true`.
    */
-  postMessage(roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
-    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, {
-      body: { body, clientMsgId },
-    });
+  postMessage(
+    roomId: string,
+    body: string,
+    clientMsgId: string,
+    options: { threadRootId?: string } = {},
+  ): Promise<MessageSendResult> {
+    const request: PostMessageRequest = { body, clientMsgId, ...options };
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, { body: request });
+  }
+
+  /** Your notification preference for a room (`MyRoom.notify` shows it). */
+  setNotificationPreference(roomId: string, level: NotifyLevel): Promise<NotificationPreference> {
+    const body: NotificationPreferenceRequest = { level };
+    return this.request('PUT', `/rooms/${encodeURIComponent(roomId)}/notifications`, { body });
   }
 
   // ---- bots and webhooks (room owners) ---------------------------------------

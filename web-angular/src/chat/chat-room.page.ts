@@ -54,6 +54,8 @@ export class ChatRoomPage {
 
   /** From the route (`rooms/:roomId`). */
   readonly roomId = input.required<string>();
+  /** From the query (`?around=<seq>`, a search hit): open the room at that message. */
+  readonly around = input<string | undefined>();
 
   protected readonly title = computed(() => {
     const room = this.store.room();
@@ -72,9 +74,10 @@ export class ChatRoomPage {
   constructor() {
     effect(() => {
       const roomId = this.roomId();
+      const around = Number(this.around());
       untracked(() => {
         this.showAddMember.set(false);
-        void this.store.open(roomId);
+        void this.store.open(roomId, Number.isSafeInteger(around) && around > 0 ? around : null);
       });
     });
     // Read while the user can see the newest messages: the tab is visible and scrolled to the bottom.

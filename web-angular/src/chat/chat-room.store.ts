@@ -40,6 +40,11 @@ export class ChatRoomStore {
   readonly loadError = signal<string | null>(null);
   readonly hasOlder = signal(false);
   readonly loadingOlder = signal(false);
+  /** Opened around a seq (a search hit): newer messages exist that are not loaded yet. */
+  readonly hasNewer = signal(false);
+  readonly loadingNewer = signal(false);
+  /** The seq the room was opened at, to scroll to and mark; null when opened at the newest. */
+  readonly focusSeq = signal<number | null>(null);
   /** The members loaded so far: the first page, then any further ones asked for. */
   readonly members = signal<Member[]>([]);
   /** Where the next page of members starts; null once every member is loaded. */
@@ -111,26 +116,36 @@ export class ChatRoomStore {
     destroyRef.onDestroy(() => this.clearTyping());
   }
 
-  /** Shows a room: its newest page of history, then live messages as they come. */
-  async open(roomId: string): Promise<void> {
+  /**
+   * Shows a room: its newest page of history, or with `aroundSeq` the page around that message (a
+   * search hit) with newer pages loaded on demand; then live messages as they come.
+   */
+  async open(roomId: string, aroundSeq: number | null = null): Promise<void> {
     const generation = ++this.openGeneration;
     this.roomId.set(roomId);
     this.messages.set([]);
     this.members.set([]);
     this.membersCursor.set(null);
     this.hasOlder.set(false);
+    this.hasNewer.set(false);
+    this.focusSeq.set(aroundSeq);
     this.loadError.set(null);
     this.clearTyping();
     this.loading.set(true);
     try {
+      const limit = Limits.HISTORY_PAGE_DEFAULT;
       const [page] = await Promise.all([
-        this.api.http.history(roomId, { limit: Limits.HISTORY_PAGE_DEFAULT }),
+        this.api.http.history(roomId, aroundSeq === null ? { limit } : { around: aroundSeq, limit }),
         this.loadMembers(),
       ]);
       if (generation !== this.openGeneration) return;
       this.merge(page.messages);
-      this.hasOlder.set(page.hasMore);
-      this.connection.watch(roomId, this.lastSeq());
+      // Around a seq, `hasMore` speaks of newer messages; older ones exist above seq 1 (seqs are contiguous).
+      this.hasOlder.set(aroundSeq === null ? page.hasMore : (page.messages[0]?.seq ?? 1) > 1);
+      this.hasNewer.set(aroundSeq !== null && page.hasMore);
+      // Live events from the newest known seq: the messages between are the newer pages.
+      const known = this.hasNewer() ? Math.max(this.room()?.lastSeq ?? 0, this.lastSeq()) : this.lastSeq();
+      this.connection.watch(roomId, known);
     } catch (error) {
       if (generation === this.openGeneration) this.loadError.set(errorText(error));
     } finally {
@@ -157,6 +172,35 @@ export class ChatRoomStore {
     } finally {
       this.loadingOlder.set(false);
     }
+  }
+
+  /** The page after the newest loaded message before the live ones (opened around a search hit). */
+  async loadNewer(): Promise<void> {
+    const roomId = this.roomId();
+    const newest = this.newestContiguousSeq();
+    if (!roomId || !this.hasNewer() || this.loadingNewer()) return;
+    this.loadingNewer.set(true);
+    try {
+      const page = await this.api.http.history(roomId, { after: newest, limit: Limits.HISTORY_PAGE_DEFAULT });
+      if (roomId !== this.roomId()) return;
+      this.merge(page.messages);
+      this.hasNewer.set(page.hasMore);
+    } catch (error) {
+      this.loadError.set(errorText(error));
+    } finally {
+      this.loadingNewer.set(false);
+    }
+  }
+
+  /** The last seq before the first gap: live messages may have arrived beyond the pages loaded. */
+  private newestContiguousSeq(): number {
+    const messages = this.messages();
+    let seq = messages[0]?.seq ?? 0;
+    for (const message of messages) {
+      if (message.seq > seq + 1) break;
+      seq = message.seq;
+    }
+    return seq;
   }
 
   send(body: string): void {
@@ -195,7 +239,8 @@ export class ChatRoomStore {
     const roomId = this.roomId();
     const seq = this.lastSeq();
     const room = this.room();
-    if (!roomId || seq === 0 || (room && room.lastReadSeq >= seq)) return;
+    // Not while the pages between the search hit and the newest messages are unread and unloaded.
+    if (!roomId || seq === 0 || this.hasNewer() || (room && room.lastReadSeq >= seq)) return;
     this.rooms.markRead(roomId, seq);
     const me = this.myUserId();
     if (me)

@@ -35,9 +35,14 @@ export class MessageListComponent {
   readonly seenBy = input<ReadonlyMap<number, string[]>>(new Map());
   readonly hasOlder = input(false);
   readonly loadingOlder = input(false);
+  readonly hasNewer = input(false);
+  readonly loadingNewer = input(false);
+  /** A message to scroll to and mark once it is shown (the room was opened at a search hit). */
+  readonly focusSeq = input<number | null>(null);
   readonly browserOffline = input(false);
 
   readonly loadOlder = output<void>();
+  readonly loadNewer = output<void>();
   readonly atBottom = output<boolean>();
   readonly edit = output<{ message: Message; body: string }>();
   readonly remove = output<Message>();
@@ -49,6 +54,8 @@ export class MessageListComponent {
   /** Distance from the content's bottom to the viewport's top, kept when older messages are added. */
   private fromBottom = 0;
   private firstSeq: number | undefined;
+  /** The focus seq already scrolled to: scrolling happens once per focus, then the user scrolls. */
+  private focused: number | null = null;
 
   constructor() {
     afterRenderEffect({
@@ -59,6 +66,7 @@ export class MessageListComponent {
         const prepended =
           this.firstSeq !== undefined && messages[0] !== undefined && messages[0].seq < this.firstSeq;
         this.firstSeq = messages[0]?.seq;
+        if (this.scrollToFocus(element)) return;
         if (this.stickToBottom) element.scrollTop = element.scrollHeight;
         else if (prepended) element.scrollTop = element.scrollHeight - this.fromBottom;
         // A short first page leaves nothing to scroll: fetch more until the view fills or history ends.
@@ -78,6 +86,27 @@ export class MessageListComponent {
       this.atBottom.emit(atBottom);
     }
     if (element.scrollTop < EDGE_PX && this.hasOlder() && !this.loadingOlder()) this.loadOlder.emit();
+    if (atBottom && this.hasNewer() && !this.loadingNewer()) this.loadNewer.emit();
+  }
+
+  /** Centres the focused message the first time it is rendered, and stops sticking to the bottom. */
+  private scrollToFocus(element: HTMLElement): boolean {
+    const seq = this.focusSeq();
+    if (seq === null) {
+      // Opened at the newest again (the list is reused from room to room): follow the bottom.
+      if (this.focused !== null) this.stickToBottom = true;
+      this.focused = null;
+      return false;
+    }
+    if (this.focused === seq) return false;
+    const bubble = element.querySelector<HTMLElement>(`[data-seq="${seq}"]`);
+    if (!bubble) return false;
+    this.focused = seq;
+    this.stickToBottom = false;
+    this.atBottom.emit(false);
+    bubble.scrollIntoView({ block: 'center' });
+    this.fromBottom = element.scrollHeight - element.scrollTop;
+    return true;
   }
 
   protected pendingLabel(entry: OutboxEntry): string {

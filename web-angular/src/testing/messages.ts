@@ -18,6 +18,11 @@ export function message(seq: number, changes: Partial<Message> = {}): Message {
     createdAt: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
     editedAt: null,
     deletedAt: null,
+    threadRootId: null,
+    replyCount: 0,
+    lastReplyAt: null,
+    reactions: [],
+    mentions: [],
     ...changes,
   };
 }
@@ -38,6 +43,8 @@ export function myRoom(id: string, changes: Partial<MyRoom> = {}): MyRoom {
     unreadCount: 0,
     lastMessage: null,
     peer: null,
+    unreadMentions: 0,
+    notify: 'mentions',
     ...changes,
   };
 }

@@ -1,4 +1,15 @@
-import { IsBoolean, IsInt, IsString, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 import type {
   AuthRefreshPayload,
@@ -6,12 +17,14 @@ import type {
   MessageEditPayload,
   MessageReadPayload,
   MessageSendPayload,
+  ReactionPayload,
   RoomJoinPayload,
   RoomLeavePayload,
   TypingPayload,
 } from '@chat/contracts';
 import { Limits } from '@chat/contracts';
 
+import { IsSingleEmoji } from '../../common/emoji.validator';
 import { IsStorableText, IsTextLength } from '../../common/text.validators';
 import { IsCanonicalUuid } from '../../common/uuid.validators';
 
@@ -37,6 +50,10 @@ export class MessageSendDto implements MessageSendPayload {
   @MaxLength(Limits.CLIENT_MSG_ID_MAX)
   @Matches(/^[A-Za-z0-9_:.-]+$/, { message: 'clientMsgId may contain only letters, digits and _ : . -' })
   clientMsgId!: string;
+
+  @IsOptional()
+  @IsCanonicalUuid()
+  threadRootId?: string;
 }
 
 export class MessageEditDto implements MessageEditPayload {
@@ -53,6 +70,14 @@ export class MessageEditDto implements MessageEditPayload {
 export class MessageIdDto implements MessageDeletePayload {
   @IsCanonicalUuid()
   messageId!: string;
+}
+
+export class ReactionDto implements ReactionPayload {
+  @IsCanonicalUuid()
+  messageId!: string;
+
+  @IsSingleEmoji()
+  emoji!: string;
 }
 
 export class MessageReadDto implements MessageReadPayload {

@@ -14,13 +14,17 @@ import type {
   Message,
   MessagePage,
   MyRoom,
+  NotificationPreference,
+  NotifyLevel,
+  Reaction,
   Room,
   RoomKind,
   RoomVisibility,
   User,
+  ThreadSummary,
   UserRef,
 } from '@chat/contracts';
-import { ErrorCode as ErrorCodes } from '@chat/contracts';
+import { ErrorCode as ErrorCodes, Limits } from '@chat/contracts';
 
 /*
  * OpenAPI schemas of the contract's response shapes. Each class `implements` its contract interface,
@@ -62,6 +66,21 @@ export class AuthSessionListResponse implements AuthSessionList {
   sessions!: AuthSessionResponse[];
 }
 
+export class ReactionResponse implements Reaction {
+  @ApiProperty({ description: 'One emoji (a single grapheme)' }) emoji!: string;
+  @ApiProperty({ description: 'Exact number of users who reacted with it' }) count!: number;
+  @ApiProperty({
+    type: [String],
+    description: `Earliest first, at most ${Limits.REACTION_USERS_MAX}; includes the caller when the caller reacted`,
+  })
+  userIds!: string[];
+}
+
+export class ThreadSummaryResponse implements ThreadSummary {
+  @ApiProperty() replyCount!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastReplyAt!: string | null;
+}
+
 export class MessageResponse implements Message {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) roomId!: string;
@@ -74,6 +93,24 @@ export class MessageResponse implements Message {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) editedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) deletedAt!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The thread root this message replies to; null for a top-level message',
+  })
+  threadRootId!: string | null;
+  @ApiProperty({ description: 'Replies to this message (0 on a reply)' }) replyCount!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastReplyAt!: string | null;
+  @ApiPropertyOptional({
+    type: ThreadSummaryResponse,
+    description: "On a reply: its root's current counters (how a root's update is announced live too)",
+  })
+  threadRoot?: ThreadSummaryResponse;
+  @ApiProperty({ type: [ReactionResponse], description: "By the emoji's first use" })
+  reactions!: ReactionResponse[];
+  @ApiProperty({ type: [String], description: 'Ids of the room members the body mentions (@username)' })
+  mentions!: string[];
 }
 
 export class RoomResponse implements Room {
@@ -94,6 +131,18 @@ export class MyRoomResponse extends RoomResponse implements MyRoom {
   @ApiProperty({ description: "Others' undeleted messages after lastReadSeq" }) unreadCount!: number;
   @ApiProperty({ type: MessageResponse, nullable: true }) lastMessage!: MessageResponse | null;
   @ApiProperty({ type: UserRefResponse, nullable: true }) peer!: UserRefResponse | null;
+  @ApiProperty({ description: "Others' undeleted messages after lastReadSeq that mention you" })
+  unreadMentions!: number;
+  @ApiProperty({
+    enum: ['all', 'mentions', 'none'],
+    description: 'Your notification preference (default: mentions in group rooms, all in direct ones)',
+  })
+  notify!: NotifyLevel;
+}
+
+export class NotificationPreferenceResponse implements NotificationPreference {
+  @ApiProperty({ format: 'uuid' }) roomId!: string;
+  @ApiProperty({ enum: ['all', 'mentions', 'none'] }) level!: NotifyLevel;
 }
 
 export class MemberResponse implements Member {
