@@ -392,6 +392,40 @@ describe('conversations across 2 instances: threads, reactions, mentions', () =>
     });
   });
 
+  it('documents the new fields, parameters, endpoint and events in OpenAPI and AsyncAPI', async () => {
+    const openapi = (await rawRequest(apps[0].url, 'GET', '/api/docs-json')).body;
+    const historyParams = openapi.paths['/api/rooms/{id}/messages'].get.parameters.map(
+      (p: { name: string }) => p.name,
+    );
+    expect(historyParams).toEqual(expect.arrayContaining(['threadRootId', 'topLevel']));
+    expect(openapi.paths['/api/rooms/{id}/notifications'].put).toBeDefined();
+    const schemas = openapi.components.schemas;
+    expect(Object.keys(schemas.MessageResponse.properties)).toEqual(
+      expect.arrayContaining([
+        'threadRootId',
+        'replyCount',
+        'lastReplyAt',
+        'threadRoot',
+        'reactions',
+        'mentions',
+      ]),
+    );
+    expect(Object.keys(schemas.MyRoomResponse.properties)).toEqual(
+      expect.arrayContaining(['unreadMentions', 'notify']),
+    );
+
+    const asyncapi = (await rawRequest(apps[0].url, 'GET', '/api/asyncapi.json')).body;
+    const events = Object.values(asyncapi.channels.chat.messages as Record<string, { name: string }>).map(
+      (m) => m.name,
+    );
+    expect(events).toEqual(
+      expect.arrayContaining(['reaction:add', 'reaction:remove', 'message:reactions', 'mention']),
+    );
+    expect(Object.keys(asyncapi.components.schemas.Message.properties)).toEqual(
+      expect.arrayContaining(['threadRootId', 'threadRoot', 'reactions', 'mentions']),
+    );
+  });
+
   describe('from the attacker’s side (raw protocol)', () => {
     it('refuses reactions and replies from outsiders and banned members, and garbage, with error acks', async () => {
       const { alice, bob, room, aliceSocket } = await twoPeople();

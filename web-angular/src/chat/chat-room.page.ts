@@ -11,6 +11,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
@@ -30,7 +31,14 @@ import { ChatRoomStore } from './chat-room.store';
 import { ComposerComponent } from './composer.component';
 import { MembersPanelComponent } from './members-panel.component';
 import { MessageListComponent } from './message-list.component';
+import { RoomSettingsComponent } from './room-settings.component';
 import { ThreadStore } from './thread.store';
+
+const REMOVED_NOTICE = {
+  removed: 'You were removed from this room',
+  banned: 'You were banned from this room',
+  deleted: 'This room was deleted',
+} as const;
 
 /** One room: timeline, composer, typing line, members; owners of private rooms can add people. */
 @Component({
@@ -42,6 +50,7 @@ import { ThreadStore } from './thread.store';
     MessageListComponent,
     ComposerComponent,
     MembersPanelComponent,
+    RoomSettingsComponent,
     UserPickerComponent,
   ],
   providers: [ChatRoomStore, ThreadStore],
@@ -74,12 +83,20 @@ export class ChatRoomPage {
     const room = this.store.room();
     return room ? roomTitle(room) : '';
   });
-  /** Owners add members and manage integrations; the server checks it again on every call. */
+  /** Owners and admins run a group room (direct rooms have neither). */
+  protected readonly canManage = computed(() => {
+    const room = this.store.room();
+    return room?.kind === 'group' && room.role !== 'member';
+  });
+  /** Owners manage integrations; the server checks it again on every call. */
   protected readonly isOwner = computed(() => {
     const room = this.store.room();
-    return room?.kind === 'group' && room.ownerId === this.auth.user()?.id;
+    return room?.kind === 'group' && room.role === 'owner';
   });
+  protected readonly archived = computed(() => Boolean(this.store.room()?.archivedAt));
+  protected readonly canAddMembers = computed(() => this.canManage() && !this.archived());
   protected readonly showMembers = signal(false);
+  protected readonly showSettings = signal(false);
   protected readonly showAddMember = signal(false);
   /** The message whose editor is open (at most one). */
   protected readonly editingId = signal<string | null>(null);
@@ -96,6 +113,7 @@ export class ChatRoomPage {
       untracked(() => {
         this.showAddMember.set(false);
         this.editingId.set(null);
+        this.showSettings.set(false);
         void this.store.open(roomId, Number.isSafeInteger(around) && around > 0 ? around : null);
       });
     });
@@ -107,6 +125,12 @@ export class ChatRoomPage {
         if (rootId) void this.thread.open(roomId, rootId);
         else if (this.thread.rootId()) this.thread.close();
       });
+    });
+    // Removed, banned, or the room deleted, while looking at it: say so and leave the page.
+    this.connection.roomsRemoved.pipe(takeUntilDestroyed()).subscribe((event) => {
+      if (event.roomId !== this.store.roomId()) return;
+      this.tell(REMOVED_NOTICE[event.reason]);
+      void this.router.navigateByUrl('/');
     });
     // Read while the user can see the newest messages: the tab is visible and scrolled to the bottom.
     effect(() => {

@@ -48,6 +48,8 @@ export class MessageBubbleComponent {
   readonly me = input<Pick<UserRef, 'id' | 'username'> | null>(null);
   /** Labels of the room's loaded members by id, for "who reacted". */
   readonly names = input<ReadonlyMap<string, string>>(new Map());
+  /** False in an archived room: own messages can no longer be changed. */
+  readonly editable = input(true);
   /** Names of the members whose read marker is on this message. */
   readonly seenBy = input<readonly string[]>([]);
   readonly editing = input(false);
@@ -66,9 +68,10 @@ export class MessageBubbleComponent {
   protected readonly confirmingDelete = signal(false);
   /** The reaction picker is open under the message. */
   protected readonly choosingReaction = signal(false);
-  protected readonly senderName = computed(
-    () => this.message().sender.displayName || this.message().sender.username,
-  );
+  protected readonly senderName = computed(() => {
+    const { sender } = this.message();
+    return sender.deleted ? 'Deleted user' : sender.displayName || sender.username;
+  });
   protected readonly senderLabel = computed(() => userLabel(this.message().sender));
   protected readonly isDeleted = computed(() => this.message().deletedAt !== null);
   protected readonly html = computed(() => renderMarkdown(this.message().body, this.me()?.username).trim());

@@ -15,6 +15,7 @@ import { Message, UserRef } from '@chat/contracts';
 
 import { MessageBubbleComponent } from './message-bubble.component';
 import { OutboxEntry } from './outbox';
+import { isSystem, systemText } from './system-message';
 import { buildTimeline } from './timeline';
 
 /** Within this many pixels of an edge counts as at it. */
@@ -54,6 +55,8 @@ export class MessageListComponent {
   /** Thread summaries and "Reply" under messages: the main timeline, not the thread panel. */
   readonly threadActions = input(true);
   readonly unreadReplies = input<ReadonlyMap<string, number>>(new Map());
+  /** An archived room: messages can no longer be edited or deleted. */
+  readonly readOnly = input(false);
 
   readonly loadOlder = output<void>();
   readonly loadNewer = output<void>();
@@ -67,6 +70,10 @@ export class MessageListComponent {
   readonly react = output<{ message: Message; emoji: string; add: boolean }>();
   readonly retry = output<string>();
   readonly discard = output<string>();
+
+  protected systemLabel(message: Message): string {
+    return isSystem(message) ? systemText(message, this.myUserId()) : '';
+  }
 
   private readonly viewport = viewChild.required<ElementRef<HTMLElement>>('viewport');
   protected readonly items = computed(() =>

@@ -17,7 +17,8 @@ export type TimelineItem =
 /**
  * The timeline as a person reads it: a separator where the day changes, a "New messages" divider
  * before the first unread message, and consecutive messages of one sender within five minutes of
- * each other grouped under one header. Days are local to the reader.
+ * each other grouped under one header (a system message, such as a rename, ends a group). Days are
+ * local to the reader.
  */
 export function buildTimeline(
   messages: readonly Message[],
@@ -46,6 +47,8 @@ export function buildTimeline(
     const continued =
       !breaks &&
       previous !== null &&
+      !previous.system &&
+      !message.system &&
       previous.senderId === message.senderId &&
       at.getTime() - Date.parse(previous.createdAt) < GROUP_WINDOW_MS;
     items.push({ kind: 'message', key: message.seq, message, continued });

@@ -32,6 +32,7 @@ describe('RoomsStore mutations', () => {
     mentions: new Subject(),
     roomsAdded: new Subject(),
     roomsRemoved: new Subject(),
+    roomsUpdated: new Subject(),
     reconnected: new Subject(),
   };
 
