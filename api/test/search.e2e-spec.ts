@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import type { Room, SearchHit, SearchRequest, SearchResults } from '@chat/contracts';
 import { ChatApiError, ChatSocket } from '@chat/sdk';
 
+import { startBuiltApp } from './support/built-app';
 import { TestApp, startTestApp } from './support/test-app';
 import { RUN_REDIS_PREFIX_VAR } from './support/test-env';
 import { TestUser, rawRequest, registerUser, uniqueName } from './support/users';
@@ -396,4 +400,44 @@ describe('history around a seq (GET /api/rooms/:id/messages?around=)', () => {
       });
     }
   });
+});
+
+/** `npm start` without DATABASE_URL runs PGlite: the migration (generated column, btree_gin, pg_trgm) and the queries work there too. */
+describe('search on the embedded database (PGlite)', () => {
+  it('migrates, finds, highlights, pages and opens around a seq', async () => {
+    const app = await startBuiltApp({
+      DATABASE_URL: undefined,
+      REDIS_URL: undefined,
+      JWT_SECRET: undefined,
+      NODE_ENV: undefined,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-search-embedded-')),
+    });
+    try {
+      const alice = await registerUser(app.url, 'alice');
+      const room = await alice.client.http.createRoom({ name: 'Embedded search', visibility: 'public' });
+      const seqs: number[] = [];
+      for (const body of ['the deploys went fine', 'deploy deploy again', 'lunch?']) {
+        seqs.push((await alice.client.http.postMessage(room.id, body, randomUUID())).message.seq);
+      }
+      const first = await alice.client.http.search({ q: 'deployed', limit: 1 });
+      expect(first.hits.map((hit) => hit.message.body)).toEqual(['deploy deploy again']);
+      expect(first.hits[0].snippet).toEqual([
+        { text: 'deploy', match: true },
+        { text: ' ', match: false },
+        { text: 'deploy', match: true },
+        { text: ' again', match: false },
+      ]);
+      expect(first.rooms.map((r) => r.id)).toEqual([]);
+      const second = await alice.client.http.search({ q: 'deployed', limit: 1, cursor: first.nextCursor! });
+      expect(second.hits.map((hit) => hit.message.body)).toEqual(['the deploys went fine']);
+      expect(second.nextCursor).toBeNull();
+      expect((await alice.client.http.search({ q: 'embedded' })).rooms.map((r) => r.id)).toEqual([room.id]);
+      const around = await alice.client.http.history(room.id, { around: seqs[1], limit: 2 });
+      expect(around.messages.map((m) => m.seq)).toEqual([seqs[0], seqs[1]]);
+      expect(around.hasMore).toBe(true);
+    } finally {
+      expect(await app.stop()).toBe(0);
+    }
+    // Booting PGlite (WebAssembly) and migrating a new data directory: slow on a loaded machine.
+  }, 120_000);
 });
