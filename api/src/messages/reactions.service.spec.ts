@@ -59,6 +59,7 @@ describe('ReactionsService', () => {
   it.each<[ReactionChange, string]>([
     [{ kind: 'noMessage' }, 'NOT_FOUND'],
     [{ kind: 'notMember', roomId: 'r1' }, 'FORBIDDEN'],
+    [{ kind: 'archived', roomId: 'r1' }, 'ROOM_ARCHIVED'],
     [{ kind: 'outOfScope', roomId: 'r1' }, 'FORBIDDEN'],
     [{ kind: 'limit', roomId: 'r1' }, 'REACTION_LIMIT'],
   ])('answers %j with %s and broadcasts nothing', async (change, code) => {
