@@ -151,6 +151,7 @@ describe('search (GET /api/search) across 2 instances', () => {
     const socket = await socketOf(alice);
     await socket.delete(deleted.id);
     await socket.edit(edited.id, `final with ${after}`);
+    await socket.react(edited.id, '👍');
 
     for (const app of apps) {
       expect((await searchOn(app, bob, { q: gone })).hits).toEqual([]);
@@ -162,6 +163,8 @@ describe('search (GET /api/search) across 2 instances', () => {
       expect(
         found.hits.map((hit) => [hit.message.id, hit.message.body, hit.message.editedAt !== null]),
       ).toEqual([[edited.id, `final with ${after}`, true]]);
+      // As history shows it: with its reactions.
+      expect(found.hits[0].message.reactions).toMatchObject([{ emoji: '👍', count: 1 }]);
     }
   });
 
