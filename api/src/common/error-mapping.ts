@@ -12,6 +12,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCode.NOT_FOUND]: HttpStatus.NOT_FOUND,
   [ErrorCode.CONFLICT]: HttpStatus.CONFLICT,
   [ErrorCode.ROOM_FULL]: HttpStatus.CONFLICT,
+  [ErrorCode.ROOM_ARCHIVED]: HttpStatus.CONFLICT,
   [ErrorCode.INVALID_THREAD_ROOT]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.REACTION_LIMIT]: HttpStatus.CONFLICT,
   [ErrorCode.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,

@@ -23,7 +23,8 @@ export interface StoredMessageRow extends InsertedMessageRow {
 export type WriteResult =
   | { kind: 'stored'; row: StoredMessageRow }
   | { kind: 'duplicate'; original: MessageRow }
-  | { kind: 'notMember'; roomExists: boolean };
+  | { kind: 'notMember'; roomExists: boolean }
+  | { kind: 'archived' };
 
 export interface MessageToInsert {
   roomId: string;
@@ -69,12 +70,15 @@ const BUMP_ROOTS = `
 /**
  * One message, one statement: the UPDATE takes the room row's lock, so concurrent senders (on any
  * instance) queue on it and get consecutive seqs; if the INSERT fails (a duplicate clientMsgId), the
- * whole statement rolls back and the seq is not spent, nor is the root's reply count.
+ * whole statement rolls back and the seq is not spent, nor is the root's reply count. An archived
+ * room takes nothing: its row lock also orders an archive against concurrent senders (the WHERE is
+ * re-read once the lock is granted).
  */
 const INSERT_ONE = `
   WITH room AS (
     UPDATE rooms SET last_seq = last_seq + 1
-    WHERE id = $1 AND EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2)
+    WHERE id = $1 AND archived_at IS NULL
+      AND EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2)
     RETURNING last_seq, kind
   ),
   inserted AS (
@@ -97,7 +101,8 @@ const LOCK_ROOMS = `SELECT 1 FROM rooms WHERE id = ANY($1::uuid[]) ORDER BY id F
 /**
  * Many messages, one statement: members' messages whose (sender, clientMsgId) is new are numbered
  * per room in arrival order (`n`), each room's last_seq moves by its count, and the rows take
- * last_seq_before + n — contiguous, in order. Skipped rows (not a member, already stored) spend no seq.
+ * last_seq_before + n — contiguous, in order. Skipped rows (not a member, already stored, archived
+ * room) spend no seq.
  */
 const INSERT_MANY = `
   WITH input AS (
@@ -108,6 +113,7 @@ const INSERT_MANY = `
     SELECT i.*, row_number() OVER (PARTITION BY i.room_id ORDER BY i.ord) AS n
     FROM input i
     WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = i.room_id AND m.user_id = i.sender_id)
+      AND NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = i.room_id AND r.archived_at IS NOT NULL)
       AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.sender_id = i.sender_id AND x.client_msg_id = i.client_msg_id)
   ),
   bumped AS (
@@ -191,7 +197,14 @@ export class MessageWriter {
   private async whyNotStored({ roomId, senderId, clientMsgId }: MessageToInsert): Promise<WriteResult> {
     const [original]: MessageRow[] = await this.dataSource.query(FIND_ORIGINAL, [senderId, clientMsgId]);
     if (original) return { kind: 'duplicate', original };
-    const [room] = await this.dataSource.query('SELECT 1 FROM rooms WHERE id = $1', [roomId]);
+    const [room]: { archived: boolean; member: boolean }[] = await this.dataSource.query(
+      `SELECT r.archived_at IS NOT NULL AS archived,
+         EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = r.id AND m.user_id = $2) AS member
+       FROM rooms r WHERE r.id = $1`,
+      [roomId, senderId],
+    );
+    // Only members learn that the room is archived; anyone else is refused as before.
+    if (room?.archived && room.member) return { kind: 'archived' };
     return { kind: 'notMember', roomExists: Boolean(room) };
   }
 

@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import type { ThreadSummary } from '@chat/contracts';
 
 import { MESSAGE_COLUMNS, MESSAGE_OWN_COLUMNS, MessageRow } from '../database/rows';
-import { MessageEntity } from './entities/message.entity';
 import { InsertedMessageRow, MENTIONED_MEMBERS } from './message-writer';
 
 /** Which messages of a room a history page walks: all of them, the top-level ones, or one thread. */
@@ -84,7 +83,8 @@ export class MessagesRepository {
   }
 
   /**
-   * Sets the body of the sender's own live message in a room they are still a member of, and its
+   * Sets the body of the sender's own live message in a room they are still a member of (and that is
+   * not archived), and its
    * mentions to the members among `mentionedUsernames`; undefined if there is none.
    */
   editBody(
@@ -106,11 +106,18 @@ export class MessagesRepository {
     return this.updateOwn(messageId, senderId, `body = '', mentions = '{}', deleted_at = now()`, []);
   }
 
-  findEntity(messageId: string): Promise<MessageEntity | null> {
-    return this.dataSource.manager.findOne(MessageEntity, {
-      select: { id: true, senderId: true, deletedAt: true },
-      where: { id: messageId },
-    });
+  /** Why a change to a message was refused: what updateOwn's WHERE checks, one by one. */
+  async editability(
+    messageId: string,
+    userId: string,
+  ): Promise<{ sender_id: string; deleted: boolean; system: boolean; member: boolean } | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT x.sender_id, x.deleted_at IS NOT NULL AS deleted, x.system IS NOT NULL AS system,
+         EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = x.room_id AND m.user_id = $2) AS member
+       FROM messages x WHERE x.id = $1`,
+      [messageId, userId],
+    );
+    return row;
   }
 
   private async updateOwn(
@@ -122,8 +129,9 @@ export class MessagesRepository {
     const rows: InsertedMessageRow[] = await this.dataSource.query(
       `WITH changed AS (
          UPDATE messages SET ${assignments}
-         WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
+         WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL AND system IS NULL
            AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = messages.room_id AND m.user_id = $2)
+           AND NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = messages.room_id AND r.archived_at IS NOT NULL)
          RETURNING ${MESSAGE_OWN_COLUMNS}
        )
        SELECT * FROM changed`,

@@ -63,6 +63,7 @@ export class MessagesService {
       threadRootId,
       mentionedUsernames: mentionedUsernames(body),
     });
+    if (result.kind === 'archived') throw roomArchived();
     if (result.kind === 'notMember') {
       throw result.roomExists
         ? AppError.forbidden('You are not a member of this room')
@@ -251,9 +252,15 @@ export class MessagesService {
   }
 
   private async whyNotEditable(userId: string, messageId: string): Promise<AppError> {
-    const message = await this.messages.findEntity(messageId);
-    if (!message || message.deletedAt) return AppError.notFound('Message');
-    if (message.senderId !== userId) return AppError.forbidden('Only the sender can change a message');
-    return AppError.forbidden('You are not a member of this room');
+    const message = await this.messages.editability(messageId, userId);
+    if (!message || message.deleted) return AppError.notFound('Message');
+    if (message.sender_id !== userId) return AppError.forbidden('Only the sender can change a message');
+    if (message.system) return AppError.forbidden('System messages cannot be changed');
+    if (!message.member) return AppError.forbidden('You are not a member of this room');
+    return roomArchived();
   }
+}
+
+function roomArchived(): AppError {
+  return new AppError(ErrorCode.ROOM_ARCHIVED, 'This room is archived: it is read-only');
 }

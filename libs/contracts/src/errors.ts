@@ -10,6 +10,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   ROOM_FULL: 'ROOM_FULL',
   CONFLICT: 'CONFLICT',
+  /** The room is archived: it is read-only until its owner unarchives it (HTTP 409). */
+  ROOM_ARCHIVED: 'ROOM_ARCHIVED',
   /** `threadRootId` names no top-level message of that room (a reply, another room's message, none). */
   INVALID_THREAD_ROOT: 'INVALID_THREAD_ROOT',
   /** The message already has Limits.REACTIONS_PER_MESSAGE_MAX distinct emoji. */

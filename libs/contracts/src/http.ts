@@ -47,6 +47,43 @@ export interface CreateRoomRequest {
   capacity?: number | null;
 }
 
+/** `PATCH /api/rooms/:id` (owner or admin): only the fields given change. */
+export interface UpdateRoomRequest {
+  name?: string;
+  /** Up to Limits.ROOM_TOPIC_MAX characters; null or "" clears it. */
+  topic?: string | null;
+}
+
+/** `PUT /api/rooms/:id/members/:userId/role` (owner): promote a member to admin or demote an admin. */
+export interface SetMemberRoleRequest {
+  role: 'admin' | 'member';
+}
+
+/** `PUT /api/rooms/:id/owner` (owner): hand the room to another member; the old owner becomes an admin. */
+export interface TransferOwnershipRequest {
+  userId: string;
+}
+
+/** `PATCH /api/account`: the caller's display name, shown live in every room they are in. */
+export interface UpdateProfileRequest {
+  displayName: string;
+}
+
+/** `POST /api/account/password`: every other session of the caller ends; this one stays. */
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/**
+ * `DELETE /api/account`: the password again, so a stolen token alone cannot delete the account.
+ * Messages stay, attributed to "Deleted user"; every session and socket ends; owned rooms are handed
+ * to their longest-standing admin (else member), or archived when nobody else is left.
+ */
+export interface DeleteAccountRequest {
+  password: string;
+}
+
 export interface AddMemberRequest {
   userId: string;
 }

@@ -4,11 +4,13 @@ import {
   AuthSessionInfo,
   AuthSessionList,
   BotApiKey,
+  ChangePasswordRequest,
   ClusterStats,
   CreateBotRequest,
   CreateBotResponse,
   CreateDirectRoomRequest,
   CreateRoomRequest,
+  DeleteAccountRequest,
   ErrorBody,
   ErrorCode,
   HistoryQuery,
@@ -27,6 +29,10 @@ import {
   PostMessageRequest,
   RegisterRequest,
   Room,
+  SetMemberRoleRequest,
+  TransferOwnershipRequest,
+  UpdateProfileRequest,
+  UpdateRoomRequest,
   RoomBot,
   SearchRequest,
   SearchResults,
@@ -144,6 +150,22 @@ export class ChatHttpClient {
     await this.request('DELETE', `/auth/sessions/${encodeURIComponent(sessionId)}`);
   }
 
+  // ---- the caller's account ----------------------------------------------------
+
+  updateProfile(request: UpdateProfileRequest): Promise<User> {
+    return this.request('PATCH', '/account', { body: request });
+  }
+
+  /** Every other session ends; this client's token stays valid. */
+  async changePassword(request: ChangePasswordRequest): Promise<void> {
+    await this.request('POST', '/account/password', { body: request });
+  }
+
+  /** Ends every session, this one included: the token is refused afterwards. */
+  async deleteAccount(request: DeleteAccountRequest): Promise<void> {
+    await this.request('DELETE', '/account', { body: request });
+  }
+
   me(): Promise<User> {
     return this.request('GET', '/auth/me');
   }
@@ -181,7 +203,45 @@ export class ChatHttpClient {
     return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/members`, { body });
   }
 
-  /** Owner only: removes the user from the room and keeps them out until `unbanMember`. */
+  // ---- room administration (owner and admins; see MemberRole) --------------------
+
+  /** Rename and/or set the topic (null or "" clears it). */
+  updateRoom(roomId: string, request: UpdateRoomRequest): Promise<Room> {
+    return this.request('PATCH', `/rooms/${encodeURIComponent(roomId)}`, { body: request });
+  }
+
+  /** Owner only: promote a member to admin, or demote an admin. */
+  setMemberRole(roomId: string, userId: string, role: SetMemberRoleRequest['role']): Promise<Room> {
+    const body: SetMemberRoleRequest = { role };
+    return this.request('PUT', `${memberPath(roomId, userId)}/role`, { body });
+  }
+
+  /** Owner only: hand the room to another member; the caller stays as an admin. */
+  transferOwnership(roomId: string, userId: string): Promise<Room> {
+    const body: TransferOwnershipRequest = { userId };
+    return this.request('PUT', `/rooms/${encodeURIComponent(roomId)}/owner`, { body });
+  }
+
+  /** Removes a member (who may join a public room again; ban to keep them out). */
+  async removeMember(roomId: string, userId: string): Promise<void> {
+    await this.request('DELETE', memberPath(roomId, userId));
+  }
+
+  /** Owner only: read-only (ROOM_ARCHIVED on every write) until `unarchiveRoom`. */
+  archiveRoom(roomId: string): Promise<Room> {
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/archive`);
+  }
+
+  unarchiveRoom(roomId: string): Promise<Room> {
+    return this.request('DELETE', `/rooms/${encodeURIComponent(roomId)}/archive`);
+  }
+
+  /** Owner only: the room, its messages and attachments are gone; members get `room:removed`. */
+  async deleteRoom(roomId: string): Promise<void> {
+    await this.request('DELETE', `/rooms/${encodeURIComponent(roomId)}`);
+  }
+
+  /** Owner or admin: removes the user from the room and keeps them out until `unbanMember`. */
   async banMember(roomId: string, userId: string): Promise<void> {
     const body: AddMemberRequest = { userId };
     await this.request('POST', `/rooms/${encodeURIComponent(roomId)}/bans`, { body });
@@ -375,6 +435,9 @@ function queryString(query: Query | undefined): string {
   const encoded = params.toString();
   return encoded ? `?${encoded}` : '';
 }
+
+const memberPath = (roomId: string, userId: string): string =>
+  `/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}`;
 
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text().catch(() => '');

@@ -13,6 +13,7 @@ import { Message } from '@chat/contracts';
 
 import { MessageBubbleComponent } from './message-bubble.component';
 import { OutboxEntry } from './outbox';
+import { isSystem, systemText } from './system-message';
 
 /** Within this many pixels of an edge counts as at it. */
 const EDGE_PX = 80;
@@ -40,6 +41,8 @@ export class MessageListComponent {
   /** A message to scroll to and mark once it is shown (the room was opened at a search hit). */
   readonly focusSeq = input<number | null>(null);
   readonly browserOffline = input(false);
+  /** An archived room: messages can no longer be edited or deleted. */
+  readonly readOnly = input(false);
 
   readonly loadOlder = output<void>();
   readonly loadNewer = output<void>();
@@ -48,6 +51,10 @@ export class MessageListComponent {
   readonly remove = output<Message>();
   readonly retry = output<string>();
   readonly discard = output<string>();
+
+  protected systemLabel(message: Message): string {
+    return isSystem(message) ? systemText(message, this.myUserId()) : '';
+  }
 
   private readonly viewport = viewChild.required<ElementRef<HTMLElement>>('viewport');
   private stickToBottom = true;

@@ -20,6 +20,8 @@ import type {
   Room,
   RoomKind,
   RoomVisibility,
+  SystemMessage,
+  SystemMessageKind,
   User,
   ThreadSummary,
   UserRef,
@@ -36,6 +38,8 @@ export class UserRefResponse implements UserRef {
   @ApiProperty() username!: string;
   @ApiProperty() displayName!: string;
   @ApiPropertyOptional({ enum: [true], description: 'Present only for bot accounts' }) isBot?: true;
+  @ApiPropertyOptional({ enum: [true], description: 'Present only for a deleted account ("Deleted user")' })
+  deleted?: true;
 }
 
 export class UserResponse extends UserRefResponse implements User {
@@ -81,6 +85,28 @@ export class ThreadSummaryResponse implements ThreadSummary {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastReplyAt!: string | null;
 }
 
+export class SystemMessageResponse implements SystemMessage {
+  @ApiProperty({
+    enum: [
+      'room_renamed',
+      'topic_changed',
+      'member_promoted',
+      'member_demoted',
+      'ownership_transferred',
+      'member_removed',
+      'member_banned',
+      'room_archived',
+      'room_unarchived',
+    ],
+  })
+  kind!: SystemMessageKind;
+  @ApiProperty({ format: 'uuid' }) actorId!: string;
+  @ApiPropertyOptional({ format: 'uuid' }) targetId?: string;
+  @ApiPropertyOptional({ type: UserRefResponse }) target?: UserRefResponse;
+  @ApiPropertyOptional() name?: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) topic?: string | null;
+}
+
 export class MessageResponse implements Message {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) roomId!: string;
@@ -111,6 +137,11 @@ export class MessageResponse implements Message {
   reactions!: ReactionResponse[];
   @ApiProperty({ type: [String], description: 'Ids of the room members the body mentions (@username)' })
   mentions!: string[];
+  @ApiPropertyOptional({
+    type: SystemMessageResponse,
+    description: 'Present only on a system message (empty body)',
+  })
+  system?: SystemMessageResponse;
 }
 
 export class RoomResponse implements Room {
@@ -123,10 +154,18 @@ export class RoomResponse implements Room {
   @ApiProperty() lastSeq!: number;
   @ApiProperty() memberCount!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, nullable: true }) topic!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Set while archived: read-only, writes answer 409 ROOM_ARCHIVED',
+  })
+  archivedAt!: string | null;
 }
 
 export class MyRoomResponse extends RoomResponse implements MyRoom {
-  @ApiProperty({ enum: ['owner', 'member'] }) role!: MemberRole;
+  @ApiProperty({ enum: ['owner', 'admin', 'member'] }) role!: MemberRole;
   @ApiProperty() lastReadSeq!: number;
   @ApiProperty({ description: "Others' undeleted messages after lastReadSeq" }) unreadCount!: number;
   @ApiProperty({ type: MessageResponse, nullable: true }) lastMessage!: MessageResponse | null;
@@ -147,7 +186,7 @@ export class NotificationPreferenceResponse implements NotificationPreference {
 
 export class MemberResponse implements Member {
   @ApiProperty({ type: UserRefResponse }) user!: UserRefResponse;
-  @ApiProperty({ enum: ['owner', 'member'] }) role!: MemberRole;
+  @ApiProperty({ enum: ['owner', 'admin', 'member'] }) role!: MemberRole;
   @ApiProperty() lastReadSeq!: number;
   @ApiProperty({ format: 'date-time' }) joinedAt!: string;
   @ApiProperty({ description: 'Connected to any instance of the cluster' }) online!: boolean;

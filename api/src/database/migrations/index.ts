@@ -6,6 +6,7 @@ import { Webhooks1764300000000 } from './1764300000000-webhooks';
 import { Conversations1765000000000 } from './1765000000000-conversations';
 import { Search1765200000000 } from './1765200000000-search';
 import { SearchRoomIndex1765200000001 } from './1765200000001-search-room-index';
+import { RoomAdmin1765300000000 } from './1765300000000-room-admin';
 import { BotKeyKind1765400000000 } from './1765400000000-bot-key-kind';
 
 /** In order. Listed explicitly so the build, the tests and the CLI all run the same set. */
@@ -18,5 +19,6 @@ export const migrations = [
   Conversations1765000000000,
   Search1765200000000,
   SearchRoomIndex1765200000001,
+  RoomAdmin1765300000000,
   BotKeyKind1765400000000,
 ];
