@@ -18,6 +18,18 @@ const transform = {
   ],
 };
 
+/**
+ * ES-module-only packages the API loads with Node 24's require(): jest's loader does not, so swc
+ * turns them into CommonJS (and `module-sync` lets the resolver pick their Node entry).
+ */
+const ESM_PACKAGES = ['file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit'];
+const esmTransform = {
+  [`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: [
+    '@swc/jest',
+    { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
+};
+
 const moduleNameMapper = {
   '^@chat/contracts$': '<rootDir>/libs/contracts/src/index.ts',
   '^@chat/sdk$': '<rootDir>/libs/sdk/src/index.ts',
@@ -26,9 +38,11 @@ const moduleNameMapper = {
 
 const common = {
   rootDir: __dirname,
-  transform,
+  transform: { ...transform, ...esmTransform },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper,
   testEnvironment: 'node',
+  testEnvironmentOptions: { customExportConditions: ['node', 'require', 'module-sync', 'default'] },
   setupFiles: ['reflect-metadata'],
 };
 

@@ -3,11 +3,13 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 
 import { AdminModule } from './admin/admin.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import { BotsModule } from './bots/bots.module';
 import { ChatModule } from './chat/chat.module';
 import { httpLogger } from './common/logging';
 import { appConfig } from './config/app.config';
+import { attachmentsConfig } from './config/attachments.config';
 import { authConfig } from './config/auth.config';
 import { AllConfig } from './config/config.type';
 import { databaseConfig } from './config/database.config';
@@ -41,6 +43,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
         redisConfig,
         realtimeConfig,
         webhooksConfig,
+        attachmentsConfig,
       ],
       validate: validateEnvironment,
     }),
@@ -68,6 +71,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     ChatModule,
     BotsModule,
     WebhooksModule,
+    AttachmentsModule,
     HealthModule,
     MetricsModule,
     DocsModule,

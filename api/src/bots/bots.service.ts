@@ -102,10 +102,11 @@ export class BotsService {
     roomId: string,
     body: string,
     clientMsgId: string,
+    attachmentIds?: string[],
   ): Promise<MessageSendResult> {
     if (scope && !scope.includes(roomId)) throw AppError.forbidden('This API key may not post to this room');
     await this.budgets.consume(sender.id, ClientEvent.MESSAGE_SEND);
-    return this.messages.send(sender, roomId, body, clientMsgId);
+    return this.messages.send(sender, roomId, body, clientMsgId, { attachmentIds });
   }
 
   private async insertKey(callerId: string, botId: string, roomIds: string[]): Promise<BotApiKey> {

@@ -127,7 +127,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     assertKeyScope(socket.data, dto.roomId);
     return {
       ok: true,
-      ...(await this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId)),
+      ...(await this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId, {
+        attachmentIds: dto.attachmentIds,
+      })),
     };
   }
 

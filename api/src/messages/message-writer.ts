@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { AttachmentRow, AttachmentsRepository } from '../attachments/attachments.repository';
 import { isUniqueViolation } from '../common/postgres-errors';
 import { AllConfig } from '../config/config.type';
 import { MESSAGE_COLUMNS, MessageRow } from '../database/rows';
@@ -12,15 +13,19 @@ export type InsertedMessageRow = Omit<MessageRow, 'sender_username' | 'sender_di
 
 /** How a `write` ended: stored now, stored before under this (sender, clientMsgId), or refused. */
 export type WriteResult =
-  | { kind: 'stored'; row: InsertedMessageRow }
+  | { kind: 'stored'; row: InsertedMessageRow; attachments: AttachmentRow[] }
   | { kind: 'duplicate'; original: MessageRow }
-  | { kind: 'notMember'; roomExists: boolean };
+  | { kind: 'notMember'; roomExists: boolean }
+  /** One of the attachments is not an unsent upload of the sender to this room. */
+  | { kind: 'attachmentsUnavailable' };
 
 export interface MessageToInsert {
   roomId: string;
   senderId: string;
   body: string;
   clientMsgId: string;
+  /** Distinct ids; a message with attachments is written on its own (see writeWithAttachments). */
+  attachmentIds?: string[];
 }
 
 const RETURNED_COLUMNS =
@@ -111,13 +116,64 @@ export class MessageWriter {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     config: ConfigService<AllConfig, true>,
+    private readonly attachments: AttachmentsRepository,
   ) {
     this.instanceId = config.get('app.instanceId', { infer: true });
   }
 
   async write(message: MessageToInsert): Promise<WriteResult> {
+    if (message.attachmentIds?.length) return this.writeWithAttachments(message, message.attachmentIds);
     const row = await this.insert(message);
-    return row ? { kind: 'stored', row } : this.whyNotStored(message);
+    return row ? { kind: 'stored', row, attachments: [] } : this.whyNotStored(message);
+  }
+
+  /**
+   * Outside the group commit, in one transaction: lock the uploads (id order), check each is the
+   * sender's, of this room, complete and unsent, insert the message as INSERT_ONE does (the room lock
+   * keeps seqs contiguous with the batches), and tie the uploads to it. Two sends naming one upload
+   * queue on its row lock, and the second finds it taken, so an upload is on one message at most.
+   * A resend of a stored message finds its uploads taken too, and gets the original back.
+   */
+  private async writeWithAttachments(message: MessageToInsert, ids: string[]): Promise<WriteResult> {
+    const { roomId, senderId, body, clientMsgId } = message;
+    let outcome: WriteResult | 'refused';
+    try {
+      outcome = await this.dataSource.transaction(async (db) => {
+        const locked = await this.attachments.lockForSend(db, ids);
+        const usable = locked.filter(
+          (a) => a.ready && a.message_id === null && a.room_id === roomId && a.uploader_id === senderId,
+        );
+        if (usable.length !== ids.length) return 'refused' as const;
+        const [row]: InsertedMessageRow[] = await db.query(INSERT_ONE, [
+          roomId,
+          senderId,
+          body,
+          clientMsgId,
+          this.instanceId,
+        ]);
+        if (!row) return 'refused' as const;
+        await this.attachments.attach(db, ids, row.id);
+        const byId = new Map(usable.map((a) => [a.id, { ...a, message_id: row.id }]));
+        return { kind: 'stored' as const, row, attachments: ids.map((id) => byId.get(id)!) };
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error, 'messages_sender_id_client_msg_id_key')) throw error;
+      outcome = 'refused';
+    }
+    if (outcome !== 'refused') return outcome;
+    const why = await this.whyNotStored(message);
+    if (why.kind === 'notMember' && why.roomExists && (await this.isMember(roomId, senderId))) {
+      return { kind: 'attachmentsUnavailable' };
+    }
+    return why;
+  }
+
+  private async isMember(roomId: string, userId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      'SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2',
+      [roomId, userId],
+    );
+    return rows.length > 0;
   }
 
   insert(message: MessageToInsert): Promise<InsertedMessageRow | undefined> {

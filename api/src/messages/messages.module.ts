@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 
+import { AttachmentsDataModule } from '../attachments/attachments-data.module';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { BotKeysModule } from '../bots/bot-keys.module';
 import { RoomsDataModule } from '../rooms/rooms-data.module';
 import { RoomsModule } from '../rooms/rooms.module';
@@ -10,7 +12,7 @@ import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [RoomsModule, RoomsDataModule, BotKeysModule],
+  imports: [RoomsModule, RoomsDataModule, BotKeysModule, AttachmentsModule, AttachmentsDataModule],
   controllers: [MessagesController],
   providers: [MessagesService, MessageWriter, MessageHooks, MessagesRepository],
   exports: [MessagesService, MessageHooks],

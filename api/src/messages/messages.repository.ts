@@ -41,9 +41,35 @@ export class MessagesRepository {
     return this.updateOwn(messageId, senderId, 'body = $3, edited_at = now()', [body]);
   }
 
-  /** Soft delete of the sender's own live message: it keeps its seq and loses its body. */
-  softDelete(messageId: string, senderId: string): Promise<InsertedMessageRow | undefined> {
-    return this.updateOwn(messageId, senderId, `body = '', deleted_at = now()`, []);
+  /**
+   * Soft delete of the sender's own live message: it keeps its seq and loses its body and, in the
+   * same statement, its attachments, whose storage keys come back (the trigger on `attachments` has
+   * queued them for deletion too).
+   */
+  async softDelete(
+    messageId: string,
+    senderId: string,
+  ): Promise<{ row: InsertedMessageRow; attachmentKeys: string[] } | undefined> {
+    const rows: (InsertedMessageRow & { attachment_keys: string[] | null })[] = await this.dataSource.query(
+      `WITH changed AS (
+         UPDATE messages SET body = '', deleted_at = now()
+         WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = messages.room_id AND m.user_id = $2)
+         RETURNING ${RETURNED_COLUMNS}
+       ),
+       gone AS (
+         DELETE FROM attachments a USING changed WHERE a.message_id = changed.id
+         RETURNING a.blob_key, a.thumbnail_key
+       )
+       SELECT changed.*,
+         (SELECT array_agg(k) FROM gone, unnest(ARRAY[gone.blob_key, gone.thumbnail_key]) AS k WHERE k IS NOT NULL)
+           AS attachment_keys
+       FROM changed`,
+      [messageId, senderId],
+    );
+    if (!rows[0]) return undefined;
+    const { attachment_keys, ...row } = rows[0];
+    return { row, attachmentKeys: attachment_keys ?? [] };
   }
 
   findEntity(messageId: string): Promise<MessageEntity | null> {

@@ -1,3 +1,5 @@
+import type { AttachmentCollector } from '../attachments/attachment-collector';
+import type { AttachmentsRepository } from '../attachments/attachments.repository';
 import { AppError } from '../common/app-error';
 import type { MessageRow } from '../database/rows';
 import type { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
@@ -52,14 +54,24 @@ function setup(written: WriteResult, member = true) {
     broadcaster as unknown as RealtimeBroadcaster,
     writer as unknown as MessageWriter,
     { run: async () => undefined } as unknown as MessageHooks,
+    { ofMessages: async () => [] } as unknown as AttachmentsRepository,
+    { deleteNow: async () => undefined } as unknown as AttachmentCollector,
   );
   return { service, broadcaster, rooms, messages, memberships, writer };
 }
 
 describe('MessagesService', () => {
   describe('send', () => {
+    it('refuses unusable attachments with a field error, and announces nothing', async () => {
+      const { service, broadcaster } = setup({ kind: 'attachmentsUnavailable' });
+      await expect(
+        service.send(alice, ROOM, '', 'c1', { attachmentIds: ['a1'] }),
+      ).rejects.toMatchObject({ code: 'VALIDATION', fields: { attachmentIds: [expect.any(String)] } });
+      expect(broadcaster.toRoom).not.toHaveBeenCalled();
+    });
+
     it('broadcasts a stored message with the sender as it is known, and acks it as new', async () => {
-      const { service, broadcaster, rooms } = setup({ kind: 'stored', row: stored() });
+      const { service, broadcaster, rooms } = setup({ kind: 'stored', row: stored(), attachments: [] });
       const result = await service.send(alice, ROOM, 'hello', 'c1');
       expect(result).toMatchObject({ duplicate: false, message: { id: 'm1', sender: alice } });
       expect(broadcaster.toRoom).toHaveBeenCalledWith(ROOM, 'message:new', result.message);

@@ -10,6 +10,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   ROOM_FULL: 'ROOM_FULL',
   CONFLICT: 'CONFLICT',
+  /** An upload larger than the limit (HTTP 413). */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;

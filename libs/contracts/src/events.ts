@@ -58,9 +58,15 @@ export interface RoomLeavePayload {
 
 export interface MessageSendPayload {
   roomId: string;
+  /** May be empty when attachmentIds are given. */
   body: string;
   /** Chosen by the client, unique per sender: a resend with the same id is not stored twice. */
   clientMsgId: string;
+  /**
+   * Uploads of the sender to this room that no message carries yet (at most
+   * Limits.ATTACHMENTS_PER_MESSAGE); each can be sent once. A resend returns the original.
+   */
+  attachmentIds?: string[];
 }
 export interface MessageSendResult {
   message: Message;

@@ -18,4 +18,10 @@ export const Limits = {
   LIST_PAGE_MAX: 50,
   MEMBERS_PAGE_DEFAULT: 100,
   MEMBERS_PAGE_MAX: 200,
+  /** Attachments one message may carry. */
+  ATTACHMENTS_PER_MESSAGE: 10,
+  /** Characters of an attachment's file name (longer names are cut, keeping the extension). */
+  ATTACHMENT_NAME_MAX: 200,
+  /** Ids per `POST /api/attachments/signed-urls`. */
+  ATTACHMENT_URLS_MAX: 100,
 } as const;

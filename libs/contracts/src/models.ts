@@ -56,6 +56,25 @@ export interface Message {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /** Files sent with the message, in the order given; absent when there are none (and once deleted). */
+  attachments?: Attachment[];
+}
+
+/**
+ * A file uploaded to a room (`POST /api/rooms/:id/attachments`), then sent with one message.
+ * Downloaded from `GET /api/attachments/:id` (and `/thumbnail` for images) by current members only.
+ */
+export interface Attachment {
+  id: string;
+  /** The uploader's file name, without any path and control characters. */
+  name: string;
+  /** Bytes, as served (an image's metadata is stripped before it is stored). */
+  size: number;
+  /** Sniffed from the bytes, never taken from the client; `application/octet-stream` when unknown. */
+  contentType: string;
+  /** Images only (they also have a thumbnail): pixels, after EXIF orientation. */
+  width?: number;
+  height?: number;
 }
 
 export interface Member {

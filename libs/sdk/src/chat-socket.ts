@@ -210,7 +210,12 @@ export class ChatSocket {
    * it once. Waits for a reconnect rather than emitting into a dead connection.
    */
   async send(roomId: string, body: string, options: SendOptions = {}): Promise<MessageSendResult> {
-    const payload = { roomId, body, clientMsgId: options.clientMsgId ?? randomUuid() };
+    const payload = {
+      roomId,
+      body,
+      clientMsgId: options.clientMsgId ?? randomUuid(),
+      ...(options.attachmentIds?.length && { attachmentIds: options.attachmentIds }),
+    };
     const retries = options.retries ?? DEFAULT_SEND_RETRIES;
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     for (let attempt = 0; ; attempt++) {

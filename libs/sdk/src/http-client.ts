@@ -1,5 +1,7 @@
 import {
   AddMemberRequest,
+  Attachment,
+  AttachmentUrls,
   AuthResponse,
   AuthSessionInfo,
   AuthSessionList,
@@ -54,6 +56,8 @@ type Query = Record<string, string | number | undefined>;
 
 interface RequestOptions {
   body?: unknown;
+  /** A multipart body instead of JSON (fetch sets its content type and boundary). */
+  form?: FormData;
   query?: Query;
 }
 
@@ -218,10 +222,47 @@ export class ChatHttpClient {
    * `message:send` over REST, for callers without a socket (a bot with an API key as its token, a
    * script). The same clientMsgId again returns the stored message with `duplicate: true`.
    */
-  postMessage(roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
+  postMessage(
+    roomId: string,
+    body: string,
+    clientMsgId: string,
+    attachmentIds?: string[],
+  ): Promise<MessageSendResult> {
     return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, {
-      body: { body, clientMsgId },
+      body: { body, clientMsgId, ...(attachmentIds && { attachmentIds }) },
     });
+  }
+
+  // ---- attachments ------------------------------------------------------------
+
+  /**
+   * Uploads a file to a room (members only); send it with `send(roomId, body, {attachmentIds})`.
+   * Unsent uploads are deleted after a grace period (ATTACHMENT_GC_GRACE).
+   */
+  uploadAttachment(roomId: string, file: Blob, name: string): Promise<Attachment> {
+    const form = new FormData();
+    form.append('file', file, name);
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/attachments`, { form });
+  }
+
+  /**
+   * Short-lived links signed for this user (for `<img src>` and plain links, which cannot send the
+   * token), absolute; attachments the user may not read are left out.
+   */
+  async attachmentUrls(attachmentIds: string[]): Promise<AttachmentUrls> {
+    const answer = await this.request<AttachmentUrls>('POST', '/attachments/signed-urls', {
+      body: { attachmentIds },
+    });
+    const origin = this.apiUrl.slice(0, -'/api'.length);
+    const absolute = (path: string) => new URL(path, `${origin}/`).toString();
+    return {
+      expiresAt: answer.expiresAt,
+      urls: answer.urls.map((u) => ({
+        id: u.id,
+        url: absolute(u.url),
+        thumbnailUrl: u.thumbnailUrl === null ? null : absolute(u.thumbnailUrl),
+      })),
+    };
   }
 
   // ---- bots and webhooks (room owners) ---------------------------------------
@@ -299,7 +340,7 @@ export class ChatHttpClient {
     return response.body as T;
   }
 
-  private async send(method: string, path: string, { body, query }: RequestOptions): Promise<RawResponse> {
+  private async send(method: string, path: string, { body, form, query }: RequestOptions): Promise<RawResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.currentToken) headers.authorization = `Bearer ${this.currentToken}`;
@@ -309,7 +350,7 @@ export class ChatHttpClient {
       response = await this.fetchFn(`${this.apiUrl}${path}${queryString(query)}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
       });
     } catch (error) {
       throw new ChatApiError(0, {

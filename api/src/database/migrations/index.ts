@@ -3,6 +3,7 @@ import { Bans1764000000000 } from './1764000000000-bans';
 import { AuthSessions1764100000000 } from './1764100000000-auth-sessions';
 import { Bots1764200000000 } from './1764200000000-bots';
 import { Webhooks1764300000000 } from './1764300000000-webhooks';
+import { Attachments1765100000000 } from './1765100000000-attachments';
 
 /** In order. Listed explicitly so the build, the tests and the CLI all run the same set. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   AuthSessions1764100000000,
   Bots1764200000000,
   Webhooks1764300000000,
+  Attachments1765100000000,
 ];
