@@ -20,7 +20,8 @@ const transform = {
 
 /**
  * ES-module-only packages the API loads with Node 24's require(): jest's loader does not, so swc
- * turns them into CommonJS (and `module-sync` lets the resolver pick their Node entry).
+ * turns them into CommonJS. file-type names its Node entry only under `import` and `module-sync`,
+ * conditions jest's resolver does not use, hence the mapping.
  */
 const ESM_PACKAGES = ['file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit'];
 const esmTransform = {
@@ -34,6 +35,7 @@ const moduleNameMapper = {
   '^@chat/contracts$': '<rootDir>/libs/contracts/src/index.ts',
   '^@chat/sdk$': '<rootDir>/libs/sdk/src/index.ts',
   '^@chat/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
+  '^file-type$': '<rootDir>/node_modules/file-type/index.js',
 };
 
 const common = {
@@ -42,7 +44,6 @@ const common = {
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper,
   testEnvironment: 'node',
-  testEnvironmentOptions: { customExportConditions: ['node', 'require', 'module-sync', 'default'] },
   setupFiles: ['reflect-metadata'],
 };
 

@@ -47,7 +47,9 @@ export class AttachmentCollector implements OnApplicationBootstrap, OnApplicatio
       await this.storage.delete(keys);
       await this.repository.deletionsDone(keys);
     } catch (error) {
-      this.logger.warn(`Deleting ${keys.length} attachment file(s) failed, left to the collector: ${String(error)}`);
+      this.logger.warn(
+        `Deleting ${keys.length} attachment file(s) failed, left to the collector: ${String(error)}`,
+      );
     }
   }
 

@@ -62,7 +62,16 @@ export class AttachmentsRepository {
          WHERE id = $1 RETURNING *
        )
        SELECT ${COLUMNS} FROM done a`,
-      [id, file.size, file.contentType, file.blobKey, file.width, file.height, file.thumbnailKey, file.thumbnailSize],
+      [
+        id,
+        file.size,
+        file.contentType,
+        file.blobKey,
+        file.width,
+        file.height,
+        file.thumbnailKey,
+        file.thumbnailSize,
+      ],
     );
     return row;
   }

@@ -86,7 +86,12 @@ export class AttachmentsService {
   }
 
   /** Images are replaced by their re-encoded copy plus a thumbnail; anything else stays as uploaded. */
-  private async finish(prefix: string, size: number, contentType: string, written: string[]): Promise<StoredFile> {
+  private async finish(
+    prefix: string,
+    size: number,
+    contentType: string,
+    written: string[],
+  ): Promise<StoredFile> {
     const plain: StoredFile = {
       size,
       contentType,
@@ -117,7 +122,8 @@ export class AttachmentsService {
 
   private async readAll(key: string, size: number): Promise<Buffer> {
     const parts: Buffer[] = [];
-    for await (const part of await this.storage.get(key, { start: 0, end: size - 1 })) parts.push(part as Buffer);
+    for await (const part of await this.storage.get(key, { start: 0, end: size - 1 }))
+      parts.push(part as Buffer);
     return Buffer.concat(parts);
   }
 
@@ -139,7 +145,11 @@ export class AttachmentsService {
       size,
       open: (range) => this.storage.get(key, range),
       redirect: () =>
-        this.storage.presignedUrl(key, { contentType, contentDisposition: disposition, expiresInSeconds: ttl }),
+        this.storage.presignedUrl(key, {
+          contentType,
+          contentDisposition: disposition,
+          expiresInSeconds: ttl,
+        }),
     };
   }
 

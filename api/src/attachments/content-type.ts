@@ -9,7 +9,9 @@ export const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif
  * A static import would be compiled by tsc into an await import() that Nest's build keeps as require anyway.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const fileType = require('file-type') as typeof import('file-type', { with: { 'resolution-mode': 'import' } });
+const fileType = require('file-type') as typeof import('file-type', {
+  with: { 'resolution-mode': 'import' },
+});
 
 /** The content type of a file from its first bytes; octet-stream for anything not recognised (text, HTML, SVG…). */
 export async function sniffContentType(head: Uint8Array): Promise<string> {

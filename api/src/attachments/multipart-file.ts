@@ -64,7 +64,8 @@ export function receiveFile<T>(
     try {
       parser = busboy({
         headers: request.headers,
-        limits: { files: 1, fields: 0, parts: 1, fileSize: maxBytes, headerPairs: 20 },
+        // busboy signals a limit when a count reaches it: `parts: 2` fires on a second part.
+        limits: { files: 1, fields: 0, parts: 2, fileSize: maxBytes, headerPairs: 20 },
         defParamCharset: 'utf8',
       });
     } catch {
@@ -84,6 +85,9 @@ export function receiveFile<T>(
         return fail(AppError.validation({ file: ['send exactly one part, named file'] }));
       }
       const meter = new MeteredStream(maxBytes);
+      // Its consumer (the storage upload) sees the error through its reads; this keeps a failure
+      // after the consumer is done from being an uncaught 'error' event.
+      meter.on('error', () => undefined);
       metered = meter;
       file.on('limit', () => meter.destroy(tooLarge(maxBytes)));
       file.pipe(meter);
@@ -103,7 +107,7 @@ export function receiveFile<T>(
       });
     });
     parser.on('field', () => fail(AppError.validation({ file: ['send exactly one part, named file'] })));
-    for (const limit of ['partsLimit', 'fieldsLimit'] as const) {
+    for (const limit of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const) {
       parser.on(limit, () => fail(AppError.validation({ file: ['send exactly one part, named file'] })));
     }
     parser.on('error', (error: Error) =>

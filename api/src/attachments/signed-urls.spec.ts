@@ -23,7 +23,9 @@ describe('SignedUrls', () => {
   it('binds the signature to the user, the attachment, the variant and the expiry', () => {
     const sig = signatureOf(urls.path(grant));
     expect(urls.verify({ ...grant, userId: '33333333-3333-4333-8333-333333333333' }, sig, now)).toBe(false);
-    expect(urls.verify({ ...grant, attachmentId: '44444444-4444-4444-8444-444444444444' }, sig, now)).toBe(false);
+    expect(urls.verify({ ...grant, attachmentId: '44444444-4444-4444-8444-444444444444' }, sig, now)).toBe(
+      false,
+    );
     expect(urls.verify({ ...grant, variant: 'thumbnail' }, sig, now)).toBe(false);
     expect(urls.verify({ ...grant, expires: grant.expires + 3600 }, sig, now)).toBe(false);
   });

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 
 import { ErrorCode } from '@chat/contracts';
 
@@ -35,7 +40,12 @@ export class UploadBudget {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError(ErrorCode.RATE_LIMITED, `Too many uploads, try again in ${retryAfter} s`, undefined, retryAfter);
+      throw new AppError(
+        ErrorCode.RATE_LIMITED,
+        `Too many uploads, try again in ${retryAfter} s`,
+        undefined,
+        retryAfter,
+      );
     }
   }
 }

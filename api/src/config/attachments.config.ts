@@ -21,7 +21,7 @@ export const attachmentsEnv = {
     1,
     1_000_000,
     30,
-    "uploads per user per minute, all instances together (Redis; in memory without it); beyond it 429 `RATE_LIMITED`",
+    'uploads per user per minute, all instances together (Redis; in memory without it); beyond it 429 `RATE_LIMITED`',
   ),
   ATTACHMENT_PENDING_MAX_BYTES: int(
     1,
@@ -29,11 +29,9 @@ export const attachmentsEnv = {
     200 * 1024 * 1024,
     'bytes a user may hold in uploads that no message carries yet; the next upload is refused with 429',
   ),
-  ATTACHMENT_GC_GRACE: duration(
-    '24h',
-    'how long an upload may wait for its message before it is deleted',
-    { positive: true },
-  ),
+  ATTACHMENT_GC_GRACE: duration('24h', 'how long an upload may wait for its message before it is deleted', {
+    positive: true,
+  }),
   ATTACHMENT_GC_INTERVAL: duration(
     '5m',
     'how often one instance deletes expired uploads and the files of deleted messages',
@@ -55,7 +53,10 @@ export const attachmentsEnv = {
     'access key',
   ),
   S3_SECRET_ACCESS_KEY: text({ unset: 'unset → as above' }, 'secret key'),
-  S3_FORCE_PATH_STYLE: flag(true, '`bucket` in the path rather than the host name (MinIO and most S3-compatible stores)'),
+  S3_FORCE_PATH_STYLE: flag(
+    true,
+    '`bucket` in the path rather than the host name (MinIO and most S3-compatible stores)',
+  ),
   S3_PRESIGNED_DOWNLOADS: flag(
     false,
     'downloads answered by a redirect to a presigned GET on the store (after the membership check) instead of streamed through the API; the store must then be reachable by browsers and allowed by the CSP',

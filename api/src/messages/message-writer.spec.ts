@@ -201,7 +201,10 @@ describe('MessageWriter.write (how a message ended)', () => {
         return lookups.roomExists ? [{ '?column?': 1 }] : [];
       },
     };
-    return { writer: new MessageWriter(dataSource as unknown as DataSource, config as never, {} as never), sql };
+    return {
+      writer: new MessageWriter(dataSource as unknown as DataSource, config as never, {} as never),
+      sql,
+    };
   }
 
   it('answers stored with the row when the message was written', async () => {

@@ -64,9 +64,10 @@ describe('MessagesService', () => {
   describe('send', () => {
     it('refuses unusable attachments with a field error, and announces nothing', async () => {
       const { service, broadcaster } = setup({ kind: 'attachmentsUnavailable' });
-      await expect(
-        service.send(alice, ROOM, '', 'c1', { attachmentIds: ['a1'] }),
-      ).rejects.toMatchObject({ code: 'VALIDATION', fields: { attachmentIds: [expect.any(String)] } });
+      await expect(service.send(alice, ROOM, '', 'c1', { attachmentIds: ['a1'] })).rejects.toMatchObject({
+        code: 'VALIDATION',
+        fields: { attachmentIds: [expect.any(String)] },
+      });
       expect(broadcaster.toRoom).not.toHaveBeenCalled();
     });
 

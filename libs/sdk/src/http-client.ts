@@ -340,7 +340,11 @@ export class ChatHttpClient {
     return response.body as T;
   }
 
-  private async send(method: string, path: string, { body, form, query }: RequestOptions): Promise<RawResponse> {
+  private async send(
+    method: string,
+    path: string,
+    { body, form, query }: RequestOptions,
+  ): Promise<RawResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.currentToken) headers.authorization = `Bearer ${this.currentToken}`;

@@ -24,10 +24,11 @@ export class PostgresBlobStorage extends BlobStorage {
     let pendingBytes = 0;
     const flush = async (bytes: number) => {
       const all = Buffer.concat(pending, pendingBytes);
-      await this.dataSource.query(
-        `INSERT INTO attachment_blob_chunks (key, n, data) VALUES ($1, $2, $3)`,
-        [key, n++, all.subarray(0, bytes)],
-      );
+      await this.dataSource.query(`INSERT INTO attachment_blob_chunks (key, n, data) VALUES ($1, $2, $3)`, [
+        key,
+        n++,
+        all.subarray(0, bytes),
+      ]);
       pending = bytes < all.length ? [all.subarray(bytes)] : [];
       pendingBytes = all.length - bytes;
     };

@@ -30,9 +30,15 @@ export class Attachments1765100000000 implements MigrationInterface {
         ready         boolean NOT NULL DEFAULT false,
         created_at    timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX attachments_message ON attachments (message_id, position) WHERE message_id IS NOT NULL`);
-    await queryRunner.query(`CREATE INDEX attachments_unsent ON attachments (uploader_id, created_at) WHERE message_id IS NULL`);
-    await queryRunner.query(`CREATE INDEX attachments_unsent_age ON attachments (created_at) WHERE message_id IS NULL`);
+    await queryRunner.query(
+      `CREATE INDEX attachments_message ON attachments (message_id, position) WHERE message_id IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX attachments_unsent ON attachments (uploader_id, created_at) WHERE message_id IS NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX attachments_unsent_age ON attachments (created_at) WHERE message_id IS NULL`,
+    );
     await queryRunner.query(`
       CREATE TABLE attachment_blob_chunks (
         key  text NOT NULL,
