@@ -80,7 +80,7 @@ export class AttachmentsService {
       } catch (error) {
         await this.repository.discard(id);
         await this.collector.deleteNow(written);
-        throw error;
+        throw file.tooLarge ? tooLarge(this.maxBytes) : error;
       }
     });
   }

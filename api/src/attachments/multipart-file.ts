@@ -16,6 +16,8 @@ export interface IncomingFile {
   readonly bytes: number;
   /** The first SNIFF_BYTES bytes, once read (for sniffing the type). */
   readonly head: Buffer;
+  /** Past the limit: whatever the consumer's error says (an S3 upload wraps it), the answer is 413. */
+  readonly tooLarge: boolean;
 }
 
 export const tooLarge = (maxBytes: number) =>
@@ -24,6 +26,7 @@ export const tooLarge = (maxBytes: number) =>
 /** Counts bytes, keeps the first few, and fails the stream once it is past the limit. */
 class MeteredStream extends Transform {
   bytes = 0;
+  tooLarge = false;
   private headParts: Buffer[] = [];
   private headBytes = 0;
 
@@ -37,13 +40,20 @@ class MeteredStream extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.maxBytes) return done(tooLarge(this.maxBytes));
+    if (this.bytes > this.maxBytes) return this.refuse(done);
     if (this.headBytes < SNIFF_BYTES) {
       const part = chunk.subarray(0, SNIFF_BYTES - this.headBytes);
       this.headParts.push(Buffer.from(part));
       this.headBytes += part.length;
     }
     done(null, chunk);
+  }
+
+  /** busboy stops at exactly the limit and says so; the meter itself catches a part that goes past it. */
+  refuse(done?: TransformCallback): void {
+    this.tooLarge = true;
+    if (done) done(tooLarge(this.maxBytes));
+    else this.destroy(tooLarge(this.maxBytes));
   }
 }
 
@@ -89,7 +99,7 @@ export function receiveFile<T>(
       // after the consumer is done from being an uncaught 'error' event.
       meter.on('error', () => undefined);
       metered = meter;
-      file.on('limit', () => meter.destroy(tooLarge(maxBytes)));
+      file.on('limit', () => meter.refuse());
       file.pipe(meter);
       handled = handle({
         name: info.filename ?? '',
@@ -99,6 +109,9 @@ export function receiveFile<T>(
         },
         get head() {
           return meter.head;
+        },
+        get tooLarge() {
+          return meter.tooLarge;
         },
       });
       handled.then(resolve, (error: unknown) => {
