@@ -247,14 +247,15 @@ export class ChatHttpClient {
 
   /**
    * Short-lived links signed for this user (for `<img src>` and plain links, which cannot send the
-   * token), absolute; attachments the user may not read are left out.
+   * token), absolute unless the client's base URL is empty; attachments the user may not read are left out.
    */
   async attachmentUrls(attachmentIds: string[]): Promise<AttachmentUrls> {
     const answer = await this.request<AttachmentUrls>('POST', '/attachments/signed-urls', {
       body: { attachmentIds },
     });
     const origin = this.apiUrl.slice(0, -'/api'.length);
-    const absolute = (path: string) => new URL(path, `${origin}/`).toString();
+    // Relative when the client has no base URL (a page talking to its own origin).
+    const absolute = (path: string) => (origin ? new URL(path, `${origin}/`).toString() : path);
     return {
       expiresAt: answer.expiresAt,
       urls: answer.urls.map((u) => ({
