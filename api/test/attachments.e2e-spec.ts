@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { createSecretKey, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import sharp from 'sharp';
@@ -9,6 +10,7 @@ import { AttachmentCollector } from '../src/attachments/attachment-collector';
 import { SignedUrls } from '../src/attachments/signed-urls';
 import { download, photoWithLocation, randomFile, upload } from './support/attachments';
 import { EventRecorder, rawAck } from './support/events';
+import { anyText, assertContractHttpAnswer } from './support/fuzz';
 import { TEST_JWT_SECRET, TestApp, startTestApp } from './support/test-app';
 import { RUN_DATABASE_URL_VAR, RUN_REDIS_PREFIX_VAR } from './support/test-env';
 import { TestUser, registerUser } from './support/users';
@@ -391,6 +393,46 @@ describe('attachments across 2 instances', () => {
       status: 400,
       body: { code: 'VALIDATION', fields: { file: [expect.stringContaining('malformed')] } },
     });
+  });
+
+  it('fuzzing: uploads with hostile names, claimed types and sizes get a 201 or a contract 4xx, and keep their bytes', async () => {
+    const { one, two, alice, bob, room } = await setUp();
+    const sizes = fc.oneof(
+      fc.nat(2_000),
+      fc.constantFrom(0, 1, MAX_BYTES - 1, MAX_BYTES, MAX_BYTES + 1, MAX_BYTES + 10_000, MAX_BYTES * 2),
+    );
+    const types = fc.oneof(
+      fc.constantFrom('image/png', 'image/svg+xml', 'text/html', 'application/x-msdownload', ''),
+      anyText(40),
+    );
+    await fc.assert(
+      fc.asyncProperty(anyText(300), types, sizes, async (name, type, size) => {
+        // Text, so no run can start with some format's magic number by chance: the type is always unknown.
+        const bytes = Buffer.alloc(size, 'hostile bytes ');
+        let answer: Awaited<ReturnType<typeof upload>>;
+        try {
+          answer = await upload(one.url, alice.auth.accessToken, room.id, bytes, name, type);
+        } catch (error) {
+          // undici refuses some names and types itself (e.g. a lone surrogate): nothing reached the server.
+          expect(error).toBeInstanceOf(TypeError);
+          return;
+        }
+        assertContractHttpAnswer(answer);
+        if (size > MAX_BYTES) expect(answer.status).toBe(413);
+        if (answer.status !== 201) return;
+        const attachment = answer.body as Attachment;
+        expect(attachment.size).toBe(size);
+        expect(attachment.name).not.toMatch(/[\/\\\u0000-\u001f\u202a-\u202e]/);
+        expect(attachment.contentType).toBe('application/octet-stream');
+        const served = await download(`${two.url}/api/attachments/${attachment.id}`, bearer(alice));
+        expect(served.bytes.equals(bytes)).toBe(true);
+        expect(served.headers.get('content-disposition')).toMatch(
+          /^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''/,
+        );
+      }),
+      { numRuns: 40 },
+    );
+    expect((await download(`${two.url}/api/attachments/${randomUUID()}`, bearer(bob))).status).toBe(404);
   });
 
   it('deletes the files of a deleted message from storage', async () => {

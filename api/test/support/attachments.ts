@@ -23,7 +23,7 @@ export async function upload(
   bytes: Uint8Array,
   name: string,
   type = 'application/octet-stream',
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: any; contentType: string; text: string }> {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type }), name);
   const response = await fetch(`${baseUrl}/api/rooms/${roomId}/attachments`, {
@@ -31,7 +31,14 @@ export async function upload(
     headers: { authorization: `Bearer ${token}` },
     body: form,
   });
-  return { status: response.status, body: await response.json() };
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: the caller's assertions say so
+  }
+  return { status: response.status, body, contentType: response.headers.get('content-type') ?? '', text };
 }
 
 export async function download(
