@@ -37,6 +37,12 @@ const CLIENT_EVENTS = {
     'Move your read marker forward; the room receives a receipt.',
   ],
   typing: ['TypingPayload', null, 'Say you are (not) typing; volatile, the ack is optional.'],
+  'reaction:add': [
+    'ReactionPayload',
+    'ReactionResult',
+    'React to a message of a room you are a member of. Idempotent (a second add changes nothing); at most Limits.REACTIONS_PER_MESSAGE_MAX distinct emoji per message (REACTION_LIMIT).',
+  ],
+  'reaction:remove': ['ReactionPayload', 'ReactionResult', 'Take your reaction back. Idempotent.'],
   'auth:refresh': [
     'AuthRefreshPayload',
     'AuthRefreshResult',
@@ -49,9 +55,17 @@ const SERVER_EVENTS = {
   session: ['SessionEvent', 'Sent once after the handshake: who you are and which instance you reached.'],
   'message:new': [
     'Message',
-    'A stored message of a joined room; seqs are contiguous per room, so a gap means something was missed (fill it with GET /api/rooms/:id/messages?after=).',
+    'A stored message of a joined room; seqs are contiguous per room, so a gap means something was missed (fill it with GET /api/rooms/:id/messages?after=). A thread reply carries threadRootId and threadRoot, its root\'s new counters (there is no message:updated for the root).',
   ],
   'message:updated': ['Message', 'A message of a joined room was edited or deleted.'],
+  'message:reactions': [
+    'MessageReactionsEvent',
+    'The reactions of a message of a joined room changed; keep the highest version per message.',
+  ],
+  mention: [
+    'MentionEvent',
+    'A message mentions you (or was sent in one of your direct rooms): sent to all your sockets, joined to the room or not.',
+  ],
   typing: ['TypingEvent', 'Someone in a joined room is (no longer) typing.'],
   receipt: ['ReceiptEvent', 'Someone in a joined room read up to seq.'],
   presence: [
@@ -61,11 +75,16 @@ const SERVER_EVENTS = {
   'room:added': ['RoomAddedEvent', 'Someone added you to a room or opened a direct conversation with you.'],
   'room:removed': [
     'RoomRemovedEvent',
-    "The room's owner banned you: its events stop on every one of your sockets.",
+    'You were removed or banned from a room, or its owner deleted it: its events stop on every one of your sockets.',
   ],
+  'room:updated': [
+    'RoomUpdatedEvent',
+    'A joined room changed (name, topic, owner, archive state, members); the system message that says so arrives as message:new.',
+  ],
+  'user:updated': ['UserUpdatedEvent', 'A member of one of your rooms (or you) changed their display name.'],
   'session:ended': [
     'SessionEndedEvent',
-    'The token expired, was revoked (logout) or the account was suspended; the server closes the connection next.',
+    'The token expired, was revoked (logout, password change, account deletion) or the account was suspended; the server closes the connection next.',
   ],
 };
 

@@ -2,6 +2,7 @@ import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 
+import { AccountModule } from './account/account.module';
 import { AdminModule } from './admin/admin.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
@@ -27,6 +28,7 @@ import { PresenceModule } from './presence/presence.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
+import { SearchModule } from './search/search.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -65,9 +67,11 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     UsersModule,
     AuthModule,
     AdminModule,
+    AccountModule,
     PresenceModule,
     RoomsModule,
     MessagesModule,
+    SearchModule,
     ChatModule,
     BotsModule,
     WebhooksModule,

@@ -258,7 +258,7 @@ describe('attachments across 2 instances', () => {
     });
     // Over REST (the bot path) the same rule.
     await expect(
-      bob.client.http.postMessage(room.id, 'again', randomUUID(), [bobsElsewhere.id]),
+      bob.client.http.postMessage(room.id, 'again', randomUUID(), { attachmentIds: [bobsElsewhere.id] }),
     ).rejects.toBeInstanceOf(ChatApiError);
   });
 
@@ -281,7 +281,9 @@ describe('attachments across 2 instances', () => {
   it('posts attachments over REST, and still wants words without them', async () => {
     const { one, alice, room } = await setUp();
     const attachment = await uploadOk(one, alice, room, randomFile(10), 'r.bin');
-    const posted = await alice.client.http.postMessage(room.id, '', randomUUID(), [attachment.id]);
+    const posted = await alice.client.http.postMessage(room.id, '', randomUUID(), {
+      attachmentIds: [attachment.id],
+    });
     expect(posted.message.attachments).toEqual([attachment]);
     await expect(alice.client.http.postMessage(room.id, '  ', randomUUID())).rejects.toMatchObject({
       code: 'VALIDATION',

@@ -85,6 +85,88 @@ describe('bots and their API keys (2 instances)', () => {
     expect(login.status).toBe(401);
   });
 
+  it('lists the room’s bots with their keys to the owner, and refuses every panel call from anyone else', async () => {
+    const [one, two] = apps;
+    const owner = await registerUser(one.url, 'panelowner');
+    const member = await registerUser(one.url, 'panelmember');
+    const room = await owner.client.http.createRoom({ name: 'Panel', visibility: 'public' });
+    await member.client.http.joinRoom(room.id);
+    const { bot, apiKey } = await createBot(one, owner, room.id);
+    const hook = await owner.client.http.createIncomingWebhook(bot.id, room.id);
+
+    const listed = await owner.client.http.roomBots(room.id);
+    expect(listed).toEqual([
+      {
+        bot,
+        keys: [
+          {
+            id: apiKey.id,
+            botId: bot.id,
+            roomIds: [room.id],
+            kind: 'api',
+            createdAt: apiKey.createdAt,
+            revokedAt: null,
+          },
+          expect.objectContaining({ id: hook.keyId, kind: 'incoming', roomIds: [room.id], revokedAt: null }),
+        ],
+      },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain('chatbot_');
+
+    const as = (token: string, method: string, path: string, body?: object) =>
+      rawRequest(two.url, method, path, { token, body: body && JSON.stringify(body) });
+    const panelCalls: [string, string, object?][] = [
+      ['GET', `/api/rooms/${room.id}/bots`],
+      ['POST', `/api/rooms/${room.id}/bots`, { username: `bot_${randomUUID().slice(0, 8)}` }],
+      ['GET', `/api/bots/${bot.id}/keys`],
+      ['POST', `/api/bots/${bot.id}/keys`, { roomIds: [room.id] }],
+      ['DELETE', `/api/bots/${bot.id}/keys/${apiKey.id}`],
+      ['POST', `/api/bots/${bot.id}/incoming-webhooks`, { roomId: room.id }],
+      ['POST', `/api/bots/${bot.id}/incoming-webhooks/${hook.keyId}/rotate`],
+      ['GET', `/api/rooms/${room.id}/webhooks`],
+      ['POST', `/api/rooms/${room.id}/webhooks`, { url: 'http://127.0.0.1:9/hook' }],
+    ];
+    for (const [method, path, body] of panelCalls) {
+      const refused = await as(member.auth.accessToken, method, path, body);
+      expect({ method, path, status: refused.status, code: refused.body.code }).toEqual({
+        method,
+        path,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
+      // The bot's own key is no owner's token either.
+      expect((await as(apiKey.key!, method, path, body)).status).toBe(401);
+    }
+    expect(await owner.client.http.roomBots(room.id)).toEqual(listed);
+
+    // Rotating gives a new URL for the same room; the old one is refused from then on, on every instance.
+    const rotated = await owner.client.http.rotateIncomingWebhook(bot.id, hook.keyId);
+    expect(rotated).toMatchObject({ botId: bot.id, roomId: room.id });
+    expect(rotated.path).not.toBe(hook.path);
+    const postTo = (app: TestApp, path: string) =>
+      rawRequest(app.url, 'POST', path, { body: JSON.stringify({ text: 'rotated' }) });
+    expect((await postTo(two, hook.path)).status).toBe(401);
+    expect((await postTo(one, rotated.path)).status).toBe(201);
+    const again = await as(
+      owner.auth.accessToken,
+      'POST',
+      `/api/bots/${bot.id}/incoming-webhooks/${hook.keyId}/rotate`,
+    );
+    expect(again).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    const notIncoming = await as(
+      owner.auth.accessToken,
+      'POST',
+      `/api/bots/${bot.id}/incoming-webhooks/${apiKey.id}/rotate`,
+    );
+    expect(notIncoming).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    const [after] = await owner.client.http.roomBots(room.id);
+    expect(after.keys.map((key) => [key.id, key.kind, key.revokedAt === null])).toEqual([
+      [apiKey.id, 'api', true],
+      [hook.keyId, 'incoming', false],
+      [rotated.keyId, 'incoming', true],
+    ]);
+  });
+
   it('posts like a person: seq, broadcast (marked as a bot) on every instance, idempotent by clientMsgId', async () => {
     const [one, two] = apps;
     const owner = await registerUser(one.url, 'botowner');

@@ -130,6 +130,28 @@ describe('outgoing webhooks', () => {
     expect(updated.headers['x-chat-delivery']).not.toBe(created.headers['x-chat-delivery']);
   });
 
+  it('shows, enables and removes a room’s webhooks and deliveries to its owner only', async () => {
+    const { owner, room } = await roomWithOwner();
+    const member = await registerUser(app.url, 'hookmember');
+    await member.client.http.joinRoom(room.id);
+    const webhook = await createWebhook(app.url, owner, room.id, receiver.url);
+    for (const [method, path] of [
+      ['GET', `/api/rooms/${room.id}/webhooks`],
+      ['GET', `/api/rooms/${room.id}/webhooks/${webhook.id}/deliveries`],
+      ['POST', `/api/rooms/${room.id}/webhooks/${webhook.id}/enable`],
+      ['DELETE', `/api/rooms/${room.id}/webhooks/${webhook.id}`],
+    ]) {
+      const refused = await rawRequest(app.url, method, path, { token: member.auth.accessToken });
+      expect({ method, path, status: refused.status, code: refused.body.code }).toEqual({
+        method,
+        path,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
+    }
+    expect((await owner.client.http.webhooks(room.id)).map((hook) => hook.id)).toEqual([webhook.id]);
+  });
+
   it('retries with backoff until delivered: one delivery id, every attempt in the log', async () => {
     const { owner, room, socket } = await roomWithOwner();
     const webhook = await createWebhook(app.url, owner, room.id, receiver.url);

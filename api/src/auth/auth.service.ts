@@ -60,7 +60,8 @@ export class AuthService {
     const plausible = dto.username.length <= Limits.USERNAME_MAX;
     const user = plausible ? await this.users.findForLogin(dto.username) : null;
     const valid = await this.hasher.verify(user?.passwordHash ?? null, dto.password);
-    if (!user || !valid) throw AppError.unauthorized(INVALID_CREDENTIALS);
+    // A deleted account's hash is empty and never matches; checked anyway so that stays true.
+    if (!user || !valid || user.deletedAt) throw AppError.unauthorized(INVALID_CREDENTIALS);
     await this.throttle.succeeded(dto.username);
     // Only told to whoever knows the password.
     if (user.suspendedAt) throw AppError.forbidden('This account is suspended');
@@ -91,6 +92,7 @@ export class AuthService {
   async userOfClaims(claims: TokenClaims): Promise<AuthUser> {
     const user = typeof claims.sub === 'string' ? await this.users.findById(claims.sub) : null;
     if (!user) throw AppError.unauthorized('Invalid or expired token');
+    if (user.deletedAt) throw AppError.unauthorized('This account was deleted');
     if (await this.revocations.isRevoked(claims)) {
       throw AppError.unauthorized('This token was revoked: sign in again');
     }

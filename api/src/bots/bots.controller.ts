@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import type { BotApiKey, CreateBotResponse, IncomingWebhook } from '@chat/contracts';
+import type { BotApiKey, CreateBotResponse, IncomingWebhook, RoomBot } from '@chat/contracts';
 
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
@@ -42,6 +42,12 @@ export class BotsController {
     return this.bots.create(user.id, roomId, dto);
   }
 
+  @Get('rooms/:id/bots')
+  @ApiOkResponse({ description: 'The bots the caller made in this room, with their keys (no secrets)' })
+  roomBots(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<RoomBot[]> {
+    return this.bots.roomBots(user.id, roomId);
+  }
+
   @Post('bots/:id/keys')
   @ApiCreatedResponse({ description: 'A new API key, shown this once' })
   createKey(
@@ -60,6 +66,16 @@ export class BotsController {
     @Body() dto: CreateIncomingWebhookDto,
   ): Promise<IncomingWebhook> {
     return this.bots.createIncomingWebhook(user.id, botId, dto.roomId);
+  }
+
+  @Post('bots/:id/incoming-webhooks/:keyId/rotate')
+  @ApiCreatedResponse({ description: 'A new URL for the same room, shown this once; the old one is revoked' })
+  rotateIncomingWebhook(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam('id')) botId: string,
+    @Param('keyId', UuidParam('keyId')) keyId: string,
+  ): Promise<IncomingWebhook> {
+    return this.bots.rotateIncomingWebhook(user.id, botId, keyId);
   }
 
   @Get('bots/:id/keys')

@@ -2,17 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-import type { BotApiKey, User, UserRef } from '@chat/contracts';
+import type { BotApiKey, BotApiKeyKind, RoomBot, User, UserRef } from '@chat/contracts';
 
 interface KeyRow {
   id: string;
   bot_id: string;
   room_ids: string[];
+  kind: BotApiKeyKind;
   created_at: Date;
   revoked_at: Date | null;
 }
 
-const KEY_COLUMNS = 'id, bot_id, room_ids, created_at, revoked_at';
+const KEY_COLUMNS = 'id, bot_id, room_ids, kind, created_at, revoked_at';
 
 /** An API key with its bot, as needed to authenticate a request. */
 export interface KeyWithBot {
@@ -29,6 +30,7 @@ export interface NewApiKey {
   botId: string;
   secretHash: Buffer;
   roomIds: string[];
+  kind: BotApiKeyKind;
   createdBy: string;
 }
 
@@ -83,11 +85,45 @@ export class BotsRepository {
     return rows.map(toKey);
   }
 
+  async keyOf(botId: string, keyId: string): Promise<BotApiKey | null> {
+    const [row]: KeyRow[] = await this.dataSource.query(
+      `SELECT ${KEY_COLUMNS} FROM bot_api_keys WHERE id = $1 AND bot_id = $2`,
+      [keyId, botId],
+    );
+    return row ? toKey(row) : null;
+  }
+
+  /** The bots `creatorId` made that are members of the room, each with all its keys. */
+  async botsInRoom(roomId: string, creatorId: string): Promise<RoomBot[]> {
+    const bots: { id: string; username: string; display_name: string; created_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT u.id, u.username, u.display_name, u.created_at
+         FROM bots b JOIN users u ON u.id = b.user_id
+         JOIN memberships m ON m.user_id = b.user_id AND m.room_id = $1
+         WHERE b.created_by = $2 ORDER BY u.created_at, u.id`,
+        [roomId, creatorId],
+      );
+    if (bots.length === 0) return [];
+    const keys: KeyRow[] = await this.dataSource.query(
+      `SELECT ${KEY_COLUMNS} FROM bot_api_keys WHERE bot_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      [bots.map((bot) => bot.id)],
+    );
+    return bots.map((bot) => ({
+      bot: {
+        id: bot.id,
+        username: bot.username,
+        displayName: bot.display_name,
+        createdAt: bot.created_at.toISOString(),
+      },
+      keys: keys.filter((key) => key.bot_id === bot.id).map(toKey),
+    }));
+  }
+
   async insertKey(key: NewApiKey): Promise<BotApiKey> {
     const [row]: KeyRow[] = await this.dataSource.query(
-      `INSERT INTO bot_api_keys (id, bot_id, secret_hash, room_ids, created_by) VALUES ($1, $2, $3, $4, $5)
-       RETURNING ${KEY_COLUMNS}`,
-      [key.id, key.botId, key.secretHash, key.roomIds, key.createdBy],
+      `INSERT INTO bot_api_keys (id, bot_id, secret_hash, room_ids, kind, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${KEY_COLUMNS}`,
+      [key.id, key.botId, key.secretHash, key.roomIds, key.kind, key.createdBy],
     );
     return toKey(row);
   }
@@ -132,6 +168,7 @@ function toKey(row: KeyRow): BotApiKey {
     id: row.id,
     botId: row.bot_id,
     roomIds: row.room_ids,
+    kind: row.kind,
     createdAt: row.created_at.toISOString(),
     revokedAt: row.revoked_at?.toISOString() ?? null,
   };

@@ -1,4 +1,4 @@
-import { ErrorCode, type UserRef } from '@chat/contracts';
+import { type BotApiKey, type BotApiKeyKind, ErrorCode, type UserRef } from '@chat/contracts';
 
 import { BotsService } from './bots.service';
 
@@ -15,13 +15,18 @@ function setup() {
     removeBot: jest.fn(async () => undefined),
     creatorOf: jest.fn(async (): Promise<string | null> => OWNER),
     keysOf: jest.fn(async () => []),
-    insertKey: jest.fn(async (key: { id: string; botId: string; roomIds: string[] }) => ({
-      id: key.id,
-      botId: key.botId,
-      roomIds: key.roomIds,
-      createdAt: '',
-      revokedAt: null,
-    })),
+    keyOf: jest.fn(async (): Promise<BotApiKey | null> => null),
+    botsInRoom: jest.fn(async () => []),
+    insertKey: jest.fn(
+      async (key: { id: string; botId: string; roomIds: string[]; kind: BotApiKeyKind }) => ({
+        id: key.id,
+        botId: key.botId,
+        roomIds: key.roomIds,
+        kind: key.kind,
+        createdAt: '',
+        revokedAt: null,
+      }),
+    ),
     revokeKey: jest.fn(async () => true),
   };
   const roomsRepo = {
@@ -89,15 +94,72 @@ describe('BotsService: who manages a bot', () => {
   });
 });
 
+describe('BotsService: the Integrations panel', () => {
+  const incoming: BotApiKey = {
+    id: KEY_ID,
+    botId: BOT,
+    roomIds: [ROOM],
+    kind: 'incoming',
+    createdAt: '',
+    revokedAt: null,
+  };
+
+  it('lists a room’s bots to its owner only', async () => {
+    const { service, bots } = setup();
+    await expect(service.roomBots(OTHER, ROOM)).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    expect(bots.botsInRoom).not.toHaveBeenCalled();
+    await service.roomBots(OWNER, ROOM);
+    expect(bots.botsInRoom).toHaveBeenCalledWith(ROOM, OWNER);
+  });
+
+  it('rotates an incoming webhook: a new incoming key for the same room first, then the old one revoked', async () => {
+    const { service, bots } = setup();
+    bots.keyOf.mockResolvedValue(incoming);
+    const rotated = await service.rotateIncomingWebhook(OWNER, BOT, KEY_ID);
+    expect(rotated).toMatchObject({
+      botId: BOT,
+      roomId: ROOM,
+      path: expect.stringMatching(/^\/api\/incoming\/chatbot_/),
+    });
+    expect(rotated.keyId).not.toBe(KEY_ID);
+    expect(bots.insertKey).toHaveBeenCalledWith(
+      expect.objectContaining({ kind: 'incoming', roomIds: [ROOM] }),
+    );
+    expect(bots.revokeKey).toHaveBeenCalledWith(BOT, KEY_ID);
+    expect(bots.insertKey.mock.invocationCallOrder[0]).toBeLessThan(
+      bots.revokeKey.mock.invocationCallOrder[0],
+    );
+  });
+
+  it.each([
+    ['an API key', { ...incoming, kind: 'api' as const }],
+    ['a revoked URL', { ...incoming, revokedAt: '2026-01-01T00:00:00.000Z' }],
+    ['an unknown key', null],
+  ])('refuses to rotate %s, and refuses anyone but the bot’s creator', async (_label, key) => {
+    const { service, bots } = setup();
+    bots.keyOf.mockResolvedValue(key);
+    await expect(service.rotateIncomingWebhook(OWNER, BOT, KEY_ID)).rejects.toMatchObject({
+      code: ErrorCode.NOT_FOUND,
+    });
+    await expect(service.rotateIncomingWebhook(OTHER, BOT, KEY_ID)).rejects.toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+    });
+    expect(bots.insertKey).not.toHaveBeenCalled();
+    expect(bots.revokeKey).not.toHaveBeenCalled();
+  });
+});
+
 describe('BotsService.post', () => {
   it('refuses a room outside the key scope before spending budget or sending', async () => {
     const { service, messages } = setup();
     const bot: UserRef = { id: BOT, username: 'helper', displayName: 'helper', isBot: true };
-    await expect(service.post(bot, [ROOM], KEY_ID, 'hi', 'c1')).rejects.toMatchObject({
+    await expect(
+      service.post(bot, [ROOM], { roomId: KEY_ID, body: 'hi', clientMsgId: 'c1' }),
+    ).rejects.toMatchObject({
       code: ErrorCode.FORBIDDEN,
     });
     expect(messages.send).not.toHaveBeenCalled();
-    await service.post(bot, [ROOM], ROOM, 'hi', 'c1');
-    expect(messages.send).toHaveBeenCalledWith(bot, ROOM, 'hi', 'c1');
+    await service.post(bot, [ROOM], { roomId: ROOM, body: 'hi', clientMsgId: 'c1' });
+    expect(messages.send).toHaveBeenCalledWith(bot, { roomId: ROOM, body: 'hi', clientMsgId: 'c1' });
   });
 });

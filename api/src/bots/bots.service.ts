@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 
 import type {
   BotApiKey,
+  BotApiKeyKind,
   CreateBotResponse,
   IncomingWebhook,
   MessageSendResult,
+  RoomBot,
   User,
   UserRef,
 } from '@chat/contracts';
@@ -14,7 +16,7 @@ import { ClientEvent } from '@chat/contracts';
 import { ClientEventBudgets } from '../chat/client-event-budgets';
 import { AppError } from '../common/app-error';
 import { isUniqueViolation } from '../common/postgres-errors';
-import { MessagesService } from '../messages/messages.service';
+import { MessagesService, SendRequest } from '../messages/messages.service';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import { assertOwner } from '../rooms/room-owner';
 import { RoomsRepository } from '../rooms/rooms.repository';
@@ -59,20 +61,41 @@ export class BotsService {
       await this.bots.removeBot(bot.id);
       throw error;
     }
-    return { bot, apiKey: await this.insertKey(ownerId, bot.id, [roomId]) };
+    return { bot, apiKey: await this.insertKey(ownerId, bot.id, [roomId], 'api') };
   }
 
   /** Another key for a bot, by its creator, scoped to rooms the creator owns. The key is shown once. */
   async createKey(callerId: string, botId: string, roomIds: string[]): Promise<BotApiKey> {
     await this.assertCreator(callerId, botId);
     for (const roomId of new Set(roomIds)) await this.assertOwner(callerId, roomId);
-    return this.insertKey(callerId, botId, [...new Set(roomIds)]);
+    return this.insertKey(callerId, botId, [...new Set(roomIds)], 'api');
   }
 
   /** A URL that posts to one room as the bot: an API key scoped to that room, inside the path. Shown once. */
   async createIncomingWebhook(callerId: string, botId: string, roomId: string): Promise<IncomingWebhook> {
-    const key = await this.createKey(callerId, botId, [roomId]);
-    return { keyId: key.id, botId, roomId, path: `/api/incoming/${key.key}` };
+    await this.assertCreator(callerId, botId);
+    await this.assertOwner(callerId, roomId);
+    const key = await this.insertKey(callerId, botId, [roomId], 'incoming');
+    return incomingWebhook(key);
+  }
+
+  /**
+   * A new URL for the same room; the old one is refused from the next request on. The new key is
+   * stored before the old one is revoked, so a failure in between leaves the old URL working.
+   */
+  async rotateIncomingWebhook(callerId: string, botId: string, keyId: string): Promise<IncomingWebhook> {
+    await this.assertCreator(callerId, botId);
+    const old = await this.bots.keyOf(botId, keyId);
+    if (!old || old.kind !== 'incoming' || old.revokedAt) throw AppError.notFound('Incoming webhook');
+    const rotated = await this.createIncomingWebhook(callerId, botId, old.roomIds[0]);
+    await this.revokeKey(callerId, botId, keyId);
+    return rotated;
+  }
+
+  /** For the room owner's Integrations panel: the bots they made in this room, with their keys. */
+  async roomBots(callerId: string, roomId: string): Promise<RoomBot[]> {
+    await this.assertOwner(callerId, roomId);
+    return this.bots.botsInRoom(roomId, callerId);
   }
 
   /** The bot's keys, without their secrets. */
@@ -96,23 +119,23 @@ export class BotsService {
    * a socket, because it is the same MessagesService.send and the same per-user budget. A key also
    * has to be scoped to the room.
    */
-  async post(
-    sender: UserRef,
-    scope: string[] | null,
-    roomId: string,
-    body: string,
-    clientMsgId: string,
-    attachmentIds?: string[],
-  ): Promise<MessageSendResult> {
-    if (scope && !scope.includes(roomId)) throw AppError.forbidden('This API key may not post to this room');
+  async post(sender: UserRef, scope: string[] | null, request: SendRequest): Promise<MessageSendResult> {
+    if (scope && !scope.includes(request.roomId)) {
+      throw AppError.forbidden('This API key may not post to this room');
+    }
     await this.budgets.consume(sender.id, ClientEvent.MESSAGE_SEND);
-    return this.messages.send(sender, roomId, body, clientMsgId, { attachmentIds });
+    return this.messages.send(sender, request);
   }
 
-  private async insertKey(callerId: string, botId: string, roomIds: string[]): Promise<BotApiKey> {
+  private async insertKey(
+    callerId: string,
+    botId: string,
+    roomIds: string[],
+    kind: BotApiKeyKind,
+  ): Promise<BotApiKey> {
     const id = randomUUID();
     const { key, secretHash } = newApiKey(id);
-    const stored = await this.bots.insertKey({ id, botId, secretHash, roomIds, createdBy: callerId });
+    const stored = await this.bots.insertKey({ id, botId, secretHash, roomIds, kind, createdBy: callerId });
     return { ...stored, key };
   }
 
@@ -127,4 +150,8 @@ export class BotsService {
     if (!creator) throw AppError.notFound('Bot');
     if (creator !== callerId) throw AppError.forbidden('Only the bot’s creator can manage its keys');
   }
+}
+
+function incomingWebhook(key: BotApiKey): IncomingWebhook {
+  return { keyId: key.id, botId: key.botId, roomId: key.roomIds[0], path: `/api/incoming/${key.key}` };
 }

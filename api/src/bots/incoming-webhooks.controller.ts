@@ -50,7 +50,7 @@ export class IncomingWebhooksController {
       });
     }
     const [roomId] = bot.roomIds;
-    const result = await this.bots.post(bot.user, bot.roomIds, roomId, body, clientMsgId);
+    const result = await this.bots.post(bot.user, bot.roomIds, { roomId, body, clientMsgId });
     response.status(result.duplicate ? 200 : 201);
     return result;
   }

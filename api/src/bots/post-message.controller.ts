@@ -43,7 +43,7 @@ export class PostMessageController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<MessageSendResult> {
     const scope = request.botKeyRoomIds ?? null;
-    const result = await this.bots.post(request.user, scope, roomId, dto.body, dto.clientMsgId, dto.attachmentIds);
+    const result = await this.bots.post(request.user, scope, { roomId, ...dto });
     response.status(result.duplicate ? 200 : 201);
     return result;
   }

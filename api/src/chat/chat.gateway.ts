@@ -16,6 +16,7 @@ import {
   MessageReadResult,
   MessageSendResult,
   MessageUpdateResult,
+  ReactionResult,
   RoomJoinResult,
 } from '@chat/contracts';
 
@@ -23,6 +24,7 @@ import { AuthService } from '../auth/auth.service';
 import { BotKeys } from '../bots/bot-keys';
 import { createValidationPipe } from '../common/validation';
 import { MessagesService } from '../messages/messages.service';
+import { ReactionsService } from '../messages/reactions.service';
 import { chatMetrics } from '../metrics/chat-metrics';
 import { DrainService } from '../realtime/drain.service';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
@@ -37,6 +39,7 @@ import {
   MessageIdDto,
   MessageReadDto,
   MessageSendDto,
+  ReactionDto,
   RoomIdDto,
   TypingDto,
 } from './dto/socket-payloads.dto';
@@ -60,6 +63,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly botKeys: BotKeys,
     private readonly chat: ChatService,
     private readonly messages: MessagesService,
+    private readonly reactions: ReactionsService,
     private readonly broadcaster: RealtimeBroadcaster,
     private readonly drain: DrainService,
     private readonly slowConsumers: SlowConsumerWatchdog,
@@ -127,9 +131,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     assertKeyScope(socket.data, dto.roomId);
     return {
       ok: true,
-      ...(await this.messages.send(socket.data.user, dto.roomId, dto.body, dto.clientMsgId, {
-        attachmentIds: dto.attachmentIds,
-      })),
+      ...(await this.messages.send(socket.data.user, dto)),
     };
   }
 
@@ -149,6 +151,22 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return { ok: true, message: await this.messages.delete(socket.data.user, dto.messageId) };
   }
 
+  @SubscribeMessage(ClientEvent.REACTION_ADD)
+  async addReaction(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: ReactionDto,
+  ): Promise<AckOk<ReactionResult>> {
+    return { ok: true, ...(await this.react(socket, dto, true)) };
+  }
+
+  @SubscribeMessage(ClientEvent.REACTION_REMOVE)
+  async removeReaction(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: ReactionDto,
+  ): Promise<AckOk<ReactionResult>> {
+    return { ok: true, ...(await this.react(socket, dto, false)) };
+  }
+
   @SubscribeMessage(ClientEvent.MESSAGE_READ)
   async read(
     @ConnectedSocket() socket: ChatSocket,
@@ -162,6 +180,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: TypingDto): Promise<AckOk> {
     await this.chat.typing(socket, dto.roomId, dto.isTyping);
     return { ok: true };
+  }
+
+  private react(socket: ChatSocket, dto: ReactionDto, add: boolean): Promise<ReactionResult> {
+    const scope = socket.data.botKeyRoomIds ?? null;
+    return this.reactions.change(socket.data.user.id, dto.messageId, dto.emoji, add, scope);
   }
 
   @SubscribeMessage(ClientEvent.AUTH_REFRESH)

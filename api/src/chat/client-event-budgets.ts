@@ -17,7 +17,7 @@ import { RedisConnection } from '../redis/redis.module';
 /** The budget events without a handler are counted against, all together. */
 export const UNKNOWN_EVENT = 'unknown';
 
-interface Budget {
+export interface Budget {
   /** The Redis key part: events sharing a budget share it. */
   name: string;
   perWindow: number;
@@ -31,7 +31,7 @@ interface Budget {
  * Redis so that all of a user's sockets on every instance share one budget and reconnecting
  * elsewhere resets nothing. message:send has its own limits; edits and deletes share one; every
  * other event has a budget of its own (a typing flood does not block read receipts), and unknown
- * events share one. Spent before the event is handled, so a refused event changes nothing.
+ * events share one; reaction adds and removes share one. Spent before the event is handled, so a refused event changes nothing.
  */
 @Injectable()
 export class ClientEventBudgets {
@@ -45,6 +45,7 @@ export class ClientEventBudgets {
       burst: limits.editBurst,
       noun: 'edits',
     };
+    const reactions = this.eventBudget('reaction', limits);
     const budgets: Record<ClientEventName | typeof UNKNOWN_EVENT, Budget> = {
       [ClientEvent.MESSAGE_SEND]: {
         name: 'msg',
@@ -59,6 +60,9 @@ export class ClientEventBudgets {
       [ClientEvent.ROOM_JOIN]: this.eventBudget('join', limits),
       [ClientEvent.ROOM_LEAVE]: this.eventBudget('leave', limits),
       [ClientEvent.AUTH_REFRESH]: this.eventBudget('refresh', limits),
+      // Adds and removes share one budget: toggling is the flood to stop.
+      [ClientEvent.REACTION_ADD]: reactions,
+      [ClientEvent.REACTION_REMOVE]: reactions,
       [UNKNOWN_EVENT]: this.eventBudget('unknown', limits),
     };
     const byName = new Map<string, { limiter: BurstyRateLimiter; noun: string }>();
@@ -97,7 +101,12 @@ export class ClientEventBudgets {
   }
 }
 
-function burstyLimiter(budget: Budget, windowSeconds: number, redis: RedisConnection): BurstyRateLimiter {
+/** A sustained rate plus a burst allowance, in Redis when there is one (in memory while it is away). */
+export function burstyLimiter(
+  budget: Budget,
+  windowSeconds: number,
+  redis: RedisConnection,
+): BurstyRateLimiter {
   const sustained = { points: budget.perWindow, duration: windowSeconds };
   const burst = { points: budget.burst, duration: 10 * windowSeconds };
   return new BurstyRateLimiter(

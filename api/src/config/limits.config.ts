@@ -27,7 +27,7 @@ export const limitsEnv = {
     1,
     1_000_000,
     20,
-    'every other client event (`message:read`, `typing`, `room:join`, `room:leave`, `auth:refresh`, and unknown events together), per user and event, counted like the above',
+    'every other client event (`message:read`, `typing`, `room:join`, `room:leave`, `auth:refresh`, `reaction:add` and `reaction:remove` together, and unknown events together), per user and event, counted like the above',
   ),
   EVENT_BURST: int(
     0,
@@ -35,6 +35,13 @@ export const limitsEnv = {
     600,
     'extra such events within ten windows; lets a client re-join all its rooms after a reconnect',
   ),
+  SEARCH_RATE_LIMIT: int(
+    1,
+    1_000_000,
+    5,
+    '`GET /api/search` per user per `MESSAGE_RATE_WINDOW_SECONDS`, all instances together; beyond it, 429 `RATE_LIMITED` with `retryAfter`',
+  ),
+  SEARCH_BURST: int(0, 1_000_000, 30, 'extra searches per user within ten windows (typing a query in the web app)'),
   MAX_CONNECTIONS_PER_USER: int(
     1,
     10_000,
@@ -65,6 +72,9 @@ export interface LimitsConfig {
    */
   eventsPerWindow: number;
   eventBurst: number;
+  /** GET /api/search per user: this many per window, plus the burst within ten windows. */
+  searchesPerWindow: number;
+  searchBurst: number;
   /** Open sockets per user across the cluster; the next handshake is refused. */
   connectionsPerUser: number;
   /** Rooms one socket may be subscribed to at once. */
@@ -81,6 +91,8 @@ export const limitsConfig = registerAs('limits', (): LimitsConfig => {
     editBurst: env.EDIT_BURST,
     eventsPerWindow: env.EVENT_RATE_LIMIT,
     eventBurst: env.EVENT_BURST,
+    searchesPerWindow: env.SEARCH_RATE_LIMIT,
+    searchBurst: env.SEARCH_BURST,
     connectionsPerUser: env.MAX_CONNECTIONS_PER_USER,
     roomsPerSocket: env.MAX_ROOMS_PER_SOCKET,
   };

@@ -11,6 +11,8 @@ const message = (roomId: string, senderId: string, clientMsgId: string): Message
   senderId,
   body: `body of ${clientMsgId}`,
   clientMsgId,
+  threadRootId: null,
+  mentionedUsernames: [],
 });
 
 const rowOf = (m: MessageToInsert, seq: number): InsertedMessageRow => ({
@@ -24,6 +26,10 @@ const rowOf = (m: MessageToInsert, seq: number): InsertedMessageRow => ({
   created_at: new Date(0),
   edited_at: null,
   deleted_at: null,
+  thread_root_id: null,
+  reply_count: 0,
+  last_reply_at: null,
+  mentions: [],
 });
 
 interface Deferred {
@@ -43,8 +49,16 @@ class FakeDatabase {
 
   readonly dataSource = {
     query: async (_sql: string, params: unknown[]) => {
-      const [roomId, senderId, body, clientMsgId] = params as string[];
-      const m = { roomId, senderId, body, clientMsgId };
+      const [roomId, senderId, body, clientMsgId, , threadRootId, mentionedUsernames] = params as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string | null,
+        string[],
+      ];
+      const m = { roomId, senderId, body, clientMsgId, threadRootId, mentionedUsernames };
       this.single.push(m);
       const failure = this.failSingle.get(clientMsgId);
       if (failure) throw failure;
@@ -63,12 +77,22 @@ class FakeDatabase {
             this.lockedRooms.push(params[0] as string[]);
             return [];
           }
-          const [roomIds, senderIds, bodies, clientMsgIds] = params as string[][];
+          const [roomIds, senderIds, bodies, clientMsgIds, , threadRootIds, mentionLiterals] = params as [
+            string[],
+            string[],
+            string[],
+            string[],
+            string,
+            (string | null)[],
+            string[],
+          ];
           const batch = roomIds.map((roomId, i) => ({
             roomId,
             senderId: senderIds[i],
             body: bodies[i],
             clientMsgId: clientMsgIds[i],
+            threadRootId: threadRootIds[i],
+            mentionedUsernames: mentionLiterals[i].slice(1, -1).split(',').filter(Boolean),
           }));
           this.batches.push(batch);
           return batch.map((m) => rowOf(m, ++this.seq));
@@ -108,6 +132,18 @@ describe('MessageWriter (group commit)', () => {
     expect(db.batches).toEqual([sent]);
     expect(db.lockedRooms).toEqual([[ROOM_A, ROOM_B]]);
     expect(rows.map((row) => row?.client_msg_id)).toEqual(['b1', 'a1', 'b2']);
+  });
+
+  it("hands each message's thread root and mentioned names to the batch statement", async () => {
+    const db = new FakeDatabase();
+    const writer = writerOn(db);
+    const sent = [
+      { ...message(ROOM_A, 'alice', 'a1'), threadRootId: 'root-1', mentionedUsernames: ['bob', 'c.d-e'] },
+      message(ROOM_A, 'bob', 'b1'),
+      { ...message(ROOM_B, 'carol', 'c1'), mentionedUsernames: ['alice'] },
+    ];
+    await Promise.all(sent.map((m) => writer.insert(m)));
+    expect(db.batches).toEqual([sent]);
   });
 
   it('answers undefined for a message the batch did not store (not a member, or already stored)', async () => {

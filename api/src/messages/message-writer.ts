@@ -6,16 +6,26 @@ import { DataSource } from 'typeorm';
 import { AttachmentRow, AttachmentsRepository } from '../attachments/attachments.repository';
 import { isUniqueViolation } from '../common/postgres-errors';
 import { AllConfig } from '../config/config.type';
-import { MESSAGE_COLUMNS, MessageRow } from '../database/rows';
+import { MESSAGE_COLUMNS, MESSAGE_OWN_COLUMNS, MessageRow } from '../database/rows';
 import { chatMetrics } from '../metrics/chat-metrics';
 
 export type InsertedMessageRow = Omit<MessageRow, 'sender_username' | 'sender_display_name'>;
 
+/** What the send path learns from the insert besides the row: a reply's root counters, who to notify. */
+export interface StoredMessageRow extends InsertedMessageRow {
+  /** A reply's root after this insert; null for a top-level message. */
+  root_reply_count: number | null;
+  root_last_reply_at: Date | null;
+  /** In a direct room, the other participants; null in a group room. */
+  direct_peer_ids: string[] | null;
+}
+
 /** How a `write` ended: stored now, stored before under this (sender, clientMsgId), or refused. */
 export type WriteResult =
-  | { kind: 'stored'; row: InsertedMessageRow; attachments: AttachmentRow[] }
+  | { kind: 'stored'; row: StoredMessageRow; attachments?: AttachmentRow[] }
   | { kind: 'duplicate'; original: MessageRow }
   | { kind: 'notMember'; roomExists: boolean }
+  | { kind: 'archived' }
   /** One of the attachments is not an unsent upload of the sender to this room. */
   | { kind: 'attachmentsUnavailable' };
 
@@ -24,27 +34,67 @@ export interface MessageToInsert {
   senderId: string;
   body: string;
   clientMsgId: string;
+  /** Checked by the caller: a top-level message of the same room (its room and root never change). */
+  threadRootId: string | null;
+  /** Lower-cased usernames from the body; the insert keeps those of the room's members as `mentions`. */
+  mentionedUsernames: string[];
   /** Distinct ids; a message with attachments is written on its own (see writeWithAttachments). */
   attachmentIds?: string[];
 }
 
-const RETURNED_COLUMNS =
-  'id, room_id, seq, sender_id, body, client_msg_id, instance_id, created_at, edited_at, deleted_at';
+/**
+ * Members among lower-cased usernames (`names`), in the order named, for the `mentions` column. Only
+ * members can be mentioned: a name of someone outside the room stays plain text.
+ */
+export const MENTIONED_MEMBERS = (roomId: string, names: string) => `ARRAY(
+    SELECT u.id FROM users u JOIN memberships mm ON mm.user_id = u.id AND mm.room_id = ${roomId}
+    WHERE lower(u.username) = ANY(${names}) ORDER BY array_position(${names}, lower(u.username)))`;
+
+/**
+ * What both inserts return for each stored row: the row, its root's counters after the reply (the
+ * `roots` CTE bumped them in the same statement, so they commit or roll back with the reply), and in a
+ * direct room who else is in it (to notify).
+ */
+const STORED_COLUMNS = `i.*, roots.reply_count AS root_reply_count, roots.last_reply_at AS root_last_reply_at,
+  CASE WHEN i.room_kind = 'direct' THEN ARRAY(
+    SELECT pm.user_id FROM memberships pm WHERE pm.room_id = i.room_id AND pm.user_id <> i.sender_id
+  ) END AS direct_peer_ids`;
+
+/** Bumps the counters of the roots of the replies in `inserted`, several replies to one root at once. */
+const BUMP_ROOTS = `
+  roots AS (
+    UPDATE messages r SET reply_count = r.reply_count + c.replies, last_reply_at = c.newest
+    FROM (
+      SELECT thread_root_id, count(*) AS replies, max(created_at) AS newest FROM inserted
+      WHERE thread_root_id IS NOT NULL GROUP BY thread_root_id
+    ) c
+    WHERE r.id = c.thread_root_id
+    RETURNING r.id, r.reply_count, r.last_reply_at
+  )`;
 
 /**
  * One message, one statement: the UPDATE takes the room row's lock, so concurrent senders (on any
  * instance) queue on it and get consecutive seqs; if the INSERT fails (a duplicate clientMsgId), the
- * whole statement rolls back and the seq is not spent.
+ * whole statement rolls back and the seq is not spent, nor is the root's reply count. An archived
+ * room takes nothing: its row lock also orders an archive against concurrent senders (the WHERE is
+ * re-read once the lock is granted).
  */
 const INSERT_ONE = `
   WITH room AS (
     UPDATE rooms SET last_seq = last_seq + 1
-    WHERE id = $1 AND EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2)
-    RETURNING last_seq
-  )
-  INSERT INTO messages (room_id, seq, sender_id, body, client_msg_id, instance_id)
-  SELECT $1, room.last_seq, $2, $3, $4, $5 FROM room
-  RETURNING ${RETURNED_COLUMNS}`;
+    WHERE id = $1 AND archived_at IS NULL
+      AND EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2)
+    RETURNING last_seq, kind
+  ),
+  inserted AS (
+    INSERT INTO messages (room_id, seq, sender_id, body, client_msg_id, instance_id, thread_root_id, mentions)
+    SELECT $1, room.last_seq, $2, $3, $4, $5, $6, ${MENTIONED_MEMBERS('$1', '$7::text[]')} FROM room
+    RETURNING ${MESSAGE_OWN_COLUMNS}
+  ),
+  ${BUMP_ROOTS}
+  SELECT ${STORED_COLUMNS}
+  FROM (SELECT inserted.*, room.kind AS room_kind FROM inserted, room) i
+  LEFT JOIN roots ON roots.id = i.thread_root_id`;
 
 /**
  * Taken before INSERT_MANY in the same transaction. Locking every room of the batch in one global
@@ -56,30 +106,39 @@ const LOCK_ROOMS = `SELECT 1 FROM rooms WHERE id = ANY($1::uuid[]) ORDER BY id F
 /**
  * Many messages, one statement: members' messages whose (sender, clientMsgId) is new are numbered
  * per room in arrival order (`n`), each room's last_seq moves by its count, and the rows take
- * last_seq_before + n — contiguous, in order. Skipped rows (not a member, already stored) spend no seq.
+ * last_seq_before + n — contiguous, in order. Skipped rows (not a member, already stored, archived
+ * room) spend no seq.
  */
 const INSERT_MANY = `
   WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])
-      WITH ORDINALITY AS t(room_id, sender_id, body, client_msg_id, ord)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $6::uuid[], $7::text[])
+      WITH ORDINALITY AS t(room_id, sender_id, body, client_msg_id, thread_root_id, mentioned_names, ord)
   ),
   accepted AS (
     SELECT i.*, row_number() OVER (PARTITION BY i.room_id ORDER BY i.ord) AS n
     FROM input i
     WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = i.room_id AND m.user_id = i.sender_id)
+      AND NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = i.room_id AND r.archived_at IS NOT NULL)
       AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.sender_id = i.sender_id AND x.client_msg_id = i.client_msg_id)
   ),
   bumped AS (
     UPDATE rooms r SET last_seq = r.last_seq + c.count
     FROM (SELECT room_id, count(*) AS count FROM accepted GROUP BY room_id) c
     WHERE r.id = c.room_id
-    RETURNING r.id, r.last_seq - c.count AS base
-  )
-  INSERT INTO messages (room_id, seq, sender_id, body, client_msg_id, instance_id)
-  SELECT a.room_id, b.base + a.n, a.sender_id, a.body, a.client_msg_id, $5
-  FROM accepted a JOIN bumped b ON b.id = a.room_id
-  ORDER BY a.ord
-  RETURNING ${RETURNED_COLUMNS}`;
+    RETURNING r.id, r.kind, r.last_seq - c.count AS base
+  ),
+  inserted AS (
+    INSERT INTO messages (room_id, seq, sender_id, body, client_msg_id, instance_id, thread_root_id, mentions)
+    SELECT a.room_id, b.base + a.n, a.sender_id, a.body, a.client_msg_id, $5, a.thread_root_id,
+      ${MENTIONED_MEMBERS('a.room_id', 'a.mentioned_names::text[]')}
+    FROM accepted a JOIN bumped b ON b.id = a.room_id
+    ORDER BY a.ord
+    RETURNING ${MESSAGE_OWN_COLUMNS}
+  ),
+  ${BUMP_ROOTS}
+  SELECT ${STORED_COLUMNS}
+  FROM (SELECT inserted.*, b.kind AS room_kind FROM inserted JOIN bumped b ON b.id = inserted.room_id) i
+  LEFT JOIN roots ON roots.id = i.thread_root_id`;
 
 const FIND_ORIGINAL = `
   SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
@@ -93,7 +152,7 @@ const MAX_IN_FLIGHT = 4;
 interface Pending {
   message: MessageToInsert;
   key: string;
-  resolve(row: InsertedMessageRow | undefined): void;
+  resolve(row: StoredMessageRow | undefined): void;
   reject(error: unknown): void;
 }
 
@@ -124,7 +183,7 @@ export class MessageWriter {
   async write(message: MessageToInsert): Promise<WriteResult> {
     if (message.attachmentIds?.length) return this.writeWithAttachments(message, message.attachmentIds);
     const row = await this.insert(message);
-    return row ? { kind: 'stored', row, attachments: [] } : this.whyNotStored(message);
+    return row ? { kind: 'stored', row } : this.whyNotStored(message);
   }
 
   /**
@@ -135,7 +194,7 @@ export class MessageWriter {
    * A resend of a stored message finds its uploads taken too, and gets the original back.
    */
   private async writeWithAttachments(message: MessageToInsert, ids: string[]): Promise<WriteResult> {
-    const { roomId, senderId, body, clientMsgId } = message;
+    const { roomId, senderId, body, clientMsgId, threadRootId, mentionedUsernames } = message;
     let outcome: WriteResult | 'refused';
     try {
       outcome = await this.dataSource.transaction(async (db) => {
@@ -144,12 +203,14 @@ export class MessageWriter {
           (a) => a.ready && a.message_id === null && a.room_id === roomId && a.uploader_id === senderId,
         );
         if (usable.length !== ids.length) return 'refused' as const;
-        const [row]: InsertedMessageRow[] = await db.query(INSERT_ONE, [
+        const [row]: StoredMessageRow[] = await db.query(INSERT_ONE, [
           roomId,
           senderId,
           body,
           clientMsgId,
           this.instanceId,
+          threadRootId,
+          mentionedUsernames,
         ]);
         if (!row) return 'refused' as const;
         await this.attachments.attach(db, ids, row.id);
@@ -176,7 +237,7 @@ export class MessageWriter {
     return rows.length > 0;
   }
 
-  insert(message: MessageToInsert): Promise<InsertedMessageRow | undefined> {
+  insert(message: MessageToInsert): Promise<StoredMessageRow | undefined> {
     return new Promise((resolve, reject) => {
       this.queue.push({ message, key: `${message.senderId}:${message.clientMsgId}`, resolve, reject });
       if (!this.drainScheduled) {
@@ -194,7 +255,14 @@ export class MessageWriter {
   private async whyNotStored({ roomId, senderId, clientMsgId }: MessageToInsert): Promise<WriteResult> {
     const [original]: MessageRow[] = await this.dataSource.query(FIND_ORIGINAL, [senderId, clientMsgId]);
     if (original) return { kind: 'duplicate', original };
-    const [room] = await this.dataSource.query('SELECT 1 FROM rooms WHERE id = $1', [roomId]);
+    const [room]: { archived: boolean; member: boolean }[] = await this.dataSource.query(
+      `SELECT r.archived_at IS NOT NULL AS archived,
+         EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = r.id AND m.user_id = $2) AS member
+       FROM rooms r WHERE r.id = $1`,
+      [roomId, senderId],
+    );
+    // Only members learn that the room is archived; anyone else is refused as before.
+    if (room?.archived && room.member) return { kind: 'archived' };
     return { kind: 'notMember', roomExists: Boolean(room) };
   }
 
@@ -235,7 +303,7 @@ export class MessageWriter {
       await this.writeOne(batch[0]);
       return;
     }
-    let rows: InsertedMessageRow[];
+    let rows: StoredMessageRow[];
     try {
       rows = await this.insertMany(batch.map((pending) => pending.message));
     } catch (error) {
@@ -254,14 +322,16 @@ export class MessageWriter {
   }
 
   private async writeOne(pending: Pending): Promise<void> {
-    const { roomId, senderId, body, clientMsgId } = pending.message;
+    const { roomId, senderId, body, clientMsgId, threadRootId, mentionedUsernames } = pending.message;
     try {
-      const rows: InsertedMessageRow[] = await this.dataSource.query(INSERT_ONE, [
+      const rows: StoredMessageRow[] = await this.dataSource.query(INSERT_ONE, [
         roomId,
         senderId,
         body,
         clientMsgId,
         this.instanceId,
+        threadRootId,
+        mentionedUsernames,
       ]);
       pending.resolve(rows[0]);
     } catch (error) {
@@ -270,7 +340,7 @@ export class MessageWriter {
     }
   }
 
-  private insertMany(messages: MessageToInsert[]): Promise<InsertedMessageRow[]> {
+  private insertMany(messages: MessageToInsert[]): Promise<StoredMessageRow[]> {
     const roomIds = [...new Set(messages.map((m) => m.roomId))].sort();
     return this.dataSource.transaction(async (manager) => {
       await manager.query(LOCK_ROOMS, [roomIds]);
@@ -280,10 +350,16 @@ export class MessageWriter {
         messages.map((m) => m.body),
         messages.map((m) => m.clientMsgId),
         this.instanceId,
+        messages.map((m) => m.threadRootId),
+        // unnest cannot take a ragged array of arrays: each row's names travel as one array literal.
+        messages.map((m) => toArrayLiteral(m.mentionedUsernames)),
       ]);
     });
   }
 }
+
+/** Usernames are [A-Za-z0-9_.-]: nothing in them needs quoting in an array literal. */
+const toArrayLiteral = (names: string[]): string => `{${names.join(',')}}`;
 
 /**
  * SQLSTATE classes 22 (data), 23 (integrity) and 40 (rollback: deadlock, serialization) abort the

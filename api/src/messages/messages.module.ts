@@ -10,11 +10,20 @@ import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { ReactionsRepository } from './reactions.repository';
+import { ReactionsService } from './reactions.service';
 
 @Module({
   imports: [RoomsModule, RoomsDataModule, BotKeysModule, AttachmentsModule, AttachmentsDataModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter, MessageHooks, MessagesRepository],
-  exports: [MessagesService, MessageHooks],
+  providers: [
+    MessagesService,
+    MessageWriter,
+    MessageHooks,
+    MessagesRepository,
+    ReactionsService,
+    ReactionsRepository,
+  ],
+  exports: [MessagesService, MessageHooks, ReactionsService],
 })
 export class MessagesModule {}

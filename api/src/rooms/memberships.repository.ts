@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 
-import { Member } from '@chat/contracts';
+import { Member, NotifyLevel } from '@chat/contracts';
 
 import { MembershipEntity } from './entities/membership.entity';
 
@@ -111,5 +111,17 @@ export class MembershipsRepository {
       where: { roomId, userId },
     });
     return membership ? membership.lastReadSeq : null;
+  }
+
+  /** Stores the member's notification preference for the room; false when they are not a member. */
+  async setNotify(roomId: string, userId: string, level: NotifyLevel): Promise<boolean> {
+    const changed: unknown[] = await this.manager.query(
+      `WITH changed AS (
+         UPDATE memberships SET notify = $3 WHERE room_id = $1 AND user_id = $2 RETURNING 1
+       )
+       SELECT * FROM changed`,
+      [roomId, userId, level],
+    );
+    return changed.length > 0;
   }
 }

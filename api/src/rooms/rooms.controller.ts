@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import type { Member, MemberPage, MyRoom, Room } from '@chat/contracts';
+import type { Member, MemberPage, MyRoom, NotificationPreference, Room } from '@chat/contracts';
 
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
@@ -19,12 +19,14 @@ import {
   MemberPageResponse,
   MemberResponse,
   MyRoomResponse,
+  NotificationPreferenceResponse,
   RoomResponse,
 } from '../common/openapi/schemas';
 import { UuidParam } from '../common/uuid-param.pipe';
 import { SearchQuery } from '../users/dto/search-users.query';
 import { CreateRoomDto } from './dto/create-room.dto';
 import { MembersQueryDto } from './dto/members.query';
+import { NotificationPreferenceDto } from './dto/notification-preference.dto';
 import { UserIdDto } from './dto/user-id.dto';
 import { RoomsService } from './rooms.service';
 
@@ -71,14 +73,30 @@ export class RoomsController {
 
   @Post(':id/leave')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'The room is archived when its last member leaves' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'The owner must hand the room over first' })
   leave(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<void> {
     return this.rooms.leave(user.id, roomId);
   }
 
+  @Put(':id/notifications')
+  @ApiOkResponse({
+    type: NotificationPreferenceResponse,
+    description:
+      'Your notification preference for the room (members only); GET /api/rooms shows it as notify',
+  })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Not a member' })
+  setNotifications(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam('id')) roomId: string,
+    @Body() dto: NotificationPreferenceDto,
+  ): Promise<NotificationPreference> {
+    return this.rooms.setNotificationPreference(user.id, roomId, dto.level);
+  }
+
   @Post(':id/members')
   @ApiCreatedResponse({ type: MemberResponse })
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only the owner adds members' })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only the owner and admins add members' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'ROOM_FULL' })
   addMember(
     @CurrentUser() user: AuthUser,
@@ -86,30 +104,6 @@ export class RoomsController {
     @Body() dto: UserIdDto,
   ): Promise<Member> {
     return this.rooms.addMember(user.id, roomId, dto.userId);
-  }
-
-  @Post(':id/bans')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({ description: 'Removed from the room, kept out, and their sockets unsubscribed' })
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only the owner bans' })
-  ban(
-    @CurrentUser() user: AuthUser,
-    @Param('id', UuidParam('id')) roomId: string,
-    @Body() dto: UserIdDto,
-  ): Promise<void> {
-    return this.rooms.ban(user.id, roomId, dto.userId);
-  }
-
-  @Delete(':id/bans/:userId')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse()
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only the owner lifts bans' })
-  unban(
-    @CurrentUser() user: AuthUser,
-    @Param('id', UuidParam('id')) roomId: string,
-    @Param('userId', UuidParam('userId')) userId: string,
-  ): Promise<void> {
-    return this.rooms.unban(user.id, roomId, userId);
   }
 
   @Get(':id/members')

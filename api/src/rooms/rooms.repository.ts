@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
-import { Limits, Member, MyRoom, Room } from '@chat/contracts';
+import { Limits, Member, MyRoom, NotifyLevel, Room } from '@chat/contracts';
 
 import { escapeLike } from '../database/escape-like';
 import { MESSAGE_COLUMNS, MessageRow, ROOM_COLUMNS, RoomRow, toMessage, toRoom } from '../database/rows';
@@ -94,12 +94,22 @@ export class RoomsRepository {
   async listForMember(userId: string): Promise<MyRoom[]> {
     const rows: (RoomRow &
       LastMessageColumns &
-      PeerColumns & { role: Member['role']; last_read_seq: string; unread_count: string })[] =
-      await this.manager.query(
-        `SELECT ${ROOM_COLUMNS}, m.role, m.last_read_seq,
+      PeerColumns & {
+        role: Member['role'];
+        last_read_seq: string;
+        unread_count: string;
+        unread_mentions: string;
+        notify: NotifyLevel;
+      })[] = await this.manager.query(
+      `SELECT ${ROOM_COLUMNS}, m.role, m.last_read_seq,
            (SELECT count(*) FROM messages x
              WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.sender_id <> $1 AND x.deleted_at IS NULL
            ) AS unread_count,
+           (SELECT count(*) FROM messages x
+             WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.sender_id <> $1 AND x.deleted_at IS NULL
+               AND x.mentions @> ARRAY[$1::uuid]
+           ) AS unread_mentions,
+           coalesce(m.notify, CASE r.kind WHEN 'direct' THEN 'all' ELSE 'mentions' END) AS notify,
            to_jsonb(last) AS last_message,
            to_jsonb(peer) AS peer
          FROM memberships m
@@ -114,13 +124,15 @@ export class RoomsRepository {
          ) peer ON true
          WHERE m.user_id = $1
          ORDER BY coalesce((to_jsonb(last) ->> 'created_at')::timestamptz, r.created_at) DESC`,
-        [userId],
-      );
+      [userId],
+    );
     return rows.map((row) => ({
       ...toRoom(row),
       role: row.role,
       lastReadSeq: Number(row.last_read_seq),
       unreadCount: Number(row.unread_count),
+      unreadMentions: Number(row.unread_mentions),
+      notify: row.notify,
       lastMessage: row.last_message ? toMessage(revive(row.last_message)) : null,
       peer: row.peer,
     }));
@@ -135,11 +147,16 @@ export class RoomsRepository {
     }
     const rows: RoomRow[] = await this.manager.query(
       `SELECT ${ROOM_COLUMNS} FROM rooms r
-       WHERE r.visibility = 'public' AND r.kind = 'group' ${filter}
+       WHERE r.visibility = 'public' AND r.kind = 'group' AND r.archived_at IS NULL ${filter}
        ORDER BY r.created_at DESC LIMIT ${Limits.LIST_PAGE_MAX}`,
       params,
     );
     return rows.map(toRoom);
+  }
+
+  /** Read-only from now on (the last member left). */
+  async archive(db: EntityManager, roomId: string): Promise<void> {
+    await db.query(`UPDATE rooms SET archived_at = now() WHERE id = $1 AND archived_at IS NULL`, [roomId]);
   }
 
   async isBanned(db: EntityManager, roomId: string, userId: string): Promise<boolean> {
@@ -156,14 +173,16 @@ export class RoomsRepository {
       .execute();
   }
 
-  async unban(roomId: string, userId: string): Promise<void> {
-    await this.manager.delete(RoomBanEntity, { roomId, userId });
+  async unban(roomId: string, userId: string, db: EntityManager = this.manager): Promise<void> {
+    await db.delete(RoomBanEntity, { roomId, userId });
   }
 }
 
 interface LastMessageColumns {
   last_message:
-    (Omit<MessageRow, 'created_at' | 'edited_at' | 'deleted_at'> & Record<string, unknown>) | null;
+    | (Omit<MessageRow, 'created_at' | 'edited_at' | 'deleted_at' | 'last_reply_at'> &
+        Record<string, unknown>)
+    | null;
 }
 interface PeerColumns {
   peer: MyRoom['peer'];
@@ -177,5 +196,6 @@ function revive(json: NonNullable<LastMessageColumns['last_message']>): MessageR
     created_at: date(json.created_at)!,
     edited_at: date(json.edited_at),
     deleted_at: date(json.deleted_at),
+    last_reply_at: date(json.last_reply_at),
   } as MessageRow;
 }

@@ -1,4 +1,4 @@
-import type { Member, Message, User } from './models';
+import type { Member, Message, NotifyLevel, Room, User, UserRef } from './models';
 
 /** REST request bodies and responses, under the `/api` prefix. */
 
@@ -47,6 +47,43 @@ export interface CreateRoomRequest {
   capacity?: number | null;
 }
 
+/** `PATCH /api/rooms/:id` (owner or admin): only the fields given change. */
+export interface UpdateRoomRequest {
+  name?: string;
+  /** Up to Limits.ROOM_TOPIC_MAX characters; null or "" clears it. */
+  topic?: string | null;
+}
+
+/** `PUT /api/rooms/:id/members/:userId/role` (owner): promote a member to admin or demote an admin. */
+export interface SetMemberRoleRequest {
+  role: 'admin' | 'member';
+}
+
+/** `PUT /api/rooms/:id/owner` (owner): hand the room to another member; the old owner becomes an admin. */
+export interface TransferOwnershipRequest {
+  userId: string;
+}
+
+/** `PATCH /api/account`: the caller's display name, shown live in every room they are in. */
+export interface UpdateProfileRequest {
+  displayName: string;
+}
+
+/** `POST /api/account/password`: every other session of the caller ends; this one stays. */
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/**
+ * `DELETE /api/account`: the password again, so a stolen token alone cannot delete the account.
+ * Messages stay, attributed to "Deleted user"; every session and socket ends; owned rooms are handed
+ * to their longest-standing admin (else member), or archived when nobody else is left.
+ */
+export interface DeleteAccountRequest {
+  password: string;
+}
+
 export interface AddMemberRequest {
   userId: string;
 }
@@ -60,14 +97,82 @@ export interface HistoryQuery {
   before?: number;
   /** Messages with seq > after (oldest first): the reconnect catch-up. */
   after?: number;
+  /**
+   * The page around this seq: it and up to `limit / 2` messages before it, the rest after it (fewer
+   * before when the room starts sooner). Opens a room at a search hit. Not combinable with before/after.
+   */
+  around?: number;
   limit?: number;
+  /**
+   * Page one thread instead of the room: its root (the thread's first message, lowest seq) and its
+   * replies. Seqs in a thread page are not contiguous (they are the room's). INVALID_THREAD_ROOT when
+   * it names no top-level message of the room.
+   */
+  threadRootId?: string;
+  /** Only top-level messages (no replies): the main timeline of a threaded room. Not with threadRootId. */
+  topLevel?: boolean;
 }
 
 export interface MessagePage {
   /** Ascending by seq. */
   messages: Message[];
-  /** More messages exist beyond this page in the direction asked. */
+  /**
+   * More messages exist beyond this page in the direction asked. With `around`: newer messages exist
+   * after the page (older ones exist when the first seq is above 1: seqs are contiguous from 1).
+   */
   hasMore: boolean;
+}
+
+/** `PUT /api/rooms/:id/notifications` (members): your notification preference for the room. */
+export interface NotificationPreferenceRequest {
+  level: NotifyLevel;
+}
+
+export interface NotificationPreference {
+  roomId: string;
+  level: NotifyLevel;
+}
+
+/** `GET /api/search`: full-text search over the messages of the caller's rooms (member now). */
+export interface SearchRequest {
+  /** Words as typed into a web search box: `"exact phrase"`, `or`, `-excluded`. 1–Limits.SEARCH_QUERY_MAX characters. */
+  q: string;
+  /** Only this room (the caller must be a member). */
+  roomId?: string;
+  /** Messages created at or after this instant (ISO 8601). */
+  from?: string;
+  /** Messages created before this instant (ISO 8601). */
+  before?: string;
+  /** The `nextCursor` of the previous page, with the same q, roomId, from and before. */
+  cursor?: string;
+  /** Hits per page, at most Limits.SEARCH_PAGE_MAX. */
+  limit?: number;
+}
+
+/** A piece of a snippet: plain text, `match` when it is a word the query matched. Render as text, never as HTML. */
+export interface SnippetPart {
+  text: string;
+  match: boolean;
+}
+
+export interface SearchHit {
+  /** The message as it is now (edits applied); never a deleted one. */
+  message: Message;
+  /** The best fragments of the body with the matched words marked. */
+  snippet: SnippetPart[];
+  /** Postgres `ts_rank`: higher is more relevant; hits come best first. */
+  rank: number;
+}
+
+export interface SearchResults {
+  /** Best first (rank, then newest). */
+  hits: SearchHit[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+  /** People whose username or display name contains q (first page only; empty on later pages). */
+  people: UserRef[];
+  /** Public rooms whose name contains q (first page only; empty on later pages). */
+  rooms: Room[];
 }
 
 export interface MembersQuery {
@@ -107,14 +212,25 @@ export interface BotApiKey {
   botId: string;
   /** The rooms the key may post to (the bot must also be a member). */
   roomIds: string[];
+  /** `incoming`: the secret of an incoming-webhook URL (`/api/incoming/<key>`); `api`: any other key. */
+  kind: BotApiKeyKind;
   createdAt: string;
   revokedAt: string | null;
   key?: string;
 }
 
+export type BotApiKeyKind = 'api' | 'incoming';
+
 export interface CreateBotResponse {
   bot: User;
   apiKey: BotApiKey;
+}
+
+/** `GET /api/rooms/:id/bots` (room owner): the bots the caller made that are members of the room. */
+export interface RoomBot {
+  bot: User;
+  /** Oldest first, revoked ones included, without secrets. */
+  keys: BotApiKey[];
 }
 
 /** `POST /api/bots/:id/keys` (the bot's creator): another key, scoped to rooms the caller owns. */
@@ -127,6 +243,8 @@ export interface PostMessageRequest {
   /** May be empty when attachmentIds are given. */
   body: string;
   clientMsgId: string;
+  /** Reply in a thread, as in `message:send`. */
+  threadRootId?: string;
   /** As in `message:send`: the sender's unused uploads to this room. */
   attachmentIds?: string[];
 }
@@ -208,6 +326,10 @@ export interface CreateIncomingWebhookRequest {
   roomId: string;
 }
 
+/**
+ * `POST /api/bots/:id/incoming-webhooks/:keyId/rotate` answers a new `IncomingWebhook` for the same
+ * room and revokes the old URL's key.
+ */
 export interface IncomingWebhook {
   /** The id of the API key inside the URL (`DELETE /api/bots/:id/keys/:keyId` revokes it). */
   keyId: string;

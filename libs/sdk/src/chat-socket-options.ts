@@ -67,6 +67,8 @@ export interface SendOptions {
   clientMsgId?: string;
   /** Uploads (`http.uploadAttachment`) to send with the message; the body may then be empty. */
   attachmentIds?: string[];
+  /** Send as a reply in this thread (a top-level message of the same room). */
+  threadRootId?: string;
   /** Retries after the first attempt on transient failures. 5. */
   retries?: number;
   timeoutMs?: number;

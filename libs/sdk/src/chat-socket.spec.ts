@@ -121,6 +121,55 @@ describe('ChatSocket', () => {
     });
   });
 
+  describe('reactions, threads and mentions', () => {
+    it('adds and removes reactions through their events, and sends a reply with its threadRootId', async () => {
+      const { fake, socket } = await connected();
+      const reactions = [{ emoji: '👍', count: 1, userIds: ['user-1'] }];
+      fake.answers.push(
+        { ok: true, messageId: 'm1', changed: true, reactions },
+        { ok: true, messageId: 'm1', changed: false, reactions: [] },
+        sendOk(2),
+      );
+      await expect(socket.react('m1', '👍')).resolves.toEqual({ messageId: 'm1', changed: true, reactions });
+      await expect(socket.unreact('m1', '👍')).resolves.toMatchObject({ changed: false });
+      await socket.send(ROOM, 'a reply', { threadRootId: 'm1' });
+      expect(fake.emitsOf('reaction:add')).toEqual([{ messageId: 'm1', emoji: '👍' }]);
+      expect(fake.emitsOf('reaction:remove')).toEqual([{ messageId: 'm1', emoji: '👍' }]);
+      expect(fake.emitsOf('message:send')[0]).toMatchObject({
+        roomId: ROOM,
+        body: 'a reply',
+        threadRootId: 'm1',
+      });
+    });
+
+    it('passes mention and message:reactions events through, for rooms it has not joined too', async () => {
+      const { fake, socket } = await connected();
+      const mentions: string[] = [];
+      const versions: number[] = [];
+      socket.on('mention', (event) => mentions.push(event.messageId));
+      socket.on('message:reactions', (event) => versions.push(event.version));
+      const message = messageAt(4, 'elsewhere');
+      fake.fire('mention', {
+        roomId: 'elsewhere',
+        messageId: message.id,
+        seq: 4,
+        reason: 'mention',
+        message,
+      });
+      fake.fire('message:reactions', {
+        roomId: ROOM,
+        messageId: 'm1',
+        userId: 'user-2',
+        emoji: '👍',
+        added: true,
+        reactions: [],
+        version: 7,
+      });
+      expect(mentions).toEqual([message.id]);
+      expect(versions).toEqual([7]);
+    });
+  });
+
   describe('send', () => {
     it('retries transient failures with the same clientMsgId, backing off 100 ms then 200 ms', async () => {
       jest.useFakeTimers();

@@ -10,6 +10,7 @@ import {
   MessageReadResult,
   MessageSendResult,
   MessageUpdateResult,
+  ReactionResult,
   RoomJoinResult,
   ServerEventName,
   ServerPayload,
@@ -215,6 +216,7 @@ export class ChatSocket {
       body,
       clientMsgId: options.clientMsgId ?? randomUuid(),
       ...(options.attachmentIds?.length && { attachmentIds: options.attachmentIds }),
+      ...(options.threadRootId && { threadRootId: options.threadRootId }),
     };
     const retries = options.retries ?? DEFAULT_SEND_RETRIES;
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
@@ -244,6 +246,16 @@ export class ChatSocket {
     return this.request('message:read', { roomId, seq }, options);
   }
 
+  /** Adds your reaction; adding it again changes nothing (`changed: false`). */
+  react(messageId: string, emoji: string, options?: RequestOptions): Promise<ReactionResult> {
+    return this.request('reaction:add', { messageId, emoji }, options);
+  }
+
+  /** Takes your reaction back; removing one you do not have changes nothing. */
+  unreact(messageId: string, emoji: string, options?: RequestOptions): Promise<ReactionResult> {
+    return this.request('reaction:remove', { messageId, emoji }, options);
+  }
+
   /** Fire-and-forget: a lost typing signal is replaced by the next one. */
   typing(roomId: string, isTyping: boolean): void {
     if (this.socket.connected) this.socket.volatile.emit('typing', { roomId, isTyping });
@@ -266,10 +278,15 @@ export class ChatSocket {
     });
     socket.on('message:new', (message) => this.handleMessage(message));
     socket.on('message:updated', (message) => this.events.emit('message:updated', message));
+    socket.on('message:reactions', (event) => this.events.emit('message:reactions', event));
+    // On the user channel: arrives for rooms this socket has not joined too.
+    socket.on('mention', (event) => this.events.emit('mention', event));
     socket.on('typing', (event) => this.events.emit('typing', event));
     socket.on('receipt', (event) => this.events.emit('receipt', event));
     socket.on('presence', (event) => this.events.emit('presence', event));
     socket.on('room:added', (event) => this.events.emit('room:added', event));
+    socket.on('room:updated', (event) => this.events.emit('room:updated', event));
+    socket.on('user:updated', (event) => this.events.emit('user:updated', event));
     socket.on('session:ended', (event) => {
       // The server closes the connection next ('io server disconnect': no automatic reconnect).
       const code = event.reason === 'suspended' ? 'FORBIDDEN' : 'UNAUTHORIZED';

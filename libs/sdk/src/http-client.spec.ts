@@ -58,12 +58,16 @@ describe('ChatHttpClient', () => {
       new Response(null, { status: 204 }),
       json(201, { id: 'w1', secret: 'whsec_x' }),
       json(200, []),
+      json(200, []),
+      json(201, { keyId: 'k2' }),
     );
     await client.postMessage('r/1', 'hi', 'c-1');
     await client.createBot('r1', { username: 'deploy' });
     await client.revokeBotKey('b1', 'k1');
     await client.createWebhook('r1', 'https://hooks.test/x');
     await client.webhookDeliveries('r1', 'w1');
+    await client.roomBots('r1');
+    await client.rotateIncomingWebhook('b1', 'k1');
 
     expect(call(0)).toMatchObject({ url: 'http://chat.test/api/rooms/r%2F1/messages', method: 'POST' });
     expect(call(0).body).toEqual({ body: 'hi', clientMsgId: 'c-1' });
@@ -80,6 +84,11 @@ describe('ChatHttpClient', () => {
       url: 'http://chat.test/api/rooms/r1/webhooks/w1/deliveries',
       method: 'GET',
     });
+    expect(call(5)).toMatchObject({ url: 'http://chat.test/api/rooms/r1/bots', method: 'GET' });
+    expect(call(6)).toMatchObject({
+      url: 'http://chat.test/api/bots/b1/incoming-webhooks/k1/rotate',
+      method: 'POST',
+    });
   });
 
   it('adds only the defined query parameters, encoded', async () => {
@@ -95,6 +104,66 @@ describe('ChatHttpClient', () => {
     expect(new URL(call(1).url).searchParams.get('search')).toBe('a&b c');
     expect(call(1).url).not.toContain('a&b');
     expect(call(2).url).toBe('http://chat.test/api/rooms/public');
+  });
+
+  it('pages a thread or the top-level timeline, replies over REST and sets a notification preference', async () => {
+    const { client, call } = clientAnswering(
+      json(200, { messages: [], hasMore: false }),
+      json(200, { messages: [], hasMore: false }),
+      json(201, { message: {}, duplicate: false }),
+      json(200, { roomId: 'r1', level: 'none' }),
+    );
+    await client.history('r1', { threadRootId: 'root-1', before: 9 });
+    await client.history('r1', { topLevel: true });
+    await client.postMessage('r1', 'hi', 'c1', { threadRootId: 'root-1' });
+    await expect(client.setNotificationPreference('r1', 'none')).resolves.toEqual({
+      roomId: 'r1',
+      level: 'none',
+    });
+    expect(call(0).url).toBe('http://chat.test/api/rooms/r1/messages?before=9&threadRootId=root-1');
+    expect(call(1).url).toBe('http://chat.test/api/rooms/r1/messages?topLevel=true');
+    expect(call(2)).toMatchObject({
+      method: 'POST',
+      body: { body: 'hi', clientMsgId: 'c1', threadRootId: 'root-1' },
+    });
+    expect(call(3)).toMatchObject({
+      url: 'http://chat.test/api/rooms/r1/notifications',
+      method: 'PUT',
+      body: { level: 'none' },
+    });
+  });
+
+  it('searches with the given words, filters and cursor, and reads history around a seq', async () => {
+    const results = { hits: [], nextCursor: 'c2', people: [], rooms: [] };
+    const { client, call } = clientAnswering(
+      json(200, results),
+      json(200, { ...results, nextCursor: null }),
+      json(200, { messages: [], hasMore: true }),
+    );
+    await expect(client.search({ q: '"release notes" -draft & x' })).resolves.toEqual(results);
+    await client.search({
+      q: 'deploy',
+      roomId: 'r1',
+      from: '2026-01-01T00:00:00.000Z',
+      before: '2026-02-01T00:00:00.000Z',
+      cursor: 'c1',
+      limit: 10,
+    });
+    await client.history('r1', { around: 42, limit: 20 });
+
+    const first = new URL(call(0).url);
+    expect(first.pathname).toBe('/api/search');
+    expect([...first.searchParams.entries()]).toEqual([['q', '"release notes" -draft & x']]);
+    expect(call(0).method).toBe('GET');
+    expect(Object.fromEntries(new URL(call(1).url).searchParams)).toEqual({
+      q: 'deploy',
+      roomId: 'r1',
+      from: '2026-01-01T00:00:00.000Z',
+      before: '2026-02-01T00:00:00.000Z',
+      cursor: 'c1',
+      limit: '10',
+    });
+    expect(call(2).url).toBe('http://chat.test/api/rooms/r1/messages?around=42&limit=20');
   });
 
   it('resolves a 204 with undefined', async () => {

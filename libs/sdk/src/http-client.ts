@@ -6,11 +6,13 @@ import {
   AuthSessionInfo,
   AuthSessionList,
   BotApiKey,
+  ChangePasswordRequest,
   ClusterStats,
   CreateBotRequest,
   CreateBotResponse,
   CreateDirectRoomRequest,
   CreateRoomRequest,
+  DeleteAccountRequest,
   ErrorBody,
   ErrorCode,
   HistoryQuery,
@@ -23,8 +25,19 @@ import {
   MessagePage,
   MessageSendResult,
   MyRoom,
+  NotificationPreference,
+  NotificationPreferenceRequest,
+  NotifyLevel,
+  PostMessageRequest,
   RegisterRequest,
   Room,
+  RoomBot,
+  SearchRequest,
+  SearchResults,
+  SetMemberRoleRequest,
+  TransferOwnershipRequest,
+  UpdateProfileRequest,
+  UpdateRoomRequest,
   User,
   Webhook,
   WebhookDelivery,
@@ -52,7 +65,7 @@ export interface HealthIndicator {
   [key: string]: unknown;
 }
 
-type Query = Record<string, string | number | undefined>;
+type Query = Record<string, string | number | boolean | undefined>;
 
 interface RequestOptions {
   body?: unknown;
@@ -141,6 +154,22 @@ export class ChatHttpClient {
     await this.request('DELETE', `/auth/sessions/${encodeURIComponent(sessionId)}`);
   }
 
+  // ---- the caller's account ----------------------------------------------------
+
+  updateProfile(request: UpdateProfileRequest): Promise<User> {
+    return this.request('PATCH', '/account', { body: request });
+  }
+
+  /** Every other session ends; this client's token stays valid. */
+  async changePassword(request: ChangePasswordRequest): Promise<void> {
+    await this.request('POST', '/account/password', { body: request });
+  }
+
+  /** Ends every session, this one included: the token is refused afterwards. */
+  async deleteAccount(request: DeleteAccountRequest): Promise<void> {
+    await this.request('DELETE', '/account', { body: request });
+  }
+
   me(): Promise<User> {
     return this.request('GET', '/auth/me');
   }
@@ -178,7 +207,45 @@ export class ChatHttpClient {
     return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/members`, { body });
   }
 
-  /** Owner only: removes the user from the room and keeps them out until `unbanMember`. */
+  // ---- room administration (owner and admins; see MemberRole) --------------------
+
+  /** Rename and/or set the topic (null or "" clears it). */
+  updateRoom(roomId: string, request: UpdateRoomRequest): Promise<Room> {
+    return this.request('PATCH', `/rooms/${encodeURIComponent(roomId)}`, { body: request });
+  }
+
+  /** Owner only: promote a member to admin, or demote an admin. */
+  setMemberRole(roomId: string, userId: string, role: SetMemberRoleRequest['role']): Promise<Room> {
+    const body: SetMemberRoleRequest = { role };
+    return this.request('PUT', `${memberPath(roomId, userId)}/role`, { body });
+  }
+
+  /** Owner only: hand the room to another member; the caller stays as an admin. */
+  transferOwnership(roomId: string, userId: string): Promise<Room> {
+    const body: TransferOwnershipRequest = { userId };
+    return this.request('PUT', `/rooms/${encodeURIComponent(roomId)}/owner`, { body });
+  }
+
+  /** Removes a member (who may join a public room again; ban to keep them out). */
+  async removeMember(roomId: string, userId: string): Promise<void> {
+    await this.request('DELETE', memberPath(roomId, userId));
+  }
+
+  /** Owner only: read-only (ROOM_ARCHIVED on every write) until `unarchiveRoom`. */
+  archiveRoom(roomId: string): Promise<Room> {
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/archive`);
+  }
+
+  unarchiveRoom(roomId: string): Promise<Room> {
+    return this.request('DELETE', `/rooms/${encodeURIComponent(roomId)}/archive`);
+  }
+
+  /** Owner only: the room, its messages and attachments are gone; members get `room:removed`. */
+  async deleteRoom(roomId: string): Promise<void> {
+    await this.request('DELETE', `/rooms/${encodeURIComponent(roomId)}`);
+  }
+
+  /** Owner or admin: removes the user from the room and keeps them out until `unbanMember`. */
   async banMember(roomId: string, userId: string): Promise<void> {
     const body: AddMemberRequest = { userId };
     await this.request('POST', `/rooms/${encodeURIComponent(roomId)}/bans`, { body });
@@ -212,10 +279,20 @@ export class ChatHttpClient {
   }
 
   history(roomId: string, query: HistoryQuery = {}): Promise<MessagePage> {
-    const { before, after, limit } = query;
+    const { before, after, around, limit, threadRootId, topLevel } = query;
     return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/messages`, {
-      query: { before, after, limit },
+      query: { before, after, around, limit, threadRootId, topLevel },
     });
+  }
+
+  /**
+   * Full-text search over the messages of the caller's rooms (best first, snippets as text parts),
+   * plus people and public rooms by name on the first page. Next page: the same request with
+   * `cursor: results.nextCursor`.
+   */
+  search(request: SearchRequest): Promise<SearchResults> {
+    const { q, roomId, from, before, cursor, limit } = request;
+    return this.request('GET', '/search', { query: { q, roomId, from, before, cursor, limit } });
   }
 
   /**
@@ -226,11 +303,16 @@ export class ChatHttpClient {
     roomId: string,
     body: string,
     clientMsgId: string,
-    attachmentIds?: string[],
+    options: { threadRootId?: string; attachmentIds?: string[] } = {},
   ): Promise<MessageSendResult> {
-    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, {
-      body: { body, clientMsgId, ...(attachmentIds && { attachmentIds }) },
-    });
+    const request: PostMessageRequest = { body, clientMsgId, ...options };
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, { body: request });
+  }
+
+  /** Your notification preference for a room (`MyRoom.notify` shows it). */
+  setNotificationPreference(roomId: string, level: NotifyLevel): Promise<NotificationPreference> {
+    const body: NotificationPreferenceRequest = { level };
+    return this.request('PUT', `/rooms/${encodeURIComponent(roomId)}/notifications`, { body });
   }
 
   // ---- attachments ------------------------------------------------------------
@@ -273,6 +355,11 @@ export class ChatHttpClient {
     return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/bots`, { body: request });
   }
 
+  /** The bots the caller made in this room, with their keys (no secrets). Room owners only. */
+  roomBots(roomId: string): Promise<RoomBot[]> {
+    return this.request('GET', `/rooms/${encodeURIComponent(roomId)}/bots`);
+  }
+
   createBotKey(botId: string, roomIds: string[]): Promise<BotApiKey> {
     return this.request('POST', `/bots/${encodeURIComponent(botId)}/keys`, { body: { roomIds } });
   }
@@ -287,6 +374,14 @@ export class ChatHttpClient {
 
   createIncomingWebhook(botId: string, roomId: string): Promise<IncomingWebhook> {
     return this.request('POST', `/bots/${encodeURIComponent(botId)}/incoming-webhooks`, { body: { roomId } });
+  }
+
+  /** A new URL for the same room (shown only now); the old one stops working. */
+  rotateIncomingWebhook(botId: string, keyId: string): Promise<IncomingWebhook> {
+    return this.request(
+      'POST',
+      `/bots/${encodeURIComponent(botId)}/incoming-webhooks/${encodeURIComponent(keyId)}/rotate`,
+    );
   }
 
   /** An outgoing webhook; `secret` (for verifying `X-Chat-Signature`) is returned only now. */
@@ -381,6 +476,9 @@ function queryString(query: Query | undefined): string {
   const encoded = params.toString();
   return encoded ? `?${encoded}` : '';
 }
+
+const memberPath = (roomId: string, userId: string): string =>
+  `/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}`;
 
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text().catch(() => '');

@@ -5,3 +5,4 @@ export * from './http-client';
 export * from './room-feed';
 export { isTransient } from './retry-policy';
 export { randomUuid } from './uuid';
+export * from './conversation-updates';

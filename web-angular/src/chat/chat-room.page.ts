@@ -10,9 +10,10 @@ import {
   signal,
   untracked,
 } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatSnackBar } from '@angular/material/snack-bar';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 
 import { Message, User } from '@chat/contracts';
 
@@ -26,15 +27,24 @@ import { ChatRoomStore } from './chat-room.store';
 import { ComposerComponent } from './composer.component';
 import { MembersPanelComponent } from './members-panel.component';
 import { MessageListComponent } from './message-list.component';
+import { RoomSettingsComponent } from './room-settings.component';
+
+const REMOVED_NOTICE = {
+  removed: 'You were removed from this room',
+  banned: 'You were banned from this room',
+  deleted: 'This room was deleted',
+} as const;
 
 /** One room: timeline, composer, typing line, members; owners of private rooms can add people. */
 @Component({
   selector: 'app-chat-room-page',
   imports: [
     MatButtonModule,
+    RouterLink,
     MessageListComponent,
     ComposerComponent,
     MembersPanelComponent,
+    RoomSettingsComponent,
     UserPickerComponent,
   ],
   providers: [ChatRoomStore],
@@ -53,16 +63,27 @@ export class ChatRoomPage {
 
   /** From the route (`rooms/:roomId`). */
   readonly roomId = input.required<string>();
+  /** From the query (`?around=<seq>`, a search hit): open the room at that message. */
+  readonly around = input<string | undefined>();
 
   protected readonly title = computed(() => {
     const room = this.store.room();
     return room ? roomTitle(room) : '';
   });
-  protected readonly canAddMembers = computed(() => {
+  /** Owners and admins run a group room (direct rooms have neither). */
+  protected readonly canManage = computed(() => {
     const room = this.store.room();
-    return room?.kind === 'group' && room.ownerId === this.auth.user()?.id;
+    return room?.kind === 'group' && room.role !== 'member';
   });
+  /** Owners manage integrations; the server checks it again on every call. */
+  protected readonly isOwner = computed(() => {
+    const room = this.store.room();
+    return room?.kind === 'group' && room.role === 'owner';
+  });
+  protected readonly archived = computed(() => Boolean(this.store.room()?.archivedAt));
+  protected readonly canAddMembers = computed(() => this.canManage() && !this.archived());
   protected readonly showMembers = signal(false);
+  protected readonly showSettings = signal(false);
   protected readonly showAddMember = signal(false);
   private readonly atBottom = signal(true);
   private readonly pageVisible = signal(true);
@@ -70,10 +91,18 @@ export class ChatRoomPage {
   constructor() {
     effect(() => {
       const roomId = this.roomId();
+      const around = Number(this.around());
       untracked(() => {
         this.showAddMember.set(false);
-        void this.store.open(roomId);
+        this.showSettings.set(false);
+        void this.store.open(roomId, Number.isSafeInteger(around) && around > 0 ? around : null);
       });
+    });
+    // Removed, banned, or the room deleted, while looking at it: say so and leave the page.
+    this.connection.roomsRemoved.pipe(takeUntilDestroyed()).subscribe((event) => {
+      if (event.roomId !== this.store.roomId()) return;
+      this.tell(REMOVED_NOTICE[event.reason]);
+      void this.router.navigateByUrl('/');
     });
     // Read while the user can see the newest messages: the tab is visible and scrolled to the bottom.
     effect(() => {

@@ -2,7 +2,7 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { filter } from 'rxjs';
 
-import { Limits, Member, Message, User } from '@chat/contracts';
+import { Limits, Member, Message, UpdateRoomRequest, User, UserRef } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
@@ -41,6 +41,11 @@ export class ChatRoomStore {
   readonly loadError = signal<string | null>(null);
   readonly hasOlder = signal(false);
   readonly loadingOlder = signal(false);
+  /** Opened around a seq (a search hit): newer messages exist that are not loaded yet. */
+  readonly hasNewer = signal(false);
+  readonly loadingNewer = signal(false);
+  /** The seq the room was opened at, to scroll to and mark; null when opened at the newest. */
+  readonly focusSeq = signal<number | null>(null);
   /** The members loaded so far: the first page, then any further ones asked for. */
   readonly members = signal<Member[]>([]);
   /** Where the next page of members starts; null once every member is loaded. */
@@ -107,31 +112,50 @@ export class ChatRoomStore {
     this.connection.presence
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe(({ userId, online }) => this.updateMember(userId, (member) => ({ ...member, online })));
+    this.connection.roomsUpdated
+      .pipe(
+        filter((event) => event.room.id === this.roomId()),
+        takeUntilDestroyed(destroyRef),
+      )
+      .subscribe(() => void this.loadMembers());
+    this.connection.usersUpdated
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe(({ user }) => this.renamed(user));
     // Catch up the members (presence may have changed unseen) whenever the connection returns.
     this.connection.reconnected.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.loadMembers());
     destroyRef.onDestroy(() => this.clearTyping());
   }
 
-  /** Shows a room: its newest page of history, then live messages as they come. */
-  async open(roomId: string): Promise<void> {
+  /**
+   * Shows a room: its newest page of history, or with `aroundSeq` the page around that message (a
+   * search hit) with newer pages loaded on demand; then live messages as they come.
+   */
+  async open(roomId: string, aroundSeq: number | null = null): Promise<void> {
     const generation = ++this.openGeneration;
     this.roomId.set(roomId);
     this.messages.set([]);
     this.members.set([]);
     this.membersCursor.set(null);
     this.hasOlder.set(false);
+    this.hasNewer.set(false);
+    this.focusSeq.set(aroundSeq);
     this.loadError.set(null);
     this.clearTyping();
     this.loading.set(true);
     try {
+      const limit = Limits.HISTORY_PAGE_DEFAULT;
       const [page] = await Promise.all([
-        this.api.http.history(roomId, { limit: Limits.HISTORY_PAGE_DEFAULT }),
+        this.api.http.history(roomId, aroundSeq === null ? { limit } : { around: aroundSeq, limit }),
         this.loadMembers(),
       ]);
       if (generation !== this.openGeneration) return;
       this.merge(page.messages);
-      this.hasOlder.set(page.hasMore);
-      this.connection.watch(roomId, this.lastSeq());
+      // Around a seq, `hasMore` speaks of newer messages; older ones exist above seq 1 (seqs are contiguous).
+      this.hasOlder.set(aroundSeq === null ? page.hasMore : (page.messages[0]?.seq ?? 1) > 1);
+      this.hasNewer.set(aroundSeq !== null && page.hasMore);
+      // Live events from the newest known seq: the messages between are the newer pages.
+      const known = this.hasNewer() ? Math.max(this.room()?.lastSeq ?? 0, this.lastSeq()) : this.lastSeq();
+      this.connection.watch(roomId, known);
     } catch (error) {
       if (generation === this.openGeneration) this.loadError.set(errorText(error));
     } finally {
@@ -160,6 +184,35 @@ export class ChatRoomStore {
     }
   }
 
+  /** The page after the newest loaded message before the live ones (opened around a search hit). */
+  async loadNewer(): Promise<void> {
+    const roomId = this.roomId();
+    const newest = this.newestContiguousSeq();
+    if (!roomId || !this.hasNewer() || this.loadingNewer()) return;
+    this.loadingNewer.set(true);
+    try {
+      const page = await this.api.http.history(roomId, { after: newest, limit: Limits.HISTORY_PAGE_DEFAULT });
+      if (roomId !== this.roomId()) return;
+      this.merge(page.messages);
+      this.hasNewer.set(page.hasMore);
+    } catch (error) {
+      this.loadError.set(errorText(error));
+    } finally {
+      this.loadingNewer.set(false);
+    }
+  }
+
+  /** The last seq before the first gap: live messages may have arrived beyond the pages loaded. */
+  private newestContiguousSeq(): number {
+    const messages = this.messages();
+    let seq = messages[0]?.seq ?? 0;
+    for (const message of messages) {
+      if (message.seq > seq + 1) break;
+      seq = message.seq;
+    }
+    return seq;
+  }
+
   send(draft: ComposerDraft): void {
     const roomId = this.roomId();
     if (roomId) this.outbox.enqueue(roomId, draft.body, draft.files);
@@ -181,6 +234,57 @@ export class ChatRoomStore {
     await this.open(roomId);
   }
 
+  // ---- administration (owner and admins; the server checks every rule) ----------
+
+  async update(request: UpdateRoomRequest): Promise<void> {
+    await this.api.http.updateRoom(this.requireRoomId(), request);
+  }
+
+  async setRole(userId: string, role: 'admin' | 'member'): Promise<void> {
+    await this.api.http.setMemberRole(this.requireRoomId(), userId, role);
+  }
+
+  async transfer(userId: string): Promise<void> {
+    await this.api.http.transferOwnership(this.requireRoomId(), userId);
+  }
+
+  async removeMember(userId: string): Promise<void> {
+    await this.api.http.removeMember(this.requireRoomId(), userId);
+  }
+
+  async ban(userId: string): Promise<void> {
+    await this.api.http.banMember(this.requireRoomId(), userId);
+  }
+
+  async setArchived(archived: boolean): Promise<void> {
+    const roomId = this.requireRoomId();
+    await (archived ? this.api.http.archiveRoom(roomId) : this.api.http.unarchiveRoom(roomId));
+  }
+
+  async deleteRoom(): Promise<void> {
+    const roomId = this.requireRoomId();
+    await this.api.http.deleteRoom(roomId);
+    this.rooms.removed(roomId);
+  }
+
+  private requireRoomId(): string {
+    const roomId = this.roomId();
+    if (!roomId) throw new Error('No room open');
+    return roomId;
+  }
+
+  /** A new display name: in the member list and on the messages already shown. */
+  private renamed(user: UserRef): void {
+    this.updateMember(user.id, (member) => ({ ...member, user: { ...member.user, ...user } }));
+    if (this.messages().some((message) => message.senderId === user.id)) {
+      this.messages.update((messages) =>
+        messages.map((message) =>
+          message.senderId === user.id ? { ...message, sender: { ...message.sender, ...user } } : message,
+        ),
+      );
+    }
+  }
+
   async edit(messageId: string, body: string): Promise<void> {
     const { message } = await this.connection.edit(messageId, body);
     this.merge([message]);
@@ -196,7 +300,8 @@ export class ChatRoomStore {
     const roomId = this.roomId();
     const seq = this.lastSeq();
     const room = this.room();
-    if (!roomId || seq === 0 || (room && room.lastReadSeq >= seq)) return;
+    // Not while the pages between the search hit and the newest messages are unread and unloaded.
+    if (!roomId || seq === 0 || this.hasNewer() || (room && room.lastReadSeq >= seq)) return;
     this.rooms.markRead(roomId, seq);
     const me = this.myUserId();
     if (me)

@@ -25,6 +25,8 @@ import { MessageAttachmentsComponent } from './message-attachments.component';
 export class MessageBubbleComponent {
   readonly message = input.required<Message>();
   readonly mine = input(false);
+  /** False in an archived room: own messages can no longer be changed. */
+  readonly editable = input(true);
   /** Names of the members whose read marker is on this message. */
   readonly seenBy = input<readonly string[]>([]);
   readonly edited = output<string>();
@@ -33,9 +35,10 @@ export class MessageBubbleComponent {
   protected readonly maxLength = Limits.MESSAGE_BODY_MAX;
   protected readonly editing = signal(false);
   protected readonly draft = signal('');
-  protected readonly senderName = computed(
-    () => this.message().sender.displayName || this.message().sender.username,
-  );
+  protected readonly senderName = computed(() => {
+    const { sender } = this.message();
+    return sender.deleted ? 'Deleted user' : sender.displayName || sender.username;
+  });
   protected readonly senderLabel = computed(() => userLabel(this.message().sender));
   protected readonly isDeleted = computed(() => this.message().deletedAt !== null);
 

@@ -14,6 +14,7 @@ import { Message } from '@chat/contracts';
 import { fileSize } from '../shared/file-size';
 import { MessageBubbleComponent } from './message-bubble.component';
 import { OutboxEntry, uploadsDone } from './outbox';
+import { isSystem, systemText } from './system-message';
 
 /** Within this many pixels of an edge counts as at it. */
 const EDGE_PX = 80;
@@ -36,20 +37,33 @@ export class MessageListComponent {
   readonly seenBy = input<ReadonlyMap<number, string[]>>(new Map());
   readonly hasOlder = input(false);
   readonly loadingOlder = input(false);
+  readonly hasNewer = input(false);
+  readonly loadingNewer = input(false);
+  /** A message to scroll to and mark once it is shown (the room was opened at a search hit). */
+  readonly focusSeq = input<number | null>(null);
   readonly browserOffline = input(false);
+  /** An archived room: messages can no longer be edited or deleted. */
+  readonly readOnly = input(false);
 
   readonly loadOlder = output<void>();
+  readonly loadNewer = output<void>();
   readonly atBottom = output<boolean>();
   readonly edit = output<{ message: Message; body: string }>();
   readonly remove = output<Message>();
   readonly retry = output<string>();
   readonly discard = output<string>();
 
+  protected systemLabel(message: Message): string {
+    return isSystem(message) ? systemText(message, this.myUserId()) : '';
+  }
+
   private readonly viewport = viewChild.required<ElementRef<HTMLElement>>('viewport');
   private stickToBottom = true;
   /** Distance from the content's bottom to the viewport's top, kept when older messages are added. */
   private fromBottom = 0;
   private firstSeq: number | undefined;
+  /** The focus seq already scrolled to: scrolling happens once per focus, then the user scrolls. */
+  private focused: number | null = null;
 
   constructor() {
     afterRenderEffect({
@@ -60,6 +74,7 @@ export class MessageListComponent {
         const prepended =
           this.firstSeq !== undefined && messages[0] !== undefined && messages[0].seq < this.firstSeq;
         this.firstSeq = messages[0]?.seq;
+        if (this.scrollToFocus(element)) return;
         if (this.stickToBottom) element.scrollTop = element.scrollHeight;
         else if (prepended) element.scrollTop = element.scrollHeight - this.fromBottom;
         // A short first page leaves nothing to scroll: fetch more until the view fills or history ends.
@@ -79,6 +94,27 @@ export class MessageListComponent {
       this.atBottom.emit(atBottom);
     }
     if (element.scrollTop < EDGE_PX && this.hasOlder() && !this.loadingOlder()) this.loadOlder.emit();
+    if (atBottom && this.hasNewer() && !this.loadingNewer()) this.loadNewer.emit();
+  }
+
+  /** Centres the focused message the first time it is rendered, and stops sticking to the bottom. */
+  private scrollToFocus(element: HTMLElement): boolean {
+    const seq = this.focusSeq();
+    if (seq === null) {
+      // Opened at the newest again (the list is reused from room to room): follow the bottom.
+      if (this.focused !== null) this.stickToBottom = true;
+      this.focused = null;
+      return false;
+    }
+    if (this.focused === seq) return false;
+    const bubble = element.querySelector<HTMLElement>(`[data-seq="${seq}"]`);
+    if (!bubble) return false;
+    this.focused = seq;
+    this.stickToBottom = false;
+    this.atBottom.emit(false);
+    bubble.scrollIntoView({ block: 'center' });
+    this.fromBottom = element.scrollHeight - element.scrollTop;
+    return true;
   }
 
   protected readonly size = fileSize;

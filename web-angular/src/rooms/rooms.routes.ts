@@ -12,6 +12,11 @@ export const roomsRoutes: Routes = [
     loadComponent: () => import('./create-room.page').then((m) => m.CreateRoomPage),
   },
   {
+    path: ':roomId/integrations',
+    title: 'Integrations · Chat',
+    loadComponent: () => import('../integrations/integrations.page').then((m) => m.IntegrationsPage),
+  },
+  {
     path: ':roomId',
     title: 'Chat',
     loadComponent: () => import('../chat/chat-room.page').then((m) => m.ChatRoomPage),

@@ -2,9 +2,10 @@ import { BreakpointObserver } from '@angular/cdk/layout';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
 import { MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
-import { NavigationEnd, Router, RouterOutlet } from '@angular/router';
+import { NavigationEnd, Router, RouterLink, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
 
 import { AuthStore } from '../auth/auth-store';
@@ -13,17 +14,22 @@ import { ChatConnection } from '../realtime/chat-connection';
 import { ClusterStatsStore } from '../realtime/cluster-stats';
 import { RoomListComponent } from '../rooms/room-list.component';
 import { RoomsStore } from '../rooms/rooms-store';
+import { SearchDialogComponent } from '../search/search-dialog.component';
 import { CONNECTION_LABELS } from './connection-status';
+
+const SEARCH_DIALOG_ID = 'search';
 
 /** The signed-in frame: header (connection, instance, online count, account), room list, outlet. */
 @Component({
   selector: 'app-shell',
-  imports: [RouterOutlet, MatToolbarModule, MatSidenavModule, MatButtonModule, RoomListComponent],
+  imports: [RouterOutlet, RouterLink, MatToolbarModule, MatSidenavModule, MatButtonModule, RoomListComponent],
   templateUrl: './shell.component.html',
   styleUrl: './shell.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(document:keydown)': 'onKeydown($event)' },
 })
 export class ShellComponent {
+  private readonly dialog = inject(MatDialog);
   private readonly auth = inject(AuthStore);
   private readonly connection = inject(ChatConnection);
   private readonly clusterStats = inject(ClusterStatsStore);
@@ -57,6 +63,23 @@ export class ShellComponent {
       .subscribe(() => this.navOpen.set(false));
     effect(() => {
       if (!this.handset()) this.navOpen.set(false);
+    });
+  }
+
+  /** Ctrl-K (⌘-K on a Mac) opens the search box from anywhere, as in other chat apps. */
+  protected onKeydown(event: KeyboardEvent): void {
+    if (event.key.toLowerCase() !== 'k' || !(event.ctrlKey || event.metaKey) || event.altKey) return;
+    event.preventDefault();
+    this.openSearch();
+  }
+
+  protected openSearch(): void {
+    if (this.dialog.getDialogById(SEARCH_DIALOG_ID)) return;
+    this.dialog.open(SearchDialogComponent, {
+      id: SEARCH_DIALOG_ID,
+      ariaLabel: 'Search',
+      position: { top: '10vh' },
+      maxWidth: '96vw',
     });
   }
 

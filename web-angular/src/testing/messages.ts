@@ -18,6 +18,11 @@ export function message(seq: number, changes: Partial<Message> = {}): Message {
     createdAt: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
     editedAt: null,
     deletedAt: null,
+    threadRootId: null,
+    replyCount: 0,
+    lastReplyAt: null,
+    reactions: [],
+    mentions: [],
     ...changes,
   };
 }
@@ -33,11 +38,15 @@ export function myRoom(id: string, changes: Partial<MyRoom> = {}): MyRoom {
     lastSeq: 0,
     memberCount: 2,
     createdAt: '2026-01-01T00:00:00.000Z',
+    topic: null,
+    archivedAt: null,
     role: 'member',
     lastReadSeq: 0,
     unreadCount: 0,
     lastMessage: null,
     peer: null,
+    unreadMentions: 0,
+    notify: 'mentions',
     ...changes,
   };
 }

@@ -21,12 +21,14 @@ import type {
   MessageEditPayload,
   MessageReadPayload,
   MessageSendPayload,
+  ReactionPayload,
   RoomJoinPayload,
   RoomLeavePayload,
   TypingPayload,
 } from '@chat/contracts';
 import { Limits } from '@chat/contracts';
 
+import { IsSingleEmoji } from '../../common/emoji.validator';
 import { IsStorableText, IsTextLength } from '../../common/text.validators';
 import { IsCanonicalUuid, IsCanonicalUuids } from '../../common/uuid.validators';
 
@@ -37,7 +39,8 @@ export class RoomIdDto implements RoomJoinPayload, RoomLeavePayload {
   roomId!: string;
 }
 
-const hasAttachments = (dto: MessageSendDto) => Array.isArray(dto.attachmentIds) && dto.attachmentIds.length > 0;
+const hasAttachments = (dto: MessageSendDto) =>
+  Array.isArray(dto.attachmentIds) && dto.attachmentIds.length > 0;
 
 export class MessageSendDto implements MessageSendPayload {
   @IsCanonicalUuid()
@@ -69,6 +72,10 @@ export class MessageSendDto implements MessageSendPayload {
   @ArrayUnique()
   @IsCanonicalUuids()
   attachmentIds?: string[];
+
+  @IsOptional()
+  @IsCanonicalUuid()
+  threadRootId?: string;
 }
 
 export class MessageEditDto implements MessageEditPayload {
@@ -85,6 +92,14 @@ export class MessageEditDto implements MessageEditPayload {
 export class MessageIdDto implements MessageDeletePayload {
   @IsCanonicalUuid()
   messageId!: string;
+}
+
+export class ReactionDto implements ReactionPayload {
+  @IsCanonicalUuid()
+  messageId!: string;
+
+  @IsSingleEmoji()
+  emoji!: string;
 }
 
 export class MessageReadDto implements MessageReadPayload {

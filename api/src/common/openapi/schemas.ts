@@ -17,13 +17,19 @@ import type {
   Message,
   MessagePage,
   MyRoom,
+  NotificationPreference,
+  NotifyLevel,
+  Reaction,
   Room,
   RoomKind,
   RoomVisibility,
+  SystemMessage,
+  SystemMessageKind,
   User,
+  ThreadSummary,
   UserRef,
 } from '@chat/contracts';
-import { ErrorCode as ErrorCodes } from '@chat/contracts';
+import { ErrorCode as ErrorCodes, Limits } from '@chat/contracts';
 
 /*
  * OpenAPI schemas of the contract's response shapes. Each class `implements` its contract interface,
@@ -35,6 +41,8 @@ export class UserRefResponse implements UserRef {
   @ApiProperty() username!: string;
   @ApiProperty() displayName!: string;
   @ApiPropertyOptional({ enum: [true], description: 'Present only for bot accounts' }) isBot?: true;
+  @ApiPropertyOptional({ enum: [true], description: 'Present only for a deleted account ("Deleted user")' })
+  deleted?: true;
 }
 
 export class UserResponse extends UserRefResponse implements User {
@@ -86,6 +94,43 @@ export class AttachmentUrlsResponse implements AttachmentUrls {
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
 }
 
+export class ReactionResponse implements Reaction {
+  @ApiProperty({ description: 'One emoji (a single grapheme)' }) emoji!: string;
+  @ApiProperty({ description: 'Exact number of users who reacted with it' }) count!: number;
+  @ApiProperty({
+    type: [String],
+    description: `Earliest first, at most ${Limits.REACTION_USERS_MAX}; includes the caller when the caller reacted`,
+  })
+  userIds!: string[];
+}
+
+export class ThreadSummaryResponse implements ThreadSummary {
+  @ApiProperty() replyCount!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastReplyAt!: string | null;
+}
+
+export class SystemMessageResponse implements SystemMessage {
+  @ApiProperty({
+    enum: [
+      'room_renamed',
+      'topic_changed',
+      'member_promoted',
+      'member_demoted',
+      'ownership_transferred',
+      'member_removed',
+      'member_banned',
+      'room_archived',
+      'room_unarchived',
+    ],
+  })
+  kind!: SystemMessageKind;
+  @ApiProperty({ format: 'uuid' }) actorId!: string;
+  @ApiPropertyOptional({ format: 'uuid' }) targetId?: string;
+  @ApiPropertyOptional({ type: UserRefResponse }) target?: UserRefResponse;
+  @ApiPropertyOptional() name?: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) topic?: string | null;
+}
+
 export class MessageResponse implements Message {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) roomId!: string;
@@ -100,6 +145,29 @@ export class MessageResponse implements Message {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) deletedAt!: string | null;
   @ApiPropertyOptional({ type: [AttachmentResponse], description: 'Absent when none' })
   attachments?: AttachmentResponse[];
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The thread root this message replies to; null for a top-level message',
+  })
+  threadRootId!: string | null;
+  @ApiProperty({ description: 'Replies to this message (0 on a reply)' }) replyCount!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastReplyAt!: string | null;
+  @ApiPropertyOptional({
+    type: ThreadSummaryResponse,
+    description: "On a reply: its root's current counters (how a root's update is announced live too)",
+  })
+  threadRoot?: ThreadSummaryResponse;
+  @ApiProperty({ type: [ReactionResponse], description: "By the emoji's first use" })
+  reactions!: ReactionResponse[];
+  @ApiProperty({ type: [String], description: 'Ids of the room members the body mentions (@username)' })
+  mentions!: string[];
+  @ApiPropertyOptional({
+    type: SystemMessageResponse,
+    description: 'Present only on a system message (empty body)',
+  })
+  system?: SystemMessageResponse;
 }
 
 export class RoomResponse implements Room {
@@ -112,19 +180,39 @@ export class RoomResponse implements Room {
   @ApiProperty() lastSeq!: number;
   @ApiProperty() memberCount!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, nullable: true }) topic!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Set while archived: read-only, writes answer 409 ROOM_ARCHIVED',
+  })
+  archivedAt!: string | null;
 }
 
 export class MyRoomResponse extends RoomResponse implements MyRoom {
-  @ApiProperty({ enum: ['owner', 'member'] }) role!: MemberRole;
+  @ApiProperty({ enum: ['owner', 'admin', 'member'] }) role!: MemberRole;
   @ApiProperty() lastReadSeq!: number;
   @ApiProperty({ description: "Others' undeleted messages after lastReadSeq" }) unreadCount!: number;
   @ApiProperty({ type: MessageResponse, nullable: true }) lastMessage!: MessageResponse | null;
   @ApiProperty({ type: UserRefResponse, nullable: true }) peer!: UserRefResponse | null;
+  @ApiProperty({ description: "Others' undeleted messages after lastReadSeq that mention you" })
+  unreadMentions!: number;
+  @ApiProperty({
+    enum: ['all', 'mentions', 'none'],
+    description: 'Your notification preference (default: mentions in group rooms, all in direct ones)',
+  })
+  notify!: NotifyLevel;
+}
+
+export class NotificationPreferenceResponse implements NotificationPreference {
+  @ApiProperty({ format: 'uuid' }) roomId!: string;
+  @ApiProperty({ enum: ['all', 'mentions', 'none'] }) level!: NotifyLevel;
 }
 
 export class MemberResponse implements Member {
   @ApiProperty({ type: UserRefResponse }) user!: UserRefResponse;
-  @ApiProperty({ enum: ['owner', 'member'] }) role!: MemberRole;
+  @ApiProperty({ enum: ['owner', 'admin', 'member'] }) role!: MemberRole;
   @ApiProperty() lastReadSeq!: number;
   @ApiProperty({ format: 'date-time' }) joinedAt!: string;
   @ApiProperty({ description: 'Connected to any instance of the cluster' }) online!: boolean;

@@ -14,6 +14,11 @@ export function messageAt(seq: number, roomId = 'room-1'): Message {
     createdAt: '2026-01-01T00:00:00.000Z',
     editedAt: null,
     deletedAt: null,
+    threadRootId: null,
+    replyCount: 0,
+    lastReplyAt: null,
+    reactions: [],
+    mentions: [],
   };
 }
 
