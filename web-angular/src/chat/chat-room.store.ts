@@ -10,6 +10,7 @@ import { RoomsStore } from '../rooms/rooms-store';
 import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
 import { userLabel } from '../shared/user-label';
+import type { ComposerDraft } from './composer.component';
 import { mergeMessages } from './message-merge';
 import { Outbox } from './outbox';
 
@@ -212,9 +213,9 @@ export class ChatRoomStore {
     return seq;
   }
 
-  send(body: string): void {
+  send(draft: ComposerDraft): void {
     const roomId = this.roomId();
-    if (roomId) this.outbox.enqueue(roomId, body);
+    if (roomId) this.outbox.enqueue(roomId, draft.body, draft.files);
   }
 
   retry(clientMsgId: string): void {

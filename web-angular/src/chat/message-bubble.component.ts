@@ -5,6 +5,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { Limits, Message } from '@chat/contracts';
 
 import { userLabel } from '../shared/user-label';
+import { MessageAttachmentsComponent } from './message-attachments.component';
 
 /**
  * One stored message. The body is bound as text, never as HTML: whatever people send shows verbatim.
@@ -12,7 +13,7 @@ import { userLabel } from '../shared/user-label';
  */
 @Component({
   selector: 'app-message-bubble',
-  imports: [DatePipe, MatButtonModule],
+  imports: [DatePipe, MatButtonModule, MessageAttachmentsComponent],
   templateUrl: './message-bubble.component.html',
   styleUrl: './message-bubble.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -11,8 +11,9 @@ import { MatButtonModule } from '@angular/material/button';
 
 import { Message } from '@chat/contracts';
 
+import { fileSize } from '../shared/file-size';
 import { MessageBubbleComponent } from './message-bubble.component';
-import { OutboxEntry } from './outbox';
+import { OutboxEntry, uploadsDone } from './outbox';
 import { isSystem, systemText } from './system-message';
 
 /** Within this many pixels of an edge counts as at it. */
@@ -116,9 +117,12 @@ export class MessageListComponent {
     return true;
   }
 
+  protected readonly size = fileSize;
+
   protected pendingLabel(entry: OutboxEntry): string {
     if (entry.status === 'failed') return `Not sent: ${entry.error ?? 'failed'}`;
     if (entry.status === 'sending') return 'Sending…';
+    if (!uploadsDone(entry)) return 'Uploading…';
     return this.browserOffline() ? 'Waiting for connection…' : 'Sending…';
   }
 }

@@ -106,8 +106,8 @@ export class ChatConnection {
     this.socket?.leave(roomId).catch(() => undefined);
   }
 
-  send(roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
-    return this.requireSocket().send(roomId, body, { clientMsgId, retries: SEND_RETRIES });
+  send(roomId: string, body: string, clientMsgId: string, attachmentIds?: string[]): Promise<MessageSendResult> {
+    return this.requireSocket().send(roomId, body, { clientMsgId, attachmentIds, retries: SEND_RETRIES });
   }
 
   edit(messageId: string, body: string): Promise<MessageUpdateResult> {
