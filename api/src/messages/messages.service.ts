@@ -214,8 +214,8 @@ export class MessagesService {
     );
   }
 
-  /** Adds what is not in the message's row: its reactions, and a reply's root counters. */
-  private async decorate(messages: Message[], viewerId: string | null): Promise<Message[]> {
+  /** Adds what is not in the message's row: its reactions, and a reply's root counters (history and search). */
+  async decorate(messages: Message[], viewerId: string | null): Promise<Message[]> {
     if (messages.length === 0) return messages;
     const rootIds = [...new Set(messages.flatMap((m) => (m.threadRootId ? [m.threadRootId] : [])))];
     const [reactions, roots] = await Promise.all([
