@@ -484,6 +484,18 @@ describe('conversations across 2 instances: threads, reactions, mentions', () =>
         ok: false,
         error: { code: ErrorCode.VALIDATION, fields: { threadRootId: expect.any(Array) } },
       });
+      // A deleted message takes no reactions; its thread stays open (as in Slack), so it takes replies.
+      const { message: gone } = await aliceSocket.send(room.id, 'to be deleted');
+      await aliceSocket.delete(gone.id);
+      const onDeleted = await rawAck(aliceSocket, 'reaction:add', { messageId: gone.id, emoji: '👍' });
+      expect(onDeleted).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
+      const replyToDeleted = await rawAck(aliceSocket, 'message:send', {
+        roomId: room.id,
+        body: 'still answering',
+        clientMsgId: randomUUID(),
+        threadRootId: gone.id,
+      });
+      expect(replyToDeleted).toMatchObject({ ok: true, message: { threadRootId: gone.id } });
       const unknownMessage = await rawAck(aliceSocket, 'reaction:add', {
         messageId: randomUUID(),
         emoji: '👍',
