@@ -163,6 +163,7 @@ describe('fuzzing every input (fast-check)', () => {
         clientMsgId: fc.oneof(fc.uuid(), anyText(70), anyNumber),
         seq: fc.oneof(fc.nat(5), anyNumber, anyText()),
         isTyping: fc.oneof(fc.boolean(), anyValue),
+        attachmentIds: fc.oneof(fc.array(idLike(ids), { maxLength: 12 }), anyValue),
         token: fc.oneof(fc.constantFrom(alice.auth.accessToken, bob.auth.accessToken), anyText(), anyValue),
       };
     };
@@ -845,6 +846,20 @@ describe('fuzzing every input (fast-check)', () => {
               queryString(['before', 'after', 'around', 'limit', 'threadRootId', 'topLevel']),
             )
             .map(([id, query]) => `/api/rooms/${id}/messages${query}`),
+          fc.constant(undefined),
+        ],
+        [
+          'POST /api/attachments/signed-urls',
+          anyone,
+          fc.constant('/api/attachments/signed-urls'),
+          json({ attachmentIds: fc.oneof(fc.array(idRef(ROOM_NAMES), { maxLength: 120 }), anyValue) }),
+        ],
+        [
+          'GET /api/attachments/:id',
+          anyone,
+          fc
+            .tuple(segment(ROOM_NAMES), queryString(['user', 'expires', 'sig']))
+            .map(([id, query]) => `/api/attachments/${id}${query}`),
           fc.constant(undefined),
         ],
         [

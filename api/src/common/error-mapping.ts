@@ -11,6 +11,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCode.FORBIDDEN]: HttpStatus.FORBIDDEN,
   [ErrorCode.NOT_FOUND]: HttpStatus.NOT_FOUND,
   [ErrorCode.CONFLICT]: HttpStatus.CONFLICT,
+  [ErrorCode.PAYLOAD_TOO_LARGE]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.ROOM_FULL]: HttpStatus.CONFLICT,
   [ErrorCode.ROOM_ARCHIVED]: HttpStatus.CONFLICT,
   [ErrorCode.INVALID_THREAD_ROOT]: HttpStatus.UNPROCESSABLE_ENTITY,

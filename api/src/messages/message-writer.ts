@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { AttachmentRow, AttachmentsRepository } from '../attachments/attachments.repository';
 import { isUniqueViolation } from '../common/postgres-errors';
 import { AllConfig } from '../config/config.type';
 import { MESSAGE_COLUMNS, MESSAGE_OWN_COLUMNS, MessageRow } from '../database/rows';
@@ -21,10 +22,12 @@ export interface StoredMessageRow extends InsertedMessageRow {
 
 /** How a `write` ended: stored now, stored before under this (sender, clientMsgId), or refused. */
 export type WriteResult =
-  | { kind: 'stored'; row: StoredMessageRow }
+  | { kind: 'stored'; row: StoredMessageRow; attachments?: AttachmentRow[] }
   | { kind: 'duplicate'; original: MessageRow }
   | { kind: 'notMember'; roomExists: boolean }
-  | { kind: 'archived' };
+  | { kind: 'archived' }
+  /** One of the attachments is not an unsent upload of the sender to this room. */
+  | { kind: 'attachmentsUnavailable' };
 
 export interface MessageToInsert {
   roomId: string;
@@ -35,6 +38,8 @@ export interface MessageToInsert {
   threadRootId: string | null;
   /** Lower-cased usernames from the body; the insert keeps those of the room's members as `mentions`. */
   mentionedUsernames: string[];
+  /** Distinct ids; a message with attachments is written on its own (see writeWithAttachments). */
+  attachmentIds?: string[];
 }
 
 /**
@@ -170,13 +175,66 @@ export class MessageWriter {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     config: ConfigService<AllConfig, true>,
+    private readonly attachments: AttachmentsRepository,
   ) {
     this.instanceId = config.get('app.instanceId', { infer: true });
   }
 
   async write(message: MessageToInsert): Promise<WriteResult> {
+    if (message.attachmentIds?.length) return this.writeWithAttachments(message, message.attachmentIds);
     const row = await this.insert(message);
     return row ? { kind: 'stored', row } : this.whyNotStored(message);
+  }
+
+  /**
+   * Outside the group commit, in one transaction: lock the uploads (id order), check each is the
+   * sender's, of this room, complete and unsent, insert the message as INSERT_ONE does (the room lock
+   * keeps seqs contiguous with the batches), and tie the uploads to it. Two sends naming one upload
+   * queue on its row lock, and the second finds it taken, so an upload is on one message at most.
+   * A resend of a stored message finds its uploads taken too, and gets the original back.
+   */
+  private async writeWithAttachments(message: MessageToInsert, ids: string[]): Promise<WriteResult> {
+    const { roomId, senderId, body, clientMsgId, threadRootId, mentionedUsernames } = message;
+    let outcome: WriteResult | 'refused';
+    try {
+      outcome = await this.dataSource.transaction(async (db) => {
+        const locked = await this.attachments.lockForSend(db, ids);
+        const usable = locked.filter(
+          (a) => a.ready && a.message_id === null && a.room_id === roomId && a.uploader_id === senderId,
+        );
+        if (usable.length !== ids.length) return 'refused' as const;
+        const [row]: StoredMessageRow[] = await db.query(INSERT_ONE, [
+          roomId,
+          senderId,
+          body,
+          clientMsgId,
+          this.instanceId,
+          threadRootId,
+          mentionedUsernames,
+        ]);
+        if (!row) return 'refused' as const;
+        await this.attachments.attach(db, ids, row.id);
+        const byId = new Map(usable.map((a) => [a.id, { ...a, message_id: row.id }]));
+        return { kind: 'stored' as const, row, attachments: ids.map((id) => byId.get(id)!) };
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error, 'messages_sender_id_client_msg_id_key')) throw error;
+      outcome = 'refused';
+    }
+    if (outcome !== 'refused') return outcome;
+    const why = await this.whyNotStored(message);
+    if (why.kind === 'notMember' && why.roomExists && (await this.isMember(roomId, senderId))) {
+      return { kind: 'attachmentsUnavailable' };
+    }
+    return why;
+  }
+
+  private async isMember(roomId: string, userId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      'SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2',
+      [roomId, userId],
+    );
+    return rows.length > 0;
   }
 
   insert(message: MessageToInsert): Promise<StoredMessageRow | undefined> {

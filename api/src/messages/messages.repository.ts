@@ -101,9 +101,32 @@ export class MessagesRepository {
     );
   }
 
-  /** Soft delete of the sender's own live message: it keeps its seq and loses its body and mentions. */
-  softDelete(messageId: string, senderId: string): Promise<InsertedMessageRow | undefined> {
-    return this.updateOwn(messageId, senderId, `body = '', mentions = '{}', deleted_at = now()`, []);
+  /**
+   * Soft delete of the sender's own live message: it keeps its seq and loses its body, mentions and,
+   * in the same statement, its attachments, whose storage keys come back (the trigger on
+   * `attachments` has queued them for deletion too).
+   */
+  async softDelete(
+    messageId: string,
+    senderId: string,
+  ): Promise<{ row: InsertedMessageRow; attachmentKeys: string[] } | undefined> {
+    const row = await this.updateOwn(
+      messageId,
+      senderId,
+      `body = '', mentions = '{}', deleted_at = now()`,
+      [],
+      {
+        ctes: `, gone AS (
+         DELETE FROM attachments a USING changed WHERE a.message_id = changed.id
+         RETURNING a.blob_key, a.thumbnail_key
+       )`,
+        columns: `, (SELECT array_agg(k) FROM gone, unnest(ARRAY[gone.blob_key, gone.thumbnail_key]) AS k
+          WHERE k IS NOT NULL) AS attachment_keys`,
+      },
+    );
+    if (!row) return undefined;
+    const { attachment_keys, ...message } = row as InsertedMessageRow & { attachment_keys: string[] | null };
+    return { row: message, attachmentKeys: attachment_keys ?? [] };
   }
 
   /** Why a change to a message was refused: what updateOwn's WHERE checks, one by one. */
@@ -125,6 +148,8 @@ export class MessagesRepository {
     senderId: string,
     assignments: string,
     params: unknown[],
+    /** More of the statement: CTEs after `changed`, and columns after `changed.*`. */
+    more: { ctes: string; columns: string } = { ctes: '', columns: '' },
   ): Promise<InsertedMessageRow | undefined> {
     const rows: InsertedMessageRow[] = await this.dataSource.query(
       `WITH changed AS (
@@ -133,8 +158,8 @@ export class MessagesRepository {
            AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = messages.room_id AND m.user_id = $2)
            AND NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = messages.room_id AND r.archived_at IS NOT NULL)
          RETURNING ${MESSAGE_OWN_COLUMNS}
-       )
-       SELECT * FROM changed`,
+       )${more.ctes}
+       SELECT changed.*${more.columns} FROM changed`,
       [messageId, senderId, ...params],
     );
     return rows[0];

@@ -1,3 +1,5 @@
+import type { AttachmentCollector } from '../attachments/attachment-collector';
+import type { AttachmentsRepository } from '../attachments/attachments.repository';
 import { AppError } from '../common/app-error';
 import type { MessageRow } from '../database/rows';
 import type { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
@@ -71,6 +73,8 @@ function setup(written: WriteResult, member = true) {
     broadcaster as unknown as RealtimeBroadcaster,
     writer as unknown as MessageWriter,
     { run: async () => undefined } as unknown as MessageHooks,
+    { ofMessages: async () => [] } as unknown as AttachmentsRepository,
+    { deleteNow: async () => undefined } as unknown as AttachmentCollector,
     { of: async () => new Map() } as unknown as ReactionsService,
   );
   return { service, broadcaster, rooms, messages, memberships, writer };
@@ -78,6 +82,17 @@ function setup(written: WriteResult, member = true) {
 
 describe('MessagesService', () => {
   describe('send', () => {
+    it('refuses unusable attachments with a field error, and announces nothing', async () => {
+      const { service, broadcaster } = setup({ kind: 'attachmentsUnavailable' });
+      await expect(
+        service.send(alice, { roomId: ROOM, body: '', clientMsgId: 'c1', attachmentIds: ['a1'] }),
+      ).rejects.toMatchObject({
+        code: 'VALIDATION',
+        fields: { attachmentIds: [expect.any(String)] },
+      });
+      expect(broadcaster.toRoom).not.toHaveBeenCalled();
+    });
+
     it('broadcasts a stored message with the sender as it is known, and acks it as new', async () => {
       const { service, broadcaster, rooms } = setup({ kind: 'stored', row: storedReply() });
       const result = await service.send(alice, { roomId: ROOM, body: 'hello', clientMsgId: 'c1' });
@@ -112,7 +127,9 @@ describe('MessagesService', () => {
 
     it('refuses a member writing to an archived room with ROOM_ARCHIVED, announcing nothing', async () => {
       const { service, broadcaster } = setup({ kind: 'archived' });
-      await expect(service.send(alice, { roomId: ROOM, body: 'x', clientMsgId: 'c1' })).rejects.toMatchObject({ code: 'ROOM_ARCHIVED' });
+      await expect(service.send(alice, { roomId: ROOM, body: 'x', clientMsgId: 'c1' })).rejects.toMatchObject(
+        { code: 'ROOM_ARCHIVED' },
+      );
       expect(broadcaster.toRoom).not.toHaveBeenCalled();
     });
 

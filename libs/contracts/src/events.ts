@@ -73,9 +73,15 @@ export interface RoomLeavePayload {
 
 export interface MessageSendPayload {
   roomId: string;
+  /** May be empty when attachmentIds are given. */
   body: string;
   /** Chosen by the client, unique per sender: a resend with the same id is not stored twice. */
   clientMsgId: string;
+  /**
+   * Uploads of the sender to this room that no message carries yet (at most
+   * Limits.ATTACHMENTS_PER_MESSAGE); each can be sent once. A resend returns the original.
+   */
+  attachmentIds?: string[];
   /**
    * Reply in the thread of this message: a top-level message of the same room (else the ack is
    * INVALID_THREAD_ROOT). The reply takes the room's next seq like any message.

@@ -240,10 +240,33 @@ export interface CreateBotKeyRequest {
 
 /** `POST /api/rooms/:id/messages`: what `message:send` does, over REST (people with a JWT, bots with an API key). */
 export interface PostMessageRequest {
+  /** May be empty when attachmentIds are given. */
   body: string;
   clientMsgId: string;
   /** Reply in a thread, as in `message:send`. */
   threadRootId?: string;
+  /** As in `message:send`: the sender's unused uploads to this room. */
+  attachmentIds?: string[];
+}
+
+/** `POST /api/attachments/signed-urls`: links an `<img>` or a plain link can load without a bearer header. */
+export interface AttachmentUrlsRequest {
+  attachmentIds: string[];
+}
+
+export interface AttachmentUrl {
+  id: string;
+  /** The file, signed for the caller alone (HMAC), until `expiresAt`. */
+  url: string;
+  /** The thumbnail (images only), signed likewise; null otherwise. */
+  thumbnailUrl: string | null;
+}
+
+export interface AttachmentUrls {
+  /** Only the attachments the caller may read now (a member of their room); others are left out. */
+  urls: AttachmentUrl[];
+  /** ISO 8601: ask again before then. */
+  expiresAt: string;
 }
 
 export type WebhookEvent = 'message.created' | 'message.updated';

@@ -102,6 +102,8 @@ export interface Message {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /** Files sent with the message, in the order given; absent when there are none (and once deleted). */
+  attachments?: Attachment[];
   /** The root this message replies to (a top-level message of the same room); null for a top-level message. */
   threadRootId: string | null;
   /** Replies to this message; always 0 on a reply (threads are one level deep). */
@@ -162,4 +164,21 @@ export interface Member {
   lastReadSeq: number;
   joinedAt: string;
   online: boolean;
+}
+
+/**
+ * A file uploaded to a room (`POST /api/rooms/:id/attachments`), then sent with one message.
+ * Downloaded from `GET /api/attachments/:id` (and `/thumbnail` for images) by current members only.
+ */
+export interface Attachment {
+  id: string;
+  /** The uploader's file name, without any path and control characters. */
+  name: string;
+  /** Bytes, as served (an image's metadata is stripped before it is stored). */
+  size: number;
+  /** Sniffed from the bytes, never taken from the client; `application/octet-stream` when unknown. */
+  contentType: string;
+  /** Images only (they also have a thumbnail): pixels, after EXIF orientation. */
+  width?: number;
+  height?: number;
 }

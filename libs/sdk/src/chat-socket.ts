@@ -215,6 +215,7 @@ export class ChatSocket {
       roomId,
       body,
       clientMsgId: options.clientMsgId ?? randomUuid(),
+      ...(options.attachmentIds?.length && { attachmentIds: options.attachmentIds }),
       ...(options.threadRootId && { threadRootId: options.threadRootId }),
     };
     const retries = options.retries ?? DEFAULT_SEND_RETRIES;

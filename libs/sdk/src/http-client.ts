@@ -1,5 +1,7 @@
 import {
   AddMemberRequest,
+  Attachment,
+  AttachmentUrls,
   AuthResponse,
   AuthSessionInfo,
   AuthSessionList,
@@ -29,13 +31,13 @@ import {
   PostMessageRequest,
   RegisterRequest,
   Room,
+  RoomBot,
+  SearchRequest,
+  SearchResults,
   SetMemberRoleRequest,
   TransferOwnershipRequest,
   UpdateProfileRequest,
   UpdateRoomRequest,
-  RoomBot,
-  SearchRequest,
-  SearchResults,
   User,
   Webhook,
   WebhookDelivery,
@@ -67,6 +69,8 @@ type Query = Record<string, string | number | boolean | undefined>;
 
 interface RequestOptions {
   body?: unknown;
+  /** A multipart body instead of JSON (fetch sets its content type and boundary). */
+  form?: FormData;
   query?: Query;
 }
 
@@ -299,7 +303,7 @@ export class ChatHttpClient {
     roomId: string,
     body: string,
     clientMsgId: string,
-    options: { threadRootId?: string } = {},
+    options: { threadRootId?: string; attachmentIds?: string[] } = {},
   ): Promise<MessageSendResult> {
     const request: PostMessageRequest = { body, clientMsgId, ...options };
     return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, { body: request });
@@ -309,6 +313,39 @@ export class ChatHttpClient {
   setNotificationPreference(roomId: string, level: NotifyLevel): Promise<NotificationPreference> {
     const body: NotificationPreferenceRequest = { level };
     return this.request('PUT', `/rooms/${encodeURIComponent(roomId)}/notifications`, { body });
+  }
+
+  // ---- attachments ------------------------------------------------------------
+
+  /**
+   * Uploads a file to a room (members only); send it with `send(roomId, body, {attachmentIds})`.
+   * Unsent uploads are deleted after a grace period (ATTACHMENT_GC_GRACE).
+   */
+  uploadAttachment(roomId: string, file: Blob, name: string): Promise<Attachment> {
+    const form = new FormData();
+    form.append('file', file, name);
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/attachments`, { form });
+  }
+
+  /**
+   * Short-lived links signed for this user (for `<img src>` and plain links, which cannot send the
+   * token), absolute unless the client's base URL is empty; attachments the user may not read are left out.
+   */
+  async attachmentUrls(attachmentIds: string[]): Promise<AttachmentUrls> {
+    const answer = await this.request<AttachmentUrls>('POST', '/attachments/signed-urls', {
+      body: { attachmentIds },
+    });
+    const origin = this.apiUrl.slice(0, -'/api'.length);
+    // Relative when the client has no base URL (a page talking to its own origin).
+    const absolute = (path: string) => (origin ? new URL(path, `${origin}/`).toString() : path);
+    return {
+      expiresAt: answer.expiresAt,
+      urls: answer.urls.map((u) => ({
+        id: u.id,
+        url: absolute(u.url),
+        thumbnailUrl: u.thumbnailUrl === null ? null : absolute(u.thumbnailUrl),
+      })),
+    };
   }
 
   // ---- bots and webhooks (room owners) ---------------------------------------
@@ -399,7 +436,11 @@ export class ChatHttpClient {
     return response.body as T;
   }
 
-  private async send(method: string, path: string, { body, query }: RequestOptions): Promise<RawResponse> {
+  private async send(
+    method: string,
+    path: string,
+    { body, form, query }: RequestOptions,
+  ): Promise<RawResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.currentToken) headers.authorization = `Bearer ${this.currentToken}`;
@@ -409,7 +450,7 @@ export class ChatHttpClient {
       response = await this.fetchFn(`${this.apiUrl}${path}${queryString(query)}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
       });
     } catch (error) {
       throw new ChatApiError(0, {

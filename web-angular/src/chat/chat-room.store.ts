@@ -11,6 +11,7 @@ import { RoomsStore } from '../rooms/rooms-store';
 import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
 import { userLabel } from '../shared/user-label';
+import type { ComposerDraft } from './composer.component';
 import { mergeMessages } from './message-merge';
 import { Outbox } from './outbox';
 
@@ -262,11 +263,11 @@ export class ChatRoomStore {
     return seq;
   }
 
-  send(body: string): void {
+  send(draft: ComposerDraft): void {
     const roomId = this.roomId();
     if (!roomId) return;
     this.firstUnreadSeq.set(null); // answering means the rest was seen
-    this.outbox.enqueue(roomId, body);
+    this.outbox.enqueue(roomId, draft.body, draft.files);
   }
 
   retry(clientMsgId: string): void {

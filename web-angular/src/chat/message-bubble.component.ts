@@ -17,6 +17,7 @@ import { Limits, Message, UserRef } from '@chat/contracts';
 import { AvatarComponent } from '../shared/avatar';
 import { userLabel } from '../shared/user-label';
 import { renderMarkdown } from './markdown';
+import { MessageAttachmentsComponent } from './message-attachments.component';
 import { ReactionBarComponent } from './reaction-bar.component';
 import { timeAgo } from './timeline';
 
@@ -29,7 +30,7 @@ import { timeAgo } from './timeline';
  */
 @Component({
   selector: 'app-message-bubble',
-  imports: [DatePipe, MatButtonModule, AvatarComponent, ReactionBarComponent],
+  imports: [DatePipe, MatButtonModule, AvatarComponent, MessageAttachmentsComponent, ReactionBarComponent],
   templateUrl: './message-bubble.component.html',
   styleUrl: './message-bubble.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

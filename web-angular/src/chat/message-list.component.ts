@@ -13,8 +13,9 @@ import { MatButtonModule } from '@angular/material/button';
 
 import { Message, UserRef } from '@chat/contracts';
 
+import { fileSize } from '../shared/file-size';
 import { MessageBubbleComponent } from './message-bubble.component';
-import { OutboxEntry } from './outbox';
+import { OutboxEntry, uploadsDone } from './outbox';
 import { isSystem, systemText } from './system-message';
 import { buildTimeline } from './timeline';
 
@@ -151,9 +152,12 @@ export class MessageListComponent {
     element.scrollTo({ top: element.scrollHeight, behavior: 'smooth' });
   }
 
+  protected readonly size = fileSize;
+
   protected pendingLabel(entry: OutboxEntry): string {
     if (entry.status === 'failed') return `Not sent: ${entry.error ?? 'failed'}`;
     if (entry.status === 'sending') return 'Sending…';
+    if (!uploadsDone(entry)) return 'Uploading…';
     return this.browserOffline() ? 'Waiting for connection…' : 'Sending…';
   }
 }

@@ -9,6 +9,7 @@ import { ChatConnection } from '../realtime/chat-connection';
 import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
 import { ChatRoomStore } from './chat-room.store';
+import { ComposerDraft } from './composer.component';
 import { mergeMessages } from './message-merge';
 import { Outbox } from './outbox';
 
@@ -113,10 +114,10 @@ export class ThreadStore {
     }
   }
 
-  send(body: string): void {
+  send(draft: ComposerDraft): void {
     const roomId = this.room.roomId();
     const rootId = this.rootId();
-    if (roomId && rootId) this.outbox.enqueue(roomId, body, rootId);
+    if (roomId && rootId) this.outbox.enqueue(roomId, draft.body, draft.files, rootId);
   }
 
   /** Adds or takes back a reaction on a message of the thread. */

@@ -113,8 +113,19 @@ export class ChatConnection {
     this.socket?.leave(roomId).catch(() => undefined);
   }
 
-  send(roomId: string, body: string, clientMsgId: string, threadRootId?: string): Promise<MessageSendResult> {
-    return this.requireSocket().send(roomId, body, { clientMsgId, threadRootId, retries: SEND_RETRIES });
+  send(
+    roomId: string,
+    body: string,
+    clientMsgId: string,
+    attachmentIds?: string[],
+    threadRootId?: string,
+  ): Promise<MessageSendResult> {
+    return this.requireSocket().send(roomId, body, {
+      clientMsgId,
+      attachmentIds,
+      threadRootId,
+      retries: SEND_RETRIES,
+    });
   }
 
   edit(messageId: string, body: string): Promise<MessageUpdateResult> {

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import type {
+  Attachment,
+  AttachmentUrl,
+  AttachmentUrls,
   AuthResponse,
   AuthSessionInfo,
   AuthSessionList,
@@ -70,6 +73,27 @@ export class AuthSessionListResponse implements AuthSessionList {
   sessions!: AuthSessionResponse[];
 }
 
+export class AttachmentResponse implements Attachment {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'File name as uploaded, without path or control characters' }) name!: string;
+  @ApiProperty({ description: 'Bytes as served' }) size!: number;
+  @ApiProperty({ description: 'Sniffed from the bytes; application/octet-stream when unknown' })
+  contentType!: string;
+  @ApiPropertyOptional({ description: 'Images only (they have a thumbnail)' }) width?: number;
+  @ApiPropertyOptional({ description: 'Images only' }) height?: number;
+}
+
+export class AttachmentUrlResponse implements AttachmentUrl {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'Signed for the caller, until expiresAt' }) url!: string;
+  @ApiProperty({ nullable: true, type: String }) thumbnailUrl!: string | null;
+}
+
+export class AttachmentUrlsResponse implements AttachmentUrls {
+  @ApiProperty({ type: [AttachmentUrlResponse] }) urls!: AttachmentUrlResponse[];
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+}
+
 export class ReactionResponse implements Reaction {
   @ApiProperty({ description: 'One emoji (a single grapheme)' }) emoji!: string;
   @ApiProperty({ description: 'Exact number of users who reacted with it' }) count!: number;
@@ -119,6 +143,8 @@ export class MessageResponse implements Message {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) editedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) deletedAt!: string | null;
+  @ApiPropertyOptional({ type: [AttachmentResponse], description: 'Absent when none' })
+  attachments?: AttachmentResponse[];
   @ApiProperty({
     format: 'uuid',
     nullable: true,

@@ -4,6 +4,7 @@ import { AuthSessions1764100000000 } from './1764100000000-auth-sessions';
 import { Bots1764200000000 } from './1764200000000-bots';
 import { Webhooks1764300000000 } from './1764300000000-webhooks';
 import { Conversations1765000000000 } from './1765000000000-conversations';
+import { Attachments1765100000000 } from './1765100000000-attachments';
 import { Search1765200000000 } from './1765200000000-search';
 import { SearchRoomIndex1765200000001 } from './1765200000001-search-room-index';
 import { RoomAdmin1765300000000 } from './1765300000000-room-admin';
@@ -17,6 +18,7 @@ export const migrations = [
   Bots1764200000000,
   Webhooks1764300000000,
   Conversations1765000000000,
+  Attachments1765100000000,
   Search1765200000000,
   SearchRoomIndex1765200000001,
   RoomAdmin1765300000000,
