@@ -8,7 +8,7 @@ import { Message } from '@chat/contracts';
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
 import { RoomsStore } from '../rooms/rooms-store';
-import { NotifyReason, notificationFor } from './notification-rules';
+import { NotifyReason, defaultNotifyLevel, notificationFor } from './notification-rules';
 import { UnreadTitleStrategy } from './unread-title';
 
 /** Message ids already notified, so a mention that is also a new message in an `all` room shows once. */
@@ -57,9 +57,15 @@ export class Notifier {
   }
 
   private consider(message: Message, reason: NotifyReason): void {
-    const room = this.rooms.byId(message.roomId);
     const myUserId = this.auth.user()?.id;
-    if (!this.api || this.permissionState() !== 'granted' || !room || !myUserId) return;
+    if (!this.api || this.permissionState() !== 'granted' || !myUserId) return;
+    // A first direct message can come before the room list has the new room: notify as its default.
+    const room =
+      this.rooms.byId(message.roomId) ??
+      (reason === 'direct'
+        ? { name: '', kind: 'direct' as const, peer: message.sender, notify: defaultNotifyLevel('direct') }
+        : null);
+    if (!room) return;
     if (this.notified.includes(message.id)) return;
     const text = notificationFor({
       message,
