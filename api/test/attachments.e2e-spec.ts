@@ -27,6 +27,8 @@ describe('attachments across 2 instances', () => {
     const env = {
       REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:att-${randomUUID().slice(0, 8)}`,
       ATTACHMENT_MAX_BYTES: String(MAX_BYTES),
+      // The budgets have their own test (below), with their own instance.
+      ATTACHMENT_UPLOAD_RATE_LIMIT: '1000000',
     };
     apps = [await startTestApp(env), await startTestApp(env)];
     db = new Client({ connectionString: process.env[RUN_DATABASE_URL_VAR] });
@@ -415,12 +417,16 @@ describe('attachments across 2 instances', () => {
         try {
           answer = await upload(one.url, alice.auth.accessToken, room.id, bytes, name, type);
         } catch (error) {
-          // undici refuses some names and types itself (e.g. a lone surrogate): nothing reached the server.
-          expect(error).toBeInstanceOf(TypeError);
+          // undici refuses some names and types itself (e.g. a lone surrogate): nothing reached the
+          // server. A TypeError from another realm (jest's vm), so by name; 'fetch failed' would be the server.
+          expect(error).toMatchObject({ name: 'TypeError' });
+          expect((error as Error).message).not.toBe('fetch failed');
           return;
         }
         assertContractHttpAnswer(answer);
-        if (size > MAX_BYTES) expect(answer.status).toBe(413);
+        // Too large, unless refused first as malformed (a name that is no valid part header, or an
+        // empty one, which busboy reads as a plain field).
+        if (size > MAX_BYTES) expect([400, 413]).toContain(answer.status);
         if (answer.status !== 201) return;
         const attachment = answer.body as Attachment;
         expect(attachment.size).toBe(size);
