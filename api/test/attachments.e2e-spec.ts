@@ -456,6 +456,18 @@ describe('attachments across 2 instances', () => {
     expect((await download(`${two.url}/api/attachments/${attachment.id}`, bearer(bob))).status).toBe(404);
   });
 
+  it("removes a deleted room's files: its rows go with it and their keys to the collector", async () => {
+    const { one, alice, room } = await setUp();
+    const sent = await uploadOk(one, alice, room, await photoWithLocation(), 'room.jpg');
+    await (await connect(alice, one)).send(room.id, 'in a doomed room', { attachmentIds: [sent.id] });
+    await uploadOk(one, alice, room, randomFile(10), 'unsent.bin');
+    expect(await storedFor(alice.id)).toEqual({ rows: 2, chunks: 3 });
+    await alice.client.http.deleteRoom(room.id);
+    expect((await storedFor(alice.id)).rows).toBe(0);
+    await apps[0].app.get(AttachmentCollector).collect();
+    expect(await storedFor(alice.id)).toEqual({ rows: 0, chunks: 0 });
+  });
+
   it('collects uploads never sent once the grace period is over, and keeps sent ones', async () => {
     const { one, alice, room } = await setUp();
     const unsent = await uploadOk(one, alice, room, randomFile(300_000), 'unsent.bin');
