@@ -102,22 +102,26 @@ describe('search (GET /api/search) across 2 instances', () => {
     expect((await bob.client.http.search({ q: `lunch or ${w}`, roomId: room.id })).hits).toHaveLength(4);
   });
 
-  it('finds only rooms the caller is a member of now: leaving or a ban hides even old messages', async () => {
+  it('finds only rooms the caller is a member of now: leaving, a ban or removal hides even old messages', async () => {
     const { alice, bob, room } = await sharedRoom();
     const carol = await registerUser(apps[1].url, 'carol');
-    await carol.client.http.joinRoom(room.id);
+    const dave = await registerUser(apps[0].url, 'dave');
     const other = await alice.client.http.createRoom({ name: 'Still here', visibility: 'public' });
     await bob.client.http.joinRoom(other.id);
-    await carol.client.http.joinRoom(other.id);
+    for (const user of [carol, dave]) {
+      await user.client.http.joinRoom(room.id);
+      await user.client.http.joinRoom(other.id);
+    }
     const w = word();
     await post(alice, room, `old ${w} in the room they will lose`);
     await post(alice, other, `${w} in the room they keep`);
-    expect((await bob.client.http.search({ q: w })).hits).toHaveLength(2);
-    expect((await carol.client.http.search({ q: w })).hits).toHaveLength(2);
+    for (const user of [bob, carol, dave])
+      expect((await user.client.http.search({ q: w })).hits).toHaveLength(2);
 
     await bob.client.http.leaveRoom(room.id); // through instance two
     await alice.client.http.banMember(room.id, carol.id); // through instance one
-    for (const user of [bob, carol]) {
+    await alice.client.http.removeMember(room.id, dave.id);
+    for (const user of [bob, carol, dave]) {
       for (const app of apps) {
         const results = await searchOn(app, user, { q: w });
         expect(bodies(results)).toEqual([`${w} in the room they keep`]);
@@ -151,6 +155,7 @@ describe('search (GET /api/search) across 2 instances', () => {
     const socket = await socketOf(alice);
     await socket.delete(deleted.id);
     await socket.edit(edited.id, `final with ${after}`);
+    await socket.react(edited.id, '👍');
 
     for (const app of apps) {
       expect((await searchOn(app, bob, { q: gone })).hits).toEqual([]);
@@ -162,6 +167,8 @@ describe('search (GET /api/search) across 2 instances', () => {
       expect(
         found.hits.map((hit) => [hit.message.id, hit.message.body, hit.message.editedAt !== null]),
       ).toEqual([[edited.id, `final with ${after}`, true]]);
+      // As history shows it: with its reactions.
+      expect(found.hits[0].message.reactions).toMatchObject([{ emoji: '👍', count: 1 }]);
     }
   });
 

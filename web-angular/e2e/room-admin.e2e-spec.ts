@@ -85,7 +85,7 @@ describe('room administration and account in a browser, across two instances', (
       // Bob's account: a new display name, then deletion behind the password.
       await bob.page.getByRole('link', { name: bob.username, exact: true }).click();
       await bob.page.getByRole('heading', { name: 'Your account' }).waitFor();
-      await bob.page.getByLabel('Display name').fill('Bobby Tables');
+      await bob.page.getByRole('textbox', { name: 'Display name' }).fill('Bobby Tables');
       await bob.page.getByRole('button', { name: 'Save name' }).click();
       await bob.page.getByRole('link', { name: 'Bobby Tables', exact: true }).waitFor();
       await bob.page.getByRole('button', { name: 'Delete account…' }).click();

@@ -82,6 +82,7 @@ describe('web app search in a browser', () => {
       expect(await hostile.textContent()).toContain('1 < 2 & spotted');
       expect(await group.locator('img, b').count()).toBe(0);
       expect(await alice.page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+      await alice.screenshot('search-dialog');
 
       await hits.filter({ hasText: 'release notes' }).click();
       await alice.page.waitForURL(
@@ -104,6 +105,8 @@ describe('web app search in a browser', () => {
       expect(await bubble(last).count()).toBe(0);
       expect(await bubble(first).count()).toBe(0);
 
+      await alice.screenshot('search-opened-around');
+
       // Newer pages load as the user scrolls down (or with the button shown until then).
       await alice.page.getByRole('button', { name: 'Load newer messages' }).waitFor();
       await alice.page.getByRole('log', { name: 'Messages' }).evaluate((viewport) => {
@@ -111,7 +114,6 @@ describe('web app search in a browser', () => {
       });
       await bubble(last).waitFor();
       await alice.page.getByRole('button', { name: 'Load newer messages' }).waitFor({ state: 'detached' });
-      await alice.screenshot('search-opened-around');
 
       // Live messages still arrive in a room opened around an old message.
       await alice.send('live after the search');

@@ -38,7 +38,7 @@ export class AccountService {
     await this.usersRepo.setDisplayName(user.id, displayName.trim());
     const updated = await this.users.getById(user.id);
     const event = { user: { ...toUserRef(updated), ...(user.isBot && { isBot: true as const }) } };
-    this.broadcaster.toRooms(await this.memberships.roomIdsOf(user.id), 'user:updated', event);
+    this.broadcaster.toRooms((await this.memberships.roomIdsOfUsers([user.id]))[0], 'user:updated', event);
     this.broadcaster.toUser(user.id, 'user:updated', event);
     return toUser(updated);
   }

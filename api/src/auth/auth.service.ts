@@ -8,7 +8,7 @@ import { AuthResponse, Limits } from '@chat/contracts';
 import { AppError } from '../common/app-error';
 import { AllConfig } from '../config/config.type';
 import { UserEntity } from '../users/entities/user.entity';
-import { toUser, toUserRef } from '../users/users.mapper';
+import { toUser } from '../users/users.mapper';
 import { UsersService } from '../users/users.service';
 import { AuthSessions } from './auth-sessions';
 import { AuthSession, AuthUser, TokenClaims } from './auth-user';
@@ -89,15 +89,17 @@ export class AuthService {
     };
   }
 
+  /** The user read and the revocation checked at once; refused for a missing or deleted user first, then revoked, then suspended. */
   async userOfClaims(claims: TokenClaims): Promise<AuthUser> {
-    const user = typeof claims.sub === 'string' ? await this.users.findById(claims.sub) : null;
+    const [user, revoked] = await Promise.all([
+      typeof claims.sub === 'string' ? this.users.credentialsOf(claims.sub) : null,
+      this.revocations.isRevoked(claims),
+    ]);
     if (!user) throw AppError.unauthorized('Invalid or expired token');
-    if (user.deletedAt) throw AppError.unauthorized('This account was deleted');
-    if (await this.revocations.isRevoked(claims)) {
-      throw AppError.unauthorized('This token was revoked: sign in again');
-    }
-    if (user.suspendedAt) throw AppError.forbidden('This account is suspended');
-    return toUserRef(user);
+    if (user.deleted) throw AppError.unauthorized('This account was deleted');
+    if (revoked) throw AppError.unauthorized('This token was revoked: sign in again');
+    if (user.suspended) throw AppError.forbidden('This account is suspended');
+    return user.ref;
   }
 
   /**

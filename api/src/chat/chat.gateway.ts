@@ -89,14 +89,24 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.sessionExpiry.watch(server);
   }
 
-  async handleConnection(socket: ChatSocket): Promise<void> {
-    socket.onAny((event: string, ...args: unknown[]) => {
+  /**
+   * One listener for every socket (Socket.IO calls it with the socket as `this`), not a closure per
+   * connection: an idle socket should hold nothing it does not need.
+   */
+  private readonly answerUnknownEvent = (() => {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listener's own `this` is the socket
+    const gateway = this;
+    return function (this: ChatSocket, event: string, ...args: unknown[]): void {
       if (KNOWN_EVENTS.has(event)) return;
       const ack = args[args.length - 1];
-      void this.chat.unknownEvent(socket, event).then((answer) => {
+      void gateway.chat.unknownEvent(this, event).then((answer) => {
         if (typeof ack === 'function') ack(answer);
       });
-    });
+    };
+  })();
+
+  async handleConnection(socket: ChatSocket): Promise<void> {
+    socket.onAny(this.answerUnknownEvent);
     chatMetrics.connections.inc();
     await this.chat.onConnect(socket);
   }

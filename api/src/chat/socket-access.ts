@@ -12,12 +12,6 @@ import type { ChatSocket } from '../realtime/socket-types';
 import { RoomsService } from '../rooms/rooms.service';
 import { assertKeyScope, claimsOfSocket } from './socket-credentials';
 
-/** When each check of one socket stands until (ms since the epoch). */
-interface Checked {
-  credentialsUntil: number;
-  rooms: Map<string, number>;
-}
-
 /**
  * Re-checks, on the events a socket sends, what its handshake checked once: its token is not
  * revoked and its account not suspended (and, for a room it signals typing in, that it is still a
@@ -30,7 +24,10 @@ interface Checked {
 export class SocketAccess {
   private readonly logger = new Logger(SocketAccess.name);
   private readonly recheckMs: number;
-  private readonly checked = new WeakMap<ChatSocket, Checked>();
+  // Until when (ms since the epoch) each check of a socket stands. Two maps rather than one object
+  // per socket: an idle socket holds one number here, and a room map only once it signals in a room.
+  private readonly credentialsUntil = new WeakMap<ChatSocket, number>();
+  private readonly roomsUntil = new WeakMap<ChatSocket, Map<string, number>>();
 
   constructor(
     private readonly auth: AuthService,
@@ -49,21 +46,20 @@ export class SocketAccess {
    * one wait for a timeout twice.
    */
   async assertActive(socket: ChatSocket): Promise<void> {
-    const checked = this.checkedOf(socket);
     const now = Date.now();
-    if (now < checked.credentialsUntil) return;
+    if (now < (this.credentialsUntil.get(socket) ?? 0)) return;
     try {
       await this.verifyCredentials(socket);
     } catch (error) {
       if (!(error instanceof AppError)) {
         this.logger.warn(`Credentials re-check failed: ${(error as Error).message}`);
-        checked.credentialsUntil = now + this.recheckMs;
+        this.credentialsUntil.set(socket, now + this.recheckMs);
         return;
       }
       this.endSession(socket, error);
       throw error;
     }
-    checked.credentialsUntil = now + this.recheckMs;
+    this.credentialsUntil.set(socket, now + this.recheckMs);
   }
 
   /**
@@ -72,21 +68,22 @@ export class SocketAccess {
    */
   async assertMember(socket: ChatSocket, roomId: string): Promise<void> {
     assertKeyScope(socket.data, roomId);
-    const checked = this.checkedOf(socket);
     const now = Date.now();
-    if (now < (checked.rooms.get(roomId) ?? 0)) return;
+    if (now < (this.roomsUntil.get(socket)?.get(roomId) ?? 0)) return;
     await this.rooms.assertMember(roomId, socket.data.user.id);
-    checked.rooms.set(roomId, now + this.recheckMs);
+    let rooms = this.roomsUntil.get(socket);
+    if (!rooms) this.roomsUntil.set(socket, (rooms = new Map()));
+    rooms.set(roomId, now + this.recheckMs);
   }
 
   /** Starts the socket's checks: its handshake has just verified its credentials. */
   admitted(socket: ChatSocket): void {
-    this.checked.set(socket, { credentialsUntil: Date.now() + this.recheckMs, rooms: new Map() });
+    this.credentialsUntil.set(socket, Date.now() + this.recheckMs);
   }
 
   /** Forgets the cached membership (the socket left the room). */
   forgetRoom(socket: ChatSocket, roomId: string): void {
-    this.checked.get(socket)?.rooms.delete(roomId);
+    this.roomsUntil.get(socket)?.delete(roomId);
   }
 
   /** A person's token (revocation, suspension) or a bot's API key (revoked, bot suspended). */
@@ -97,15 +94,6 @@ export class SocketAccess {
     }
     const key = socket.data.tokenId ? await this.botKeys.current(socket.data.tokenId) : null;
     if (!key) throw AppError.unauthorized('This API key was revoked (or its bot suspended)');
-  }
-
-  private checkedOf(socket: ChatSocket): Checked {
-    let checked = this.checked.get(socket);
-    if (!checked) {
-      checked = { credentialsUntil: 0, rooms: new Map() };
-      this.checked.set(socket, checked);
-    }
-    return checked;
   }
 
   private endSession(socket: ChatSocket, error: AppError): void {

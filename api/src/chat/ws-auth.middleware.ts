@@ -40,6 +40,10 @@ export function createWsAuthMiddleware(auth: AuthService, botKeys: BotKeys) {
         socket.data.tokenId = tokenId;
         socket.data.sessionId = sessionId;
         socket.data.expiresAtMs = expiresAtMs;
+        // Not kept for the connection's lifetime (a few hundred bytes per socket): nothing reads the
+        // token after this, `auth:refresh` brings its own, and a reconnect sends it again.
+        const { token: _verified, ...rest } = socket.handshake.auth as Record<string, unknown>;
+        socket.handshake.auth = rest;
         // Checked first: even filtered out by the level, a log call makes the socket's child logger
         // (see socket-log-context), which an idle connection would then hold for its lifetime.
         if (PinoLogger.root?.isLevelEnabled('debug')) logger.debug('Handshake authenticated');

@@ -14,25 +14,30 @@ import type { Server, Socket } from 'socket.io';
  */
 export function attachSocketLogContext(server: Server): void {
   server.use((socket, next) => {
-    const context = socketLogContext(socket);
+    const context = new SocketLogStore(socket);
     socket.use((_packet, nextPacket) => storage.run(context, nextPacket));
     storage.run(context, next);
   });
 }
 
-/** The child logger is made on the first line logged, so a quiet socket costs one small object. */
-function socketLogContext(socket: Socket): Store {
-  let logger: Logger | undefined;
-  let withUser = false;
-  return {
-    get logger(): Logger {
-      const userId = (socket.data as { user?: { id: string } } | undefined)?.user?.id;
-      if (!logger || (userId && !withUser)) {
-        // Undefined only when no LoggerModule is configured; nestjs-pino then falls back to its own.
-        logger = PinoLogger.root?.child(userId ? { socketId: socket.id, userId } : { socketId: socket.id });
-        withUser = userId !== undefined;
-      }
-      return logger;
-    },
-  };
+/**
+ * The child logger is made on the first line logged, so a quiet socket costs one small object (a
+ * class instance: no closure and context per socket, as an object literal with a getter needs).
+ */
+class SocketLogStore implements Store {
+  private child: Logger | undefined;
+  private withUser = false;
+
+  constructor(private readonly socket: Socket) {}
+
+  get logger(): Logger {
+    const userId = (this.socket.data as { user?: { id: string } } | undefined)?.user?.id;
+    if (!this.child || (userId && !this.withUser)) {
+      const bindings = userId ? { socketId: this.socket.id, userId } : { socketId: this.socket.id };
+      // Undefined only when no LoggerModule is configured; nestjs-pino then falls back to its own.
+      this.child = PinoLogger.root?.child(bindings);
+      this.withUser = userId !== undefined;
+    }
+    return this.child;
+  }
 }

@@ -235,9 +235,9 @@ export class MessagesService {
 
   /**
    * Adds what is not in the message's row: its reactions, a reply's root counters, and its
-   * attachments (left out where there are none).
+   * attachments (left out where there are none); for history and search.
    */
-  private async decorate(messages: Message[], viewerId: string | null): Promise<Message[]> {
+  async decorate(messages: Message[], viewerId: string | null): Promise<Message[]> {
     if (messages.length === 0) return messages;
     const rootIds = [...new Set(messages.flatMap((m) => (m.threadRootId ? [m.threadRootId] : [])))];
     const [reactions, roots, attachments] = await Promise.all([

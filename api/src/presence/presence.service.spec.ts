@@ -5,7 +5,9 @@ import { PresenceService } from './presence.service';
 
 function setup() {
   const broadcaster = { toRooms: jest.fn() };
-  const memberships = { roomIdsOf: jest.fn(async () => ['r1', 'r2']) };
+  const memberships = {
+    roomIdsOfUsers: jest.fn(async (userIds: readonly string[]) => userIds.map(() => ['r1', 'r2'])),
+  };
   const service = new PresenceService(
     new MemoryPresenceStore('api-1'),
     broadcaster as unknown as RealtimeBroadcaster,
@@ -24,7 +26,7 @@ describe('PresenceService', () => {
       userId: 'alice',
       online: true,
     });
-    expect(memberships.roomIdsOf).toHaveBeenCalledWith('alice');
+    expect(memberships.roomIdsOfUsers).toHaveBeenCalledWith(['alice']);
 
     await service.disconnected('alice');
     expect(broadcaster.toRooms).toHaveBeenCalledTimes(1);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 
 import type { ClusterStats } from '@chat/contracts';
 
+import { tickBatcher } from '../common/tick-batcher';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import { MembershipsRepository } from '../rooms/memberships.repository';
 import type { PresenceStore } from './presence-store';
@@ -19,6 +20,10 @@ export const INSTANCE_STALE_AFTER_MS = 12_000;
 export class PresenceService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PresenceService.name);
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** A connection storm announces thousands of users: their rooms are read in one query per turn. */
+  private readonly roomsOf = tickBatcher<string, string[]>((userIds) =>
+    this.memberships.roomIdsOfUsers(userIds),
+  );
 
   constructor(
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
@@ -73,6 +78,6 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async announce(userId: string, online: boolean): Promise<void> {
-    this.broadcaster.toRooms(await this.memberships.roomIdsOf(userId), 'presence', { userId, online });
+    this.broadcaster.toRooms(await this.roomsOf.load(userId), 'presence', { userId, online });
   }
 }

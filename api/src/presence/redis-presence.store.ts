@@ -1,5 +1,6 @@
 import type { ClusterStats } from '@chat/contracts';
 
+import { tickBatcher } from '../common/tick-batcher';
 import type { RedisClient } from '../redis/redis.module';
 import type { PresenceStore } from './presence-store';
 
@@ -18,6 +19,26 @@ export class RedisPresenceStore implements PresenceStore {
   /** This instance's own share, kept to re-register it if survivors ever reaped us while we were alive. */
   private readonly local = new Map<string, number>();
   private registered = false;
+  /**
+   * Connects and disconnects of one event-loop turn (a connection storm: thousands) as one script
+   * call, applied in the order they were made, so a disconnect never overtakes its connect. Returns
+   * each change's cluster-wide count (-1: a disconnect this instance did not count).
+   */
+  private readonly changes = tickBatcher<{ userId: string; delta: 1 | -1 }, number>(async (changes) => {
+    const args = changes.flatMap(({ userId, delta }) => [userId, delta]);
+    return (await this.redis.eval(
+      APPLY_CHANGES,
+      4,
+      ...this.keys,
+      this.instanceId,
+      Date.now(),
+      ...args,
+    )) as number[];
+  });
+  /** The handshake's per-user connection count: one HMGET for the handshakes of one turn. */
+  private readonly counts = tickBatcher<string, number>(async (userIds) =>
+    (await this.redis.hmget(`${this.prefix}:online`, ...userIds)).map((count) => Number(count ?? 0)),
+  );
 
   constructor(
     private readonly redis: RedisClient,
@@ -34,33 +55,18 @@ export class RedisPresenceStore implements PresenceStore {
 
   async addConnection(userId: string): Promise<boolean> {
     this.local.set(userId, (this.local.get(userId) ?? 0) + 1);
-    const total = (await this.redis.eval(
-      ADD_CONNECTION,
-      4,
-      ...this.keys,
-      userId,
-      this.instanceId,
-      Date.now(),
-    )) as number;
-    return total === 1;
+    return (await this.changes.load({ userId, delta: 1 })) === 1;
   }
 
   async removeConnection(userId: string): Promise<boolean> {
     const count = this.local.get(userId) ?? 0;
     if (count <= 1) this.local.delete(userId);
     else this.local.set(userId, count - 1);
-    const total = (await this.redis.eval(
-      REMOVE_CONNECTION,
-      4,
-      ...this.keys,
-      userId,
-      this.instanceId,
-    )) as number;
-    return total === 0;
+    return (await this.changes.load({ userId, delta: -1 })) === 0;
   }
 
-  async connectionsOf(userId: string): Promise<number> {
-    return Number((await this.redis.hget(`${this.prefix}:online`, userId)) ?? 0);
+  connectionsOf(userId: string): Promise<number> {
+    return this.counts.load(userId);
   }
 
   async onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
@@ -132,23 +138,33 @@ export class RedisPresenceStore implements PresenceStore {
   }
 }
 
-// KEYS: online, instUsers, conns, instances. ARGV: userId, instanceId, now
-const ADD_CONNECTION = `
-redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
-redis.call('ZADD', KEYS[4], ARGV[3], ARGV[2])
-return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-`;
-
-// KEYS: online, instUsers, conns, instances. ARGV: userId, instanceId. Returns the cluster-wide count left (-1: unknown here).
-const REMOVE_CONNECTION = `
-local here = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-if here <= 0 then return -1 end
-if here == 1 then redis.call('HDEL', KEYS[2], ARGV[1]) else redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
-redis.call('HINCRBY', KEYS[3], ARGV[2], -1)
-local total = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
-if total <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) return 0 end
-return total
+// KEYS: online, instUsers, conns, instances. ARGV: instanceId, now, then (userId, delta ±1) pairs.
+// Returns, per pair, the user's cluster-wide count after it (-1: a disconnect not counted here).
+const APPLY_CHANGES = `
+local results = {}
+local added = false
+for i = 3, #ARGV, 2 do
+  local user = ARGV[i]
+  if ARGV[i + 1] == '1' then
+    redis.call('HINCRBY', KEYS[2], user, 1)
+    redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+    added = true
+    table.insert(results, redis.call('HINCRBY', KEYS[1], user, 1))
+  else
+    local here = tonumber(redis.call('HGET', KEYS[2], user) or '0')
+    if here <= 0 then
+      table.insert(results, -1)
+    else
+      if here == 1 then redis.call('HDEL', KEYS[2], user) else redis.call('HINCRBY', KEYS[2], user, -1) end
+      redis.call('HINCRBY', KEYS[3], ARGV[1], -1)
+      local total = redis.call('HINCRBY', KEYS[1], user, -1)
+      if total <= 0 then redis.call('HDEL', KEYS[1], user) total = 0 end
+      table.insert(results, total)
+    end
+  end
+end
+if added then redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1]) end
+return results
 `;
 
 // KEYS: online, instUsers (of the dead instance), conns, instances. ARGV: instanceId. Returns users now offline.

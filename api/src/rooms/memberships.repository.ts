@@ -75,9 +75,15 @@ export class MembershipsRepository {
     return rows.map((row) => row.userId);
   }
 
-  async roomIdsOf(userId: string): Promise<string[]> {
-    const rows = await this.manager.find(MembershipEntity, { select: { roomId: true }, where: { userId } });
-    return rows.map((row) => row.roomId);
+  /** The rooms of each of these users, in their order. */
+  async roomIdsOfUsers(userIds: readonly string[]): Promise<string[][]> {
+    const rows: { user_id: string; room_ids: string[] }[] = await this.manager.query(
+      `SELECT user_id, array_agg(room_id) AS room_ids FROM memberships
+       WHERE user_id = ANY($1::uuid[]) GROUP BY user_id`,
+      [userIds],
+    );
+    const byUser = new Map(rows.map((row) => [row.user_id, row.room_ids]));
+    return userIds.map((userId) => byUser.get(userId) ?? []);
   }
 
   /** Of these rooms, the ones the user is a member of. */

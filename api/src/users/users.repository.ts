@@ -2,8 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, IsNull, Repository } from 'typeorm';
 
+import type { UserRef } from '@chat/contracts';
+
 import { escapeLike } from '../database/escape-like';
 import { UserEntity } from './entities/user.entity';
+
+/** A user as a token check reads it: who they are and whether they may act. */
+export interface UserCredentials {
+  ref: UserRef;
+  suspended: boolean;
+  deleted: boolean;
+}
 
 /** Queries on `users`, through the entity. */
 @Injectable()
@@ -12,6 +21,22 @@ export class UsersRepository {
 
   insert(user: Pick<UserEntity, 'username' | 'passwordHash' | 'displayName'>): Promise<UserEntity> {
     return this.users.save(this.users.create(user));
+  }
+
+  /** What a token check needs of these users (absent ones are missing from the result). */
+  async credentialsOf(ids: readonly string[]): Promise<UserCredentials[]> {
+    const rows: { id: string; username: string; display_name: string; suspended: boolean; deleted: boolean }[] =
+      await this.users.query(
+        `SELECT id, username, display_name, suspended_at IS NOT NULL AS suspended,
+                deleted_at IS NOT NULL AS deleted
+         FROM users WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+    return rows.map((row) => ({
+      ref: { id: row.id, username: row.username, displayName: row.display_name },
+      suspended: row.suspended,
+      deleted: row.deleted,
+    }));
   }
 
   /** With the password hash, for sign-in only. */

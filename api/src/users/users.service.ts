@@ -4,15 +4,31 @@ import { Limits, User } from '@chat/contracts';
 
 import { AppError } from '../common/app-error';
 import { isUniqueViolation } from '../common/postgres-errors';
+import { tickBatcher } from '../common/tick-batcher';
 import { UserEntity } from './entities/user.entity';
 import { toUser } from './users.mapper';
-import { UsersRepository } from './users.repository';
+import { UserCredentials, UsersRepository } from './users.repository';
 
 const SEARCH_RESULTS = 20;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class UsersService {
+  /** Every handshake, socket re-check and REST request reads its user: concurrent reads are one query. */
+  private readonly credentials = tickBatcher<string, UserCredentials | null>(async (ids) => {
+    // Ids come from signed tokens, but one that is not a UUID must not fail the batch it is in.
+    const found = await this.users.credentialsOf(ids.filter((id) => UUID.test(id)));
+    const byId = new Map(found.map((user) => [user.ref.id.toLowerCase(), user]));
+    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+  });
+
   constructor(private readonly users: UsersRepository) {}
+
+  /** The user a token names, read now (batched with concurrent reads, never cached); null if gone. */
+  credentialsOf(id: string): Promise<UserCredentials | null> {
+    return this.credentials.load(id);
+  }
 
   async create(username: string, passwordHash: string, displayName: string): Promise<UserEntity> {
     try {
