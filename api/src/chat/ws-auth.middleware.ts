@@ -35,11 +35,11 @@ export function createWsAuthMiddleware(auth: AuthService, botKeys: BotKeys) {
       : auth.verify(token);
     verified.then(
       ({ user, tokenId, sessionId, expiresAtMs, botKeyRoomIds }) => {
-        // One object of a fixed shape, rather than fields added one by one to Socket.IO's `{}`: its
-        // fields then sit inside the object instead of in an extra property array per socket.
-        socket.data = botKeyRoomIds
-          ? { user, tokenId, sessionId, expiresAtMs, botKeyRoomIds }
-          : { user, tokenId, sessionId, expiresAtMs };
+        socket.data.user = user;
+        if (botKeyRoomIds) socket.data.botKeyRoomIds = botKeyRoomIds;
+        socket.data.tokenId = tokenId;
+        socket.data.sessionId = sessionId;
+        socket.data.expiresAtMs = expiresAtMs;
         // Not kept for the connection's lifetime (a few hundred bytes per socket): nothing reads the
         // token after this, `auth:refresh` brings its own, and a reconnect sends it again.
         const { token: _verified, ...rest } = socket.handshake.auth as Record<string, unknown>;
