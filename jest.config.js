@@ -18,15 +18,30 @@ const transform = {
   ],
 };
 
+/**
+ * ES-module-only packages the API loads with Node 24's require(): jest's loader does not, so swc
+ * turns them into CommonJS. file-type names its Node entry only under `import` and `module-sync`,
+ * conditions jest's resolver does not use, hence the mapping.
+ */
+const ESM_PACKAGES = ['file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit'];
+const esmTransform = {
+  [`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: [
+    '@swc/jest',
+    { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
+};
+
 const moduleNameMapper = {
   '^@chat/contracts$': '<rootDir>/libs/contracts/src/index.ts',
   '^@chat/sdk$': '<rootDir>/libs/sdk/src/index.ts',
   '^@chat/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
+  '^file-type$': '<rootDir>/node_modules/file-type/index.js',
 };
 
 const common = {
   rootDir: __dirname,
-  transform,
+  transform: { ...transform, ...esmTransform },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper,
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],

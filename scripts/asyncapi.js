@@ -75,11 +75,16 @@ const SERVER_EVENTS = {
   'room:added': ['RoomAddedEvent', 'Someone added you to a room or opened a direct conversation with you.'],
   'room:removed': [
     'RoomRemovedEvent',
-    "The room's owner banned you: its events stop on every one of your sockets.",
+    'You were removed or banned from a room, or its owner deleted it: its events stop on every one of your sockets.',
   ],
+  'room:updated': [
+    'RoomUpdatedEvent',
+    'A joined room changed (name, topic, owner, archive state, members); the system message that says so arrives as message:new.',
+  ],
+  'user:updated': ['UserUpdatedEvent', 'A member of one of your rooms (or you) changed their display name.'],
   'session:ended': [
     'SessionEndedEvent',
-    'The token expired, was revoked (logout) or the account was suspended; the server closes the connection next.',
+    'The token expired, was revoked (logout, password change, account deletion) or the account was suspended; the server closes the connection next.',
   ],
 };
 

@@ -2,12 +2,15 @@ import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 
+import { AccountModule } from './account/account.module';
 import { AdminModule } from './admin/admin.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import { BotsModule } from './bots/bots.module';
 import { ChatModule } from './chat/chat.module';
 import { httpLogger } from './common/logging';
 import { appConfig } from './config/app.config';
+import { attachmentsConfig } from './config/attachments.config';
 import { authConfig } from './config/auth.config';
 import { AllConfig } from './config/config.type';
 import { databaseConfig } from './config/database.config';
@@ -42,6 +45,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
         redisConfig,
         realtimeConfig,
         webhooksConfig,
+        attachmentsConfig,
       ],
       validate: validateEnvironment,
     }),
@@ -63,6 +67,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     UsersModule,
     AuthModule,
     AdminModule,
+    AccountModule,
     PresenceModule,
     RoomsModule,
     MessagesModule,
@@ -70,6 +75,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     ChatModule,
     BotsModule,
     WebhooksModule,
+    AttachmentsModule,
     HealthModule,
     MetricsModule,
     DocsModule,

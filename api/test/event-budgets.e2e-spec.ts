@@ -125,6 +125,39 @@ describe('a budget for every client event', () => {
     expectBudget(acks, EVENT_RATE_LIMIT + EVENT_BURST);
   });
 
+  it('limits reaction:add and reaction:remove together, and the room hears only the allowed changes', async () => {
+    const owner = await registerUser(app.url, 'owner');
+    const mallory = await registerUser(app.url, 'mallory');
+    const room = await owner.client.http.createRoom({ name: 'Reactions', visibility: 'public' });
+    await mallory.client.http.joinRoom(room.id);
+    const ownerSocket = await connect(owner);
+    await ownerSocket.join(room.id);
+    const { message } = await ownerSocket.send(room.id, 'react to me');
+    const changes = new EventRecorder(ownerSocket, 'message:reactions');
+    const client = await raw(mallory);
+
+    const emoji = ['👍', '❤️', '🎉', '😀', '🚀'];
+    const [adds, removes] = await Promise.all([
+      fire(
+        client,
+        'reaction:add',
+        Array.from({ length: FIRED / 2 }, (_, i) => ({ messageId: message.id, emoji: emoji[i % 5] })),
+      ),
+      fire(
+        client,
+        'reaction:remove',
+        Array.from({ length: FIRED / 2 }, (_, i) => ({ messageId: message.id, emoji: emoji[i % 5] })),
+      ),
+    ]);
+
+    const allowed = EVENT_RATE_LIMIT + EVENT_BURST;
+    expectBudget([...adds, ...removes], allowed);
+    const seen = new EventRecorder(ownerSocket, 'message:new');
+    const { message: marker } = await ownerSocket.send(room.id, 'marker');
+    await seen.next((m) => m.id === marker.id, 'the marker');
+    expect(changes.events.length).toBeLessThanOrEqual(allowed);
+  });
+
   it('shares a user’s budget between their sockets', async () => {
     const owner = await registerUser(app.url, 'owner');
     const mallory = await registerUser(app.url, 'mallory');

@@ -35,7 +35,7 @@ describe('a Python client written from the documents (examples/python/conformanc
     await app?.stop();
   });
 
-  it('passes every check: handshake and refusal, join, send/ack, receive, error acks, catch-up, recovery, refresh', async () => {
+  it('passes every check: handshake and refusal, join, send/ack, receive, error acks, catch-up, recovery, refresh, threads, mentions, reactions', async () => {
     if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: apt-get install python3 (or set PYTHON)`);
     const { code, stdout, stderr } = await new Promise<{
       code: number | null;
@@ -85,6 +85,13 @@ describe('a Python client written from the documents (examples/python/conformanc
       'refresh over REST',
       'auth:refresh on the open connection',
       "auth:refresh refuses another user's token",
+      'reply in a thread',
+      "a reply carries its root's counters",
+      'mention event',
+      'error ack INVALID_THREAD_ROOT',
+      'reaction:add',
+      'message:reactions on another connection',
+      'thread page',
     ]);
   }, 150_000);
 });

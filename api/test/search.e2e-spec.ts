@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import type { Room, SearchHit, SearchRequest, SearchResults } from '@chat/contracts';
 import { ChatApiError, ChatSocket } from '@chat/sdk';
 
+import { startBuiltApp } from './support/built-app';
 import { TestApp, startTestApp } from './support/test-app';
 import { RUN_REDIS_PREFIX_VAR } from './support/test-env';
 import { TestUser, rawRequest, registerUser, uniqueName } from './support/users';
@@ -98,22 +102,26 @@ describe('search (GET /api/search) across 2 instances', () => {
     expect((await bob.client.http.search({ q: `lunch or ${w}`, roomId: room.id })).hits).toHaveLength(4);
   });
 
-  it('finds only rooms the caller is a member of now: leaving or a ban hides even old messages', async () => {
+  it('finds only rooms the caller is a member of now: leaving, a ban or removal hides even old messages', async () => {
     const { alice, bob, room } = await sharedRoom();
     const carol = await registerUser(apps[1].url, 'carol');
-    await carol.client.http.joinRoom(room.id);
+    const dave = await registerUser(apps[0].url, 'dave');
     const other = await alice.client.http.createRoom({ name: 'Still here', visibility: 'public' });
     await bob.client.http.joinRoom(other.id);
-    await carol.client.http.joinRoom(other.id);
+    for (const user of [carol, dave]) {
+      await user.client.http.joinRoom(room.id);
+      await user.client.http.joinRoom(other.id);
+    }
     const w = word();
     await post(alice, room, `old ${w} in the room they will lose`);
     await post(alice, other, `${w} in the room they keep`);
-    expect((await bob.client.http.search({ q: w })).hits).toHaveLength(2);
-    expect((await carol.client.http.search({ q: w })).hits).toHaveLength(2);
+    for (const user of [bob, carol, dave])
+      expect((await user.client.http.search({ q: w })).hits).toHaveLength(2);
 
     await bob.client.http.leaveRoom(room.id); // through instance two
     await alice.client.http.banMember(room.id, carol.id); // through instance one
-    for (const user of [bob, carol]) {
+    await alice.client.http.removeMember(room.id, dave.id);
+    for (const user of [bob, carol, dave]) {
       for (const app of apps) {
         const results = await searchOn(app, user, { q: w });
         expect(bodies(results)).toEqual([`${w} in the room they keep`]);
@@ -147,6 +155,7 @@ describe('search (GET /api/search) across 2 instances', () => {
     const socket = await socketOf(alice);
     await socket.delete(deleted.id);
     await socket.edit(edited.id, `final with ${after}`);
+    await socket.react(edited.id, '👍');
 
     for (const app of apps) {
       expect((await searchOn(app, bob, { q: gone })).hits).toEqual([]);
@@ -158,6 +167,8 @@ describe('search (GET /api/search) across 2 instances', () => {
       expect(
         found.hits.map((hit) => [hit.message.id, hit.message.body, hit.message.editedAt !== null]),
       ).toEqual([[edited.id, `final with ${after}`, true]]);
+      // As history shows it: with its reactions.
+      expect(found.hits[0].message.reactions).toMatchObject([{ emoji: '👍', count: 1 }]);
     }
   });
 
@@ -396,4 +407,44 @@ describe('history around a seq (GET /api/rooms/:id/messages?around=)', () => {
       });
     }
   });
+});
+
+/** `npm start` without DATABASE_URL runs PGlite: the migration (generated column, btree_gin, pg_trgm) and the queries work there too. */
+describe('search on the embedded database (PGlite)', () => {
+  it('migrates, finds, highlights, pages and opens around a seq', async () => {
+    const app = await startBuiltApp({
+      DATABASE_URL: undefined,
+      REDIS_URL: undefined,
+      JWT_SECRET: undefined,
+      NODE_ENV: undefined,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-search-embedded-')),
+    });
+    try {
+      const alice = await registerUser(app.url, 'alice');
+      const room = await alice.client.http.createRoom({ name: 'Embedded search', visibility: 'public' });
+      const seqs: number[] = [];
+      for (const body of ['the deploys went fine', 'deploy deploy again', 'lunch?']) {
+        seqs.push((await alice.client.http.postMessage(room.id, body, randomUUID())).message.seq);
+      }
+      const first = await alice.client.http.search({ q: 'deployed', limit: 1 });
+      expect(first.hits.map((hit) => hit.message.body)).toEqual(['deploy deploy again']);
+      expect(first.hits[0].snippet).toEqual([
+        { text: 'deploy', match: true },
+        { text: ' ', match: false },
+        { text: 'deploy', match: true },
+        { text: ' again', match: false },
+      ]);
+      expect(first.rooms.map((r) => r.id)).toEqual([]);
+      const second = await alice.client.http.search({ q: 'deployed', limit: 1, cursor: first.nextCursor! });
+      expect(second.hits.map((hit) => hit.message.body)).toEqual(['the deploys went fine']);
+      expect(second.nextCursor).toBeNull();
+      expect((await alice.client.http.search({ q: 'embedded' })).rooms.map((r) => r.id)).toEqual([room.id]);
+      const around = await alice.client.http.history(room.id, { around: seqs[1], limit: 2 });
+      expect(around.messages.map((m) => m.seq)).toEqual([seqs[0], seqs[1]]);
+      expect(around.hasMore).toBe(true);
+    } finally {
+      expect(await app.stop()).toBe(0);
+    }
+    // Booting PGlite (WebAssembly) and migrating a new data directory: slow on a loaded machine.
+  }, 120_000);
 });

@@ -96,7 +96,8 @@ describe('membership and credentials on every socket write', () => {
     await settle(ownerSocket, marker);
     expect(updates.events).toEqual([]);
     const { messages } = await owner.client.http.history(room.id);
-    expect(messages.map((m) => m.body)).toEqual(['mine', 'mine too']);
+    // The ban itself is in the timeline, as a system message.
+    expect(messages.map((m) => m.system?.kind ?? m.body)).toEqual(['mine', 'mine too', 'member_banned']);
   });
 
   it('refuses an edit from a sender who left the room', async () => {

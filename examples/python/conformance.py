@@ -211,6 +211,37 @@ def main():
         check('auth:refresh on the open connection', refreshed.get('ok') is True and 'expiresAt' in refreshed, refreshed)
         foreign = alice.call('auth:refresh', {'token': bob_auth['accessToken']})
         check('auth:refresh refuses another user\'s token', foreign.get('ok') is False, foreign)
+
+        # Threads, mentions and reactions: a reply carries its root's counters; a mention reaches the
+        # user's connection whether or not it joined the room; reactions are acked and broadcast.
+        root = alice.call('message:send', {'roomId': room_id, 'body': 'a question', 'clientMsgId': str(uuid.uuid4())})
+        root_id = root['message']['id']
+        reply = bob.call('message:send', {
+            'roomId': room_id,
+            'body': f"@{alice_auth['user']['username']} an answer",
+            'clientMsgId': str(uuid.uuid4()),
+            'threadRootId': root_id,
+        })
+        check('reply in a thread', reply.get('ok') is True and reply['message']['threadRootId'] == root_id
+              and reply['message']['threadRoot']['replyCount'] == 1, reply)
+        heard, _ = alice.wait_for('message:new', lambda m: m['id'] == reply['message']['id'])
+        check('a reply carries its root\'s counters', heard['threadRoot']['replyCount'] == 1, heard)
+        mention, _ = alice.wait_for('mention', lambda e: e['messageId'] == reply['message']['id'])
+        check('mention event', mention['reason'] == 'mention' and mention['seq'] == reply['message']['seq'], mention)
+        nested = alice.call('message:send', {
+            'roomId': room_id, 'body': 'deeper', 'clientMsgId': str(uuid.uuid4()), 'threadRootId': reply['message']['id'],
+        })
+        check('error ack INVALID_THREAD_ROOT', nested.get('ok') is False
+              and nested['error']['code'] == 'INVALID_THREAD_ROOT', nested)
+        reacted = alice.call('reaction:add', {'messageId': root_id, 'emoji': '\U0001F44D'})
+        check('reaction:add', reacted.get('ok') is True and reacted['changed'] is True
+              and reacted['reactions'] == [{'emoji': '\U0001F44D', 'count': 1, 'userIds': [alice_auth['user']['id']]}], reacted)
+        event, _ = bob.wait_for('message:reactions', lambda e: e['messageId'] == root_id)
+        check('message:reactions on another connection', event['added'] is True and event['version'] >= 1, event)
+        status, thread = api('GET', f'/rooms/{room_id}/messages', bob_auth['accessToken'], params={'threadRootId': root_id})
+        check('thread page', status == 200
+              and [m['id'] for m in thread['messages']] == [root_id, reply['message']['id']]
+              and thread['messages'][0]['reactions'][0]['count'] == 1, thread)
     finally:
         alice.close()
         bob.close()

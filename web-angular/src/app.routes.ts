@@ -25,6 +25,11 @@ export const routes: Routes = [
         loadComponent: () => import('./auth/sessions.page').then((m) => m.SessionsPage),
       },
       {
+        path: 'account',
+        title: 'Your account · Chat',
+        loadComponent: () => import('./auth/account.page').then((m) => m.AccountPage),
+      },
+      {
         path: 'direct/new',
         title: 'Message someone · Chat',
         loadComponent: () => import('./people/new-direct.page').then((m) => m.NewDirectPage),

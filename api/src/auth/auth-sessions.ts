@@ -67,10 +67,13 @@ export class AuthSessions {
     await this.sessions.update({ id: sessionId }, { endedAt: new Date() });
   }
 
-  /** Ends every open session of the user (in the same order as end()); returns their ids, to close their sockets. */
-  async endAll(userId: string): Promise<string[]> {
+  /**
+   * Ends every open session of the user but `exceptId` (in the same order as end()); returns their
+   * ids, to close their sockets.
+   */
+  async endAll(userId: string, exceptId?: string): Promise<string[]> {
     const open = await this.sessions.find({ select: { id: true }, where: { userId, endedAt: IsNull() } });
-    const ids = open.map((session) => session.id);
+    const ids = open.map((session) => session.id).filter((id) => id !== exceptId);
     if (ids.length === 0) return ids;
     await Promise.all(ids.map((id) => this.revocations.endSession(id)));
     await this.sessions.update({ id: In(ids) }, { endedAt: new Date() });

@@ -81,6 +81,6 @@ import { TokenRevocations } from './token-revocations';
     jwtSecretProvider,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AuthService, TokenRevocations, SessionsService],
+  exports: [AuthService, TokenRevocations, SessionsService, AuthSessions, PasswordHasher, LoginThrottle],
 })
 export class AuthModule {}

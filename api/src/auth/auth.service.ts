@@ -60,7 +60,8 @@ export class AuthService {
     const plausible = dto.username.length <= Limits.USERNAME_MAX;
     const user = plausible ? await this.users.findForLogin(dto.username) : null;
     const valid = await this.hasher.verify(user?.passwordHash ?? null, dto.password);
-    if (!user || !valid) throw AppError.unauthorized(INVALID_CREDENTIALS);
+    // A deleted account's hash is empty and never matches; checked anyway so that stays true.
+    if (!user || !valid || user.deletedAt) throw AppError.unauthorized(INVALID_CREDENTIALS);
     await this.throttle.succeeded(dto.username);
     // Only told to whoever knows the password.
     if (user.suspendedAt) throw AppError.forbidden('This account is suspended');
@@ -88,13 +89,14 @@ export class AuthService {
     };
   }
 
-  /** The user read and the revocation checked at once; refused for a missing user first, then revoked, then suspended. */
+  /** The user read and the revocation checked at once; refused for a missing or deleted user first, then revoked, then suspended. */
   async userOfClaims(claims: TokenClaims): Promise<AuthUser> {
     const [user, revoked] = await Promise.all([
       typeof claims.sub === 'string' ? this.users.credentialsOf(claims.sub) : null,
       this.revocations.isRevoked(claims),
     ]);
     if (!user) throw AppError.unauthorized('Invalid or expired token');
+    if (user.deleted) throw AppError.unauthorized('This account was deleted');
     if (revoked) throw AppError.unauthorized('This token was revoked: sign in again');
     if (user.suspended) throw AppError.forbidden('This account is suspended');
     return user.ref;

@@ -102,7 +102,11 @@ export class ClientEventBudgets {
 }
 
 /** A sustained rate plus a burst allowance, in Redis when there is one (in memory while it is away). */
-export function burstyLimiter(budget: Budget, windowSeconds: number, redis: RedisConnection): BurstyRateLimiter {
+export function burstyLimiter(
+  budget: Budget,
+  windowSeconds: number,
+  redis: RedisConnection,
+): BurstyRateLimiter {
   const sustained = { points: budget.perWindow, duration: windowSeconds };
   const burst = { points: budget.burst, duration: 10 * windowSeconds };
   return new BurstyRateLimiter(

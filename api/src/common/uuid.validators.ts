@@ -16,3 +16,12 @@ export const IsCanonicalUuid = (): PropertyDecorator =>
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? canonicalUuid(value) : value)),
     IsUUID(),
   );
+
+/** A list of ids, each as IsCanonicalUuid. */
+export const IsCanonicalUuids = (): PropertyDecorator =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? canonicalUuid(item) : item)) : value,
+    ),
+    IsUUID(undefined, { each: true }),
+  );

@@ -1,4 +1,5 @@
 import type { AppConfig } from './app.config';
+import type { AttachmentsConfig } from './attachments.config';
 import type { AuthConfig } from './auth.config';
 import type { DatabaseConfig } from './database.config';
 import type { LimitsConfig } from './limits.config';
@@ -9,6 +10,7 @@ import type { WebhooksConfig } from './webhooks.config';
 /** For `ConfigService<AllConfig, true>` so `get('app.port', { infer: true })` is typed. */
 export interface AllConfig {
   app: AppConfig;
+  attachments: AttachmentsConfig;
   auth: AuthConfig;
   database: DatabaseConfig;
   limits: LimitsConfig;

@@ -1,4 +1,5 @@
 import { appEnv } from './app.config';
+import { attachmentsEnv } from './attachments.config';
 import { authEnv } from './auth.config';
 import { databaseEnv } from './database.config';
 import { checkEnv, readEnv } from './env-var';
@@ -16,6 +17,7 @@ export const ENVIRONMENT = {
   ...authEnv,
   ...limitsEnv,
   ...webhooksEnv,
+  ...attachmentsEnv,
 };
 
 /**
@@ -46,6 +48,10 @@ function crossChecks(raw: Record<string, unknown>): string[] {
         `SOCKET_ADAPTER: ${String(raw.SOCKET_ADAPTER)} does not spread over a Redis Cluster; use redis-sharded (the default with REDIS_CLUSTER_NODES)`,
       );
     }
+  }
+  if (raw.STORAGE_DRIVER === 's3' && unset('S3_BUCKET')) problems.push('S3_BUCKET is required when STORAGE_DRIVER=s3');
+  if (unset('S3_ACCESS_KEY_ID') !== unset('S3_SECRET_ACCESS_KEY')) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
   }
   for (const name of ['ADMIN_UI_USERNAME', 'ADMIN_UI_PASSWORD']) {
     if (raw.ADMIN_UI_ENABLED === 'true' && unset(name))

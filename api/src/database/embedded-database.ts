@@ -23,10 +23,14 @@ export class EmbeddedDatabase {
   static async start(dataDir: string): Promise<EmbeddedDatabase> {
     const directory = join(dataDir, 'pglite');
     mkdirSync(directory, { recursive: true });
-    // pg_trgm ships with PGlite but must be loaded for the search migration's CREATE EXTENSION. Its
-    // declarations are ES-module only, hence the dynamic import (Node loads the CommonJS build too).
-    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-    const db = await PGlite.create(directory, { extensions: { pg_trgm } });
+    // btree_gin and pg_trgm ship with PGlite but must be loaded for the search migration's CREATE
+    // EXTENSION. Their declarations are ES-module only, hence the dynamic imports (Node loads the
+    // CommonJS build either way).
+    const [{ btree_gin }, { pg_trgm }] = await Promise.all([
+      import('@electric-sql/pglite/contrib/btree_gin'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+    ]);
+    const db = await PGlite.create(directory, { extensions: { btree_gin, pg_trgm } });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
     await server.start();
     const port = Number(server.getServerConn().split(':').pop());

@@ -106,7 +106,7 @@ class FakeDatabase {
 const config = { get: () => 'test' } as unknown as ConfigService<never, true>;
 
 function writerOn(db: FakeDatabase): MessageWriter {
-  return new MessageWriter(db.dataSource as unknown as DataSource, config as never);
+  return new MessageWriter(db.dataSource as unknown as DataSource, config as never, {} as never);
 }
 
 const uniqueViolation = Object.assign(new Error('duplicate key'), {
@@ -237,7 +237,10 @@ describe('MessageWriter.write (how a message ended)', () => {
         return lookups.roomExists ? [{ '?column?': 1 }] : [];
       },
     };
-    return { writer: new MessageWriter(dataSource as unknown as DataSource, config as never), sql };
+    return {
+      writer: new MessageWriter(dataSource as unknown as DataSource, config as never, {} as never),
+      sql,
+    };
   }
 
   it('answers stored with the row when the message was written', async () => {

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { AttachmentRow, AttachmentsRepository } from '../attachments/attachments.repository';
 import { isUniqueViolation } from '../common/postgres-errors';
 import { AllConfig } from '../config/config.type';
 import { MESSAGE_COLUMNS, MESSAGE_OWN_COLUMNS, MessageRow } from '../database/rows';
@@ -21,9 +22,12 @@ export interface StoredMessageRow extends InsertedMessageRow {
 
 /** How a `write` ended: stored now, stored before under this (sender, clientMsgId), or refused. */
 export type WriteResult =
-  | { kind: 'stored'; row: StoredMessageRow }
+  | { kind: 'stored'; row: StoredMessageRow; attachments?: AttachmentRow[] }
   | { kind: 'duplicate'; original: MessageRow }
-  | { kind: 'notMember'; roomExists: boolean };
+  | { kind: 'notMember'; roomExists: boolean }
+  | { kind: 'archived' }
+  /** One of the attachments is not an unsent upload of the sender to this room. */
+  | { kind: 'attachmentsUnavailable' };
 
 export interface MessageToInsert {
   roomId: string;
@@ -34,6 +38,8 @@ export interface MessageToInsert {
   threadRootId: string | null;
   /** Lower-cased usernames from the body; the insert keeps those of the room's members as `mentions`. */
   mentionedUsernames: string[];
+  /** Distinct ids; a message with attachments is written on its own (see writeWithAttachments). */
+  attachmentIds?: string[];
 }
 
 /**
@@ -69,12 +75,15 @@ const BUMP_ROOTS = `
 /**
  * One message, one statement: the UPDATE takes the room row's lock, so concurrent senders (on any
  * instance) queue on it and get consecutive seqs; if the INSERT fails (a duplicate clientMsgId), the
- * whole statement rolls back and the seq is not spent, nor is the root's reply count.
+ * whole statement rolls back and the seq is not spent, nor is the root's reply count. An archived
+ * room takes nothing: its row lock also orders an archive against concurrent senders (the WHERE is
+ * re-read once the lock is granted).
  */
 const INSERT_ONE = `
   WITH room AS (
     UPDATE rooms SET last_seq = last_seq + 1
-    WHERE id = $1 AND EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2)
+    WHERE id = $1 AND archived_at IS NULL
+      AND EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2)
     RETURNING last_seq, kind
   ),
   inserted AS (
@@ -97,7 +106,8 @@ const LOCK_ROOMS = `SELECT 1 FROM rooms WHERE id = ANY($1::uuid[]) ORDER BY id F
 /**
  * Many messages, one statement: members' messages whose (sender, clientMsgId) is new are numbered
  * per room in arrival order (`n`), each room's last_seq moves by its count, and the rows take
- * last_seq_before + n — contiguous, in order. Skipped rows (not a member, already stored) spend no seq.
+ * last_seq_before + n — contiguous, in order. Skipped rows (not a member, already stored, archived
+ * room) spend no seq.
  */
 const INSERT_MANY = `
   WITH input AS (
@@ -108,6 +118,7 @@ const INSERT_MANY = `
     SELECT i.*, row_number() OVER (PARTITION BY i.room_id ORDER BY i.ord) AS n
     FROM input i
     WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = i.room_id AND m.user_id = i.sender_id)
+      AND NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = i.room_id AND r.archived_at IS NOT NULL)
       AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.sender_id = i.sender_id AND x.client_msg_id = i.client_msg_id)
   ),
   bumped AS (
@@ -164,13 +175,66 @@ export class MessageWriter {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     config: ConfigService<AllConfig, true>,
+    private readonly attachments: AttachmentsRepository,
   ) {
     this.instanceId = config.get('app.instanceId', { infer: true });
   }
 
   async write(message: MessageToInsert): Promise<WriteResult> {
+    if (message.attachmentIds?.length) return this.writeWithAttachments(message, message.attachmentIds);
     const row = await this.insert(message);
     return row ? { kind: 'stored', row } : this.whyNotStored(message);
+  }
+
+  /**
+   * Outside the group commit, in one transaction: lock the uploads (id order), check each is the
+   * sender's, of this room, complete and unsent, insert the message as INSERT_ONE does (the room lock
+   * keeps seqs contiguous with the batches), and tie the uploads to it. Two sends naming one upload
+   * queue on its row lock, and the second finds it taken, so an upload is on one message at most.
+   * A resend of a stored message finds its uploads taken too, and gets the original back.
+   */
+  private async writeWithAttachments(message: MessageToInsert, ids: string[]): Promise<WriteResult> {
+    const { roomId, senderId, body, clientMsgId, threadRootId, mentionedUsernames } = message;
+    let outcome: WriteResult | 'refused';
+    try {
+      outcome = await this.dataSource.transaction(async (db) => {
+        const locked = await this.attachments.lockForSend(db, ids);
+        const usable = locked.filter(
+          (a) => a.ready && a.message_id === null && a.room_id === roomId && a.uploader_id === senderId,
+        );
+        if (usable.length !== ids.length) return 'refused' as const;
+        const [row]: StoredMessageRow[] = await db.query(INSERT_ONE, [
+          roomId,
+          senderId,
+          body,
+          clientMsgId,
+          this.instanceId,
+          threadRootId,
+          mentionedUsernames,
+        ]);
+        if (!row) return 'refused' as const;
+        await this.attachments.attach(db, ids, row.id);
+        const byId = new Map(usable.map((a) => [a.id, { ...a, message_id: row.id }]));
+        return { kind: 'stored' as const, row, attachments: ids.map((id) => byId.get(id)!) };
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error, 'messages_sender_id_client_msg_id_key')) throw error;
+      outcome = 'refused';
+    }
+    if (outcome !== 'refused') return outcome;
+    const why = await this.whyNotStored(message);
+    if (why.kind === 'notMember' && why.roomExists && (await this.isMember(roomId, senderId))) {
+      return { kind: 'attachmentsUnavailable' };
+    }
+    return why;
+  }
+
+  private async isMember(roomId: string, userId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      'SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2',
+      [roomId, userId],
+    );
+    return rows.length > 0;
   }
 
   insert(message: MessageToInsert): Promise<StoredMessageRow | undefined> {
@@ -191,7 +255,14 @@ export class MessageWriter {
   private async whyNotStored({ roomId, senderId, clientMsgId }: MessageToInsert): Promise<WriteResult> {
     const [original]: MessageRow[] = await this.dataSource.query(FIND_ORIGINAL, [senderId, clientMsgId]);
     if (original) return { kind: 'duplicate', original };
-    const [room] = await this.dataSource.query('SELECT 1 FROM rooms WHERE id = $1', [roomId]);
+    const [room]: { archived: boolean; member: boolean }[] = await this.dataSource.query(
+      `SELECT r.archived_at IS NOT NULL AS archived,
+         EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = r.id AND m.user_id = $2) AS member
+       FROM rooms r WHERE r.id = $1`,
+      [roomId, senderId],
+    );
+    // Only members learn that the room is archived; anyone else is refused as before.
+    if (room?.archived && room.member) return { kind: 'archived' };
     return { kind: 'notMember', roomExists: Boolean(room) };
   }
 

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 
+import { AttachmentsDataModule } from '../attachments/attachments-data.module';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { BotKeysModule } from '../bots/bot-keys.module';
 import { RoomsDataModule } from '../rooms/rooms-data.module';
 import { RoomsModule } from '../rooms/rooms.module';
@@ -12,7 +14,7 @@ import { ReactionsRepository } from './reactions.repository';
 import { ReactionsService } from './reactions.service';
 
 @Module({
-  imports: [RoomsModule, RoomsDataModule, BotKeysModule],
+  imports: [RoomsModule, RoomsDataModule, BotKeysModule, AttachmentsModule, AttachmentsDataModule],
   controllers: [MessagesController],
   providers: [
     MessagesService,

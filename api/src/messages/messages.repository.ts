@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import type { ThreadSummary } from '@chat/contracts';
 
 import { MESSAGE_COLUMNS, MESSAGE_OWN_COLUMNS, MessageRow } from '../database/rows';
-import { MessageEntity } from './entities/message.entity';
 import { InsertedMessageRow, MENTIONED_MEMBERS } from './message-writer';
 
 /** Which messages of a room a history page walks: all of them, the top-level ones, or one thread. */
@@ -84,7 +83,8 @@ export class MessagesRepository {
   }
 
   /**
-   * Sets the body of the sender's own live message in a room they are still a member of, and its
+   * Sets the body of the sender's own live message in a room they are still a member of (and that is
+   * not archived), and its
    * mentions to the members among `mentionedUsernames`; undefined if there is none.
    */
   editBody(
@@ -101,16 +101,46 @@ export class MessagesRepository {
     );
   }
 
-  /** Soft delete of the sender's own live message: it keeps its seq and loses its body and mentions. */
-  softDelete(messageId: string, senderId: string): Promise<InsertedMessageRow | undefined> {
-    return this.updateOwn(messageId, senderId, `body = '', mentions = '{}', deleted_at = now()`, []);
+  /**
+   * Soft delete of the sender's own live message: it keeps its seq and loses its body, mentions and,
+   * in the same statement, its attachments, whose storage keys come back (the trigger on
+   * `attachments` has queued them for deletion too).
+   */
+  async softDelete(
+    messageId: string,
+    senderId: string,
+  ): Promise<{ row: InsertedMessageRow; attachmentKeys: string[] } | undefined> {
+    const row = await this.updateOwn(
+      messageId,
+      senderId,
+      `body = '', mentions = '{}', deleted_at = now()`,
+      [],
+      {
+        ctes: `, gone AS (
+         DELETE FROM attachments a USING changed WHERE a.message_id = changed.id
+         RETURNING a.blob_key, a.thumbnail_key
+       )`,
+        columns: `, (SELECT array_agg(k) FROM gone, unnest(ARRAY[gone.blob_key, gone.thumbnail_key]) AS k
+          WHERE k IS NOT NULL) AS attachment_keys`,
+      },
+    );
+    if (!row) return undefined;
+    const { attachment_keys, ...message } = row as InsertedMessageRow & { attachment_keys: string[] | null };
+    return { row: message, attachmentKeys: attachment_keys ?? [] };
   }
 
-  findEntity(messageId: string): Promise<MessageEntity | null> {
-    return this.dataSource.manager.findOne(MessageEntity, {
-      select: { id: true, senderId: true, deletedAt: true },
-      where: { id: messageId },
-    });
+  /** Why a change to a message was refused: what updateOwn's WHERE checks, one by one. */
+  async editability(
+    messageId: string,
+    userId: string,
+  ): Promise<{ sender_id: string; deleted: boolean; system: boolean; member: boolean } | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT x.sender_id, x.deleted_at IS NOT NULL AS deleted, x.system IS NOT NULL AS system,
+         EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = x.room_id AND m.user_id = $2) AS member
+       FROM messages x WHERE x.id = $1`,
+      [messageId, userId],
+    );
+    return row;
   }
 
   private async updateOwn(
@@ -118,15 +148,18 @@ export class MessagesRepository {
     senderId: string,
     assignments: string,
     params: unknown[],
+    /** More of the statement: CTEs after `changed`, and columns after `changed.*`. */
+    more: { ctes: string; columns: string } = { ctes: '', columns: '' },
   ): Promise<InsertedMessageRow | undefined> {
     const rows: InsertedMessageRow[] = await this.dataSource.query(
       `WITH changed AS (
          UPDATE messages SET ${assignments}
-         WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
+         WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL AND system IS NULL
            AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = messages.room_id AND m.user_id = $2)
+           AND NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = messages.room_id AND r.archived_at IS NOT NULL)
          RETURNING ${MESSAGE_OWN_COLUMNS}
-       )
-       SELECT * FROM changed`,
+       )${more.ctes}
+       SELECT changed.*${more.columns} FROM changed`,
       [messageId, senderId, ...params],
     );
     return rows[0];

@@ -1,3 +1,5 @@
+import type { AttachmentCollector } from '../attachments/attachment-collector';
+import type { AttachmentsRepository } from '../attachments/attachments.repository';
 import { AppError } from '../common/app-error';
 import type { MessageRow } from '../database/rows';
 import type { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
@@ -50,7 +52,8 @@ function setup(written: WriteResult, member = true) {
   };
   const messages = {
     editBody: jest.fn(async (): Promise<InsertedMessageRow | undefined> => undefined),
-    findEntity: jest.fn(async () => ({ id: 'm1', senderId: 'bob', deletedAt: null })),
+    softDelete: jest.fn(async (): Promise<InsertedMessageRow | undefined> => undefined),
+    editability: jest.fn(async () => ({ sender_id: 'bob', deleted: false, system: false, member: true })),
     placeOf: jest.fn(async (): Promise<{ roomId: string; threadRootId: string | null } | undefined> => ({
       roomId: ROOM,
       threadRootId: null,
@@ -70,6 +73,8 @@ function setup(written: WriteResult, member = true) {
     broadcaster as unknown as RealtimeBroadcaster,
     writer as unknown as MessageWriter,
     { run: async () => undefined } as unknown as MessageHooks,
+    { ofMessages: async () => [] } as unknown as AttachmentsRepository,
+    { deleteNow: async () => undefined } as unknown as AttachmentCollector,
     { of: async () => new Map() } as unknown as ReactionsService,
   );
   return { service, broadcaster, rooms, messages, memberships, writer };
@@ -77,6 +82,17 @@ function setup(written: WriteResult, member = true) {
 
 describe('MessagesService', () => {
   describe('send', () => {
+    it('refuses unusable attachments with a field error, and announces nothing', async () => {
+      const { service, broadcaster } = setup({ kind: 'attachmentsUnavailable' });
+      await expect(
+        service.send(alice, { roomId: ROOM, body: '', clientMsgId: 'c1', attachmentIds: ['a1'] }),
+      ).rejects.toMatchObject({
+        code: 'VALIDATION',
+        fields: { attachmentIds: [expect.any(String)] },
+      });
+      expect(broadcaster.toRoom).not.toHaveBeenCalled();
+    });
+
     it('broadcasts a stored message with the sender as it is known, and acks it as new', async () => {
       const { service, broadcaster, rooms } = setup({ kind: 'stored', row: storedReply() });
       const result = await service.send(alice, { roomId: ROOM, body: 'hello', clientMsgId: 'c1' });
@@ -106,6 +122,14 @@ describe('MessagesService', () => {
       await expect(
         service.send(alice, { roomId: ROOM, body: 'hello', clientMsgId: 'c1' }),
       ).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(broadcaster.toRoom).not.toHaveBeenCalled();
+    });
+
+    it('refuses a member writing to an archived room with ROOM_ARCHIVED, announcing nothing', async () => {
+      const { service, broadcaster } = setup({ kind: 'archived' });
+      await expect(service.send(alice, { roomId: ROOM, body: 'x', clientMsgId: 'c1' })).rejects.toMatchObject(
+        { code: 'ROOM_ARCHIVED' },
+      );
       expect(broadcaster.toRoom).not.toHaveBeenCalled();
     });
 
@@ -201,14 +225,20 @@ describe('MessagesService', () => {
     it("refuses someone else's message, and a sender who is no longer a member", async () => {
       const { service, messages } = setup({ kind: 'notMember', roomExists: true });
       await expect(service.edit(alice, 'm1', 'x')).rejects.toThrow('Only the sender');
-      messages.findEntity.mockResolvedValueOnce({ id: 'm1', senderId: 'alice', deletedAt: null });
+      const own = { sender_id: 'alice', deleted: false, system: false, member: true };
+      messages.editability.mockResolvedValueOnce({ ...own, member: false });
       await expect(service.edit(alice, 'm1', 'x')).rejects.toThrow('not a member');
-      messages.findEntity.mockResolvedValueOnce({
-        id: 'm1',
-        senderId: 'alice',
-        deletedAt: new Date(),
-      } as never);
+      messages.editability.mockResolvedValueOnce({ ...own, deleted: true });
       await expect(service.edit(alice, 'm1', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('refuses changing a system message, and any message of an archived room', async () => {
+      const { service, messages } = setup({ kind: 'notMember', roomExists: true });
+      const own = { sender_id: 'alice', deleted: false, system: false, member: true };
+      messages.editability.mockResolvedValueOnce({ ...own, system: true });
+      await expect(service.edit(alice, 'm1', 'x')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      messages.editability.mockResolvedValueOnce(own);
+      await expect(service.delete(alice, 'm1')).rejects.toMatchObject({ code: 'ROOM_ARCHIVED' });
     });
   });
 

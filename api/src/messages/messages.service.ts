@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import {
+  Attachment,
   ErrorCode,
   Limits,
   MentionEvent,
@@ -11,6 +12,8 @@ import {
   UserRef,
 } from '@chat/contracts';
 
+import { AttachmentCollector } from '../attachments/attachment-collector';
+import { AttachmentsRepository, toAttachment } from '../attachments/attachments.repository';
 import { AppError } from '../common/app-error';
 import { toMessage } from '../database/rows';
 import { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
@@ -29,6 +32,7 @@ export interface SendRequest {
   body: string;
   clientMsgId: string;
   threadRootId?: string;
+  attachmentIds?: string[];
 }
 
 @Injectable()
@@ -40,6 +44,8 @@ export class MessagesService {
     private readonly broadcaster: RealtimeBroadcaster,
     private readonly writer: MessageWriter,
     private readonly hooks: MessageHooks,
+    private readonly attachments: AttachmentsRepository,
+    private readonly collector: AttachmentCollector,
     private readonly reactions: ReactionsService,
   ) {}
 
@@ -52,7 +58,7 @@ export class MessagesService {
    * A reply's `message:new` carries its root's new counters (`threadRoot`): the root's update.
    */
   async send(sender: UserRef, request: SendRequest): Promise<MessageSendResult> {
-    const { roomId, body, clientMsgId } = request;
+    const { roomId, body, clientMsgId, attachmentIds } = request;
     const threadRootId = request.threadRootId ?? null;
     if (threadRootId) await this.assertThreadRoot(sender.id, roomId, threadRootId);
     const result = await this.writer.write({
@@ -62,7 +68,14 @@ export class MessagesService {
       clientMsgId,
       threadRootId,
       mentionedUsernames: mentionedUsernames(body),
+      attachmentIds,
     });
+    if (result.kind === 'archived') throw roomArchived();
+    if (result.kind === 'attachmentsUnavailable') {
+      throw AppError.validation({
+        attachmentIds: ['each must be your own upload to this room, complete and not sent before'],
+      });
+    }
     if (result.kind === 'notMember') {
       throw result.roomExists
         ? AppError.forbidden('You are not a member of this room')
@@ -94,6 +107,7 @@ export class MessagesService {
           lastReplyAt: row.root_last_reply_at?.toISOString() ?? null,
         },
       }),
+      ...(result.attachments && { attachments: result.attachments.map(toAttachment) }),
     };
     await this.hooks.run('message.created', message);
     this.broadcaster.toRoom(roomId, 'message:new', message);
@@ -158,9 +172,15 @@ export class MessagesService {
     return this.changed(editor, messageId, row);
   }
 
-  /** Soft delete: the message keeps its seq (no gap for clients) and loses its body. */
+  /**
+   * Soft delete: the message keeps its seq (no gap for clients) and loses its body and attachments;
+   * their files are deleted from storage before the answer (left queued for the collector if the
+   * store fails).
+   */
   async delete(editor: UserRef, messageId: string): Promise<Message> {
-    return this.changed(editor, messageId, await this.messages.softDelete(messageId, editor.id));
+    const deleted = await this.messages.softDelete(messageId, editor.id);
+    if (deleted) await this.collector.deleteNow(deleted.attachmentKeys);
+    return this.changed(editor, messageId, deleted?.row);
   }
 
   /** Moves the member's read marker forward (never back, never past the last message) and tells the room. */
@@ -213,20 +233,34 @@ export class MessagesService {
     );
   }
 
-  /** Adds what is not in the message's row: its reactions, and a reply's root counters. */
-  private async decorate(messages: Message[], viewerId: string | null): Promise<Message[]> {
+  /**
+   * Adds what is not in the message's row: its reactions, a reply's root counters, and its
+   * attachments (left out where there are none); for history and search.
+   */
+  async decorate(messages: Message[], viewerId: string | null): Promise<Message[]> {
     if (messages.length === 0) return messages;
     const rootIds = [...new Set(messages.flatMap((m) => (m.threadRootId ? [m.threadRootId] : [])))];
-    const [reactions, roots] = await Promise.all([
+    const [reactions, roots, attachments] = await Promise.all([
       this.reactions.of(
         messages.map((m) => m.id),
         viewerId,
       ),
       this.messages.threadSummaries(rootIds),
+      this.attachments.ofMessages(messages.filter((m) => !m.deletedAt).map((m) => m.id)),
     ]);
+    const attachmentsOf = new Map<string, Attachment[]>();
+    for (const row of attachments) {
+      attachmentsOf.set(row.message_id!, [...(attachmentsOf.get(row.message_id!) ?? []), toAttachment(row)]);
+    }
     return messages.map((m) => {
       const threadRoot = m.threadRootId ? roots.get(m.threadRootId) : undefined;
-      return { ...m, reactions: reactions.get(m.id) ?? [], ...(threadRoot && { threadRoot }) };
+      const files = attachmentsOf.get(m.id);
+      return {
+        ...m,
+        reactions: reactions.get(m.id) ?? [],
+        ...(threadRoot && { threadRoot }),
+        ...(files && { attachments: files }),
+      };
     });
   }
 
@@ -251,9 +285,15 @@ export class MessagesService {
   }
 
   private async whyNotEditable(userId: string, messageId: string): Promise<AppError> {
-    const message = await this.messages.findEntity(messageId);
-    if (!message || message.deletedAt) return AppError.notFound('Message');
-    if (message.senderId !== userId) return AppError.forbidden('Only the sender can change a message');
-    return AppError.forbidden('You are not a member of this room');
+    const message = await this.messages.editability(messageId, userId);
+    if (!message || message.deleted) return AppError.notFound('Message');
+    if (message.sender_id !== userId) return AppError.forbidden('Only the sender can change a message');
+    if (message.system) return AppError.forbidden('System messages cannot be changed');
+    if (!message.member) return AppError.forbidden('You are not a member of this room');
+    return roomArchived();
   }
+}
+
+function roomArchived(): AppError {
+  return new AppError(ErrorCode.ROOM_ARCHIVED, 'This room is archived: it is read-only');
 }

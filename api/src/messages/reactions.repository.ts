@@ -10,6 +10,7 @@ import { ReactionAggregate } from './reaction-summaries';
 export type ReactionChange =
   | { kind: 'noMessage' }
   | { kind: 'notMember'; roomId: string }
+  | { kind: 'archived'; roomId: string }
   | { kind: 'outOfScope'; roomId: string }
   | { kind: 'limit'; roomId: string }
   | { kind: 'done'; roomId: string; changed: boolean; version: number };
@@ -39,7 +40,7 @@ export class ReactionsRepository {
   /**
    * Adds or removes one reaction. The message's row lock serialises the changes of one message, so
    * the distinct-emoji cap cannot be overrun by racing adds and each change gets the next version.
-   * Deleted messages take no reactions; only members of the message's room may change them, and a
+   * Deleted messages and archived rooms take no reactions; only members of the message's room may change them, and a
    * bot only in the rooms its API key reaches (`keyScope`; null for people).
    */
   change(
@@ -50,15 +51,19 @@ export class ReactionsRepository {
     keyScope: string[] | null,
   ): Promise<ReactionChange> {
     return this.dataSource.transaction(async (db) => {
-      const [message]: { room_id: string; member: boolean }[] = await db.query(
+      const [message]: { room_id: string; member: boolean; archived: boolean }[] = await db.query(
         `SELECT m.room_id,
-           EXISTS (SELECT 1 FROM memberships s WHERE s.room_id = m.room_id AND s.user_id = $2) AS member
+           EXISTS (SELECT 1 FROM memberships s WHERE s.room_id = m.room_id AND s.user_id = $2) AS member,
+           EXISTS (SELECT 1 FROM rooms r WHERE r.id = m.room_id AND r.archived_at IS NOT NULL) AS archived
          FROM messages m WHERE m.id = $1 AND m.deleted_at IS NULL FOR UPDATE OF m`,
         [messageId, userId],
       );
       if (!message) return { kind: 'noMessage' };
       const roomId = message.room_id;
       if (!message.member) return { kind: 'notMember', roomId };
+      // Read, not locked: a reaction racing the archive's commit may still land (it is no timeline
+      // message); taking the room's lock here would queue every reaction behind the room's senders.
+      if (message.archived) return { kind: 'archived', roomId };
       if (keyScope && !keyScope.includes(roomId)) return { kind: 'outOfScope', roomId };
       if (add && !(await this.roomForEmoji(db, messageId, emoji))) return { kind: 'limit', roomId };
       const changed = add

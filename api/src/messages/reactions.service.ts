@@ -29,6 +29,9 @@ export class ReactionsService {
     const result = await this.reactions.change(messageId, userId, emoji, add, keyScope);
     if (result.kind === 'noMessage') throw AppError.notFound('Message');
     if (result.kind === 'notMember') throw AppError.forbidden('You are not a member of this room');
+    if (result.kind === 'archived') {
+      throw new AppError(ErrorCode.ROOM_ARCHIVED, 'This room is archived: it is read-only');
+    }
     if (result.kind === 'outOfScope') throw AppError.forbidden('This API key is not scoped to this room');
     if (result.kind === 'limit') {
       throw new AppError(

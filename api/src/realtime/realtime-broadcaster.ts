@@ -48,6 +48,11 @@ export class RealtimeBroadcaster {
     this.server?.in(channelOfUser(userId)).socketsLeave(channelOfRoom(roomId));
   }
 
+  /** Unsubscribes every socket, on every instance, from a room that no longer exists. */
+  closeRoom(roomId: string): void {
+    this.server?.in(channelOfRoom(roomId)).socketsLeave(channelOfRoom(roomId));
+  }
+
   /** Ends every socket of a sign-in session (logout, logout-all, DELETE /auth/sessions/:id), on every instance. */
   endSessionSockets(sessionId: string, ended: SessionEndedEvent): void {
     this.endSessions(channelOfSession(sessionId), ended);

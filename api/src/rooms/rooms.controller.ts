@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -73,7 +73,8 @@ export class RoomsController {
 
   @Post(':id/leave')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'The room is archived when its last member leaves' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'The owner must hand the room over first' })
   leave(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<void> {
     return this.rooms.leave(user.id, roomId);
   }
@@ -95,7 +96,7 @@ export class RoomsController {
 
   @Post(':id/members')
   @ApiCreatedResponse({ type: MemberResponse })
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only the owner adds members' })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only the owner and admins add members' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'ROOM_FULL' })
   addMember(
     @CurrentUser() user: AuthUser,
@@ -103,30 +104,6 @@ export class RoomsController {
     @Body() dto: UserIdDto,
   ): Promise<Member> {
     return this.rooms.addMember(user.id, roomId, dto.userId);
-  }
-
-  @Post(':id/bans')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({ description: 'Removed from the room, kept out, and their sockets unsubscribed' })
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only the owner bans' })
-  ban(
-    @CurrentUser() user: AuthUser,
-    @Param('id', UuidParam('id')) roomId: string,
-    @Body() dto: UserIdDto,
-  ): Promise<void> {
-    return this.rooms.ban(user.id, roomId, dto.userId);
-  }
-
-  @Delete(':id/bans/:userId')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse()
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only the owner lifts bans' })
-  unban(
-    @CurrentUser() user: AuthUser,
-    @Param('id', UuidParam('id')) roomId: string,
-    @Param('userId', UuidParam('userId')) userId: string,
-  ): Promise<void> {
-    return this.rooms.unban(user.id, roomId, userId);
   }
 
   @Get(':id/members')

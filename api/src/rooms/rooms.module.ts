@@ -2,14 +2,18 @@ import { Module } from '@nestjs/common';
 
 import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
+import { RoomAdminController } from './room-admin.controller';
+import { RoomAdminRepository } from './room-admin.repository';
+import { RoomAdminService } from './room-admin.service';
+import { RoomHooks } from './room-hooks';
 import { RoomsDataModule } from './rooms-data.module';
 import { RoomsController } from './rooms.controller';
 import { RoomsService } from './rooms.service';
 
 @Module({
   imports: [PresenceModule, RoomsDataModule, UsersModule],
-  controllers: [RoomsController],
-  providers: [RoomsService],
-  exports: [RoomsService],
+  controllers: [RoomsController, RoomAdminController],
+  providers: [RoomsService, RoomAdminService, RoomAdminRepository, RoomHooks],
+  exports: [RoomsService, RoomAdminService, RoomHooks],
 })
 export class RoomsModule {}

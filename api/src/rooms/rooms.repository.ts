@@ -147,11 +147,16 @@ export class RoomsRepository {
     }
     const rows: RoomRow[] = await this.manager.query(
       `SELECT ${ROOM_COLUMNS} FROM rooms r
-       WHERE r.visibility = 'public' AND r.kind = 'group' ${filter}
+       WHERE r.visibility = 'public' AND r.kind = 'group' AND r.archived_at IS NULL ${filter}
        ORDER BY r.created_at DESC LIMIT ${Limits.LIST_PAGE_MAX}`,
       params,
     );
     return rows.map(toRoom);
+  }
+
+  /** Read-only from now on (the last member left). */
+  async archive(db: EntityManager, roomId: string): Promise<void> {
+    await db.query(`UPDATE rooms SET archived_at = now() WHERE id = $1 AND archived_at IS NULL`, [roomId]);
   }
 
   async isBanned(db: EntityManager, roomId: string, userId: string): Promise<boolean> {
@@ -168,8 +173,8 @@ export class RoomsRepository {
       .execute();
   }
 
-  async unban(roomId: string, userId: string): Promise<void> {
-    await this.manager.delete(RoomBanEntity, { roomId, userId });
+  async unban(roomId: string, userId: string, db: EntityManager = this.manager): Promise<void> {
+    await db.delete(RoomBanEntity, { roomId, userId });
   }
 }
 

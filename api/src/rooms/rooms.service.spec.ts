@@ -1,10 +1,17 @@
+import type { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 
+import type { MemberRole } from '@chat/contracts';
+
+import type { AllConfig } from '../config/config.type';
 import type { PresenceService } from '../presence/presence.service';
 import type { RealtimeBroadcaster } from '../realtime/realtime-broadcaster';
 import type { UsersRepository } from '../users/users.repository';
 import type { RoomEntity } from './entities/room.entity';
 import type { MembershipsRepository, StoredMember } from './memberships.repository';
+import type { RoomAdminRepository, SystemEvent } from './room-admin.repository';
+import { RoomAdminService } from './room-admin.service';
+import { RoomHooks } from './room-hooks';
 import type { RoomsRepository } from './rooms.repository';
 import { RoomsService } from './rooms.service';
 
@@ -13,8 +20,12 @@ const db = {} as EntityManager;
 
 /** Rooms, memberships, bans and users in memory, behind the repositories' methods the service calls. */
 class FakeStore {
-  rooms = new Map<string, Pick<RoomEntity, 'id' | 'kind' | 'visibility' | 'capacity' | 'ownerId'>>();
-  members = new Map<string, Map<string, 'owner' | 'member'>>();
+  rooms = new Map<
+    string,
+    Pick<RoomEntity, 'id' | 'kind' | 'visibility' | 'capacity' | 'ownerId' | 'name' | 'topic' | 'archivedAt'>
+  >();
+  members = new Map<string, Map<string, MemberRole>>();
+  system: (SystemEvent & { roomId: string })[] = [];
   bans = new Set<string>();
   users = new Set(['owner', 'alice', 'bob', 'carol']);
 
@@ -25,6 +36,9 @@ class FakeStore {
       visibility: 'public',
       capacity: null,
       ownerId: OWNER,
+      name: id,
+      topic: null,
+      archivedAt: null,
       ...changes,
     });
     this.members.set(id, new Map([[OWNER, 'owner']]));
@@ -45,10 +59,46 @@ class FakeStore {
     ban: async (_db: EntityManager, roomId: string, userId: string) =>
       void this.bans.add(`${roomId}:${userId}`),
     unban: async (roomId: string, userId: string) => void this.bans.delete(`${roomId}:${userId}`),
+    archive: async (_db: EntityManager, roomId: string) =>
+      void (this.rooms.get(roomId)!.archivedAt = new Date()),
+  };
+
+  readonly adminRepo = {
+    update: async (_db: EntityManager, roomId: string, change: { name?: string; topic?: string | null }) => {
+      const room = this.rooms.get(roomId)!;
+      if (change.name !== undefined) room.name = change.name;
+      if (change.topic !== undefined) room.topic = change.topic;
+    },
+    setRole: async (_db: EntityManager, roomId: string, userId: string, role: MemberRole) =>
+      void this.members.get(roomId)!.set(userId, role),
+    setOwner: async (_db: EntityManager, roomId: string, ownerId: string) =>
+      void (this.rooms.get(roomId)!.ownerId = ownerId),
+    setArchived: async (_db: EntityManager, roomId: string, archived: boolean) =>
+      void (this.rooms.get(roomId)!.archivedAt = archived ? new Date() : null),
+    memberIds: async (_db: EntityManager, roomId: string) => [...this.members.get(roomId)!.keys()],
+    delete: async (_db: EntityManager, roomId: string) => void this.rooms.delete(roomId),
+    appendSystemMessage: async (_db: EntityManager, roomId: string, event: SystemEvent) => {
+      this.system.push({ ...event, roomId });
+      return {
+        id: 'm',
+        room_id: roomId,
+        seq: this.system.length,
+        sender_id: event.actorId,
+        sender_username: event.actorId,
+        sender_display_name: event.actorId,
+        body: '',
+        client_msg_id: 'system:x',
+        instance_id: 'test',
+        created_at: new Date(),
+        edited_at: null,
+        deleted_at: null,
+        system: event,
+      };
+    },
   };
 
   readonly memberships = {
-    add: async (_db: EntityManager, roomId: string, userId: string, role: 'owner' | 'member') =>
+    add: async (_db: EntityManager, roomId: string, userId: string, role: MemberRole) =>
       void this.members.get(roomId)!.set(userId, role),
     remove: async (roomId: string, userId: string) => void this.members.get(roomId)!.delete(userId),
     roleOf: async (_db: EntityManager, roomId: string, userId: string) =>
@@ -70,7 +120,12 @@ class FakeStore {
 
 function setup() {
   const store = new FakeStore();
-  const broadcaster = { unsubscribeUser: jest.fn(), toUser: jest.fn() };
+  const broadcaster = {
+    unsubscribeUser: jest.fn(),
+    toUser: jest.fn(),
+    toRoom: jest.fn(),
+    closeRoom: jest.fn(),
+  };
   const presence = { onlineAmong: async () => new Set<string>() };
   const service = new RoomsService(
     store.roomsRepo as unknown as RoomsRepository,
@@ -79,25 +134,39 @@ function setup() {
     presence as unknown as PresenceService,
     broadcaster as unknown as RealtimeBroadcaster,
   );
-  return { store, broadcaster, service };
+  const admin = new RoomAdminService(
+    store.roomsRepo as unknown as RoomsRepository,
+    store.memberships as unknown as MembershipsRepository,
+    store.adminRepo as unknown as RoomAdminRepository,
+    store.usersRepo as unknown as UsersRepository,
+    new RoomHooks(),
+    broadcaster as unknown as RealtimeBroadcaster,
+    { get: () => 'test-instance' } as unknown as ConfigService<AllConfig, true>,
+  );
+  return { store, broadcaster, service, admin };
 }
 
 describe('RoomsService', () => {
-  describe('owner-only actions', () => {
+  describe('owner-and-admin actions', () => {
+    type Services = ReturnType<typeof setup>;
     it.each([
-      ['add members', (s: RoomsService, caller: string) => s.addMember(caller, 'r', 'bob')],
-      ['ban', (s: RoomsService, caller: string) => s.ban(caller, 'r', 'bob')],
-      ['lift bans', (s: RoomsService, caller: string) => s.unban(caller, 'r', 'bob')],
-    ])('only the owner of a group room may %s', async (_what, act) => {
-      const { store, service } = setup();
+      ['add members', (s: Services, caller: string) => s.service.addMember(caller, 'r', 'bob')],
+      ['ban', (s: Services, caller: string) => s.admin.ban(caller, 'r', 'bob')],
+      ['lift bans', (s: Services, caller: string) => s.admin.unban(caller, 'r', 'bob')],
+      ['remove', (s: Services, caller: string) => s.admin.remove(caller, 'r', 'bob')],
+      ['rename', (s: Services, caller: string) => s.admin.update(caller, 'r', { name: 'new' })],
+    ])('only the owner or an admin of a group room may %s', async (_what, act) => {
+      const services = setup();
+      const { store } = services;
       store.room('r');
       await store.memberships.add(db, 'r', 'alice', 'member');
-      await expect(act(service, 'alice')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await store.memberships.add(db, 'r', 'bob', 'member');
+      await expect(act(services, 'alice')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(act(services, 'nobody')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await store.memberships.add(db, 'r', 'alice', 'admin');
+      await expect(act(services, 'alice')).resolves.not.toThrow();
       store.room('r', { kind: 'direct', ownerId: null });
-      await expect(act(service, OWNER)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-      await expect(act(service, OWNER.replace('owner', 'nobody'))).rejects.toMatchObject({
-        code: 'FORBIDDEN',
-      });
+      await expect(act(services, OWNER)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     });
 
     it('answers NOT_FOUND for an unknown room or user', async () => {
@@ -148,10 +217,10 @@ describe('RoomsService', () => {
 
   describe('bans', () => {
     it('removes the member, keeps them out, and stops their sockets receiving the room', async () => {
-      const { store, broadcaster, service } = setup();
+      const { store, broadcaster, service, admin } = setup();
       store.room('r');
       await service.join('bob', 'r');
-      await service.ban(OWNER, 'r', 'bob');
+      await admin.ban(OWNER, 'r', 'bob');
 
       expect(store.members.get('r')!.has('bob')).toBe(false);
       expect(broadcaster.unsubscribeUser).toHaveBeenCalledWith('bob', 'r');
@@ -162,14 +231,100 @@ describe('RoomsService', () => {
       await expect(service.join('bob', 'r')).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await expect(service.addMember(OWNER, 'r', 'bob')).rejects.toMatchObject({ code: 'FORBIDDEN' });
 
-      await service.unban(OWNER, 'r', 'bob');
+      await admin.unban(OWNER, 'r', 'bob');
       await expect(service.join('bob', 'r')).resolves.toBeDefined();
     });
 
     it('does not let the owner ban themselves', async () => {
+      const { store, admin } = setup();
+      store.room('r');
+      await expect(admin.ban(OWNER, 'r', OWNER)).rejects.toMatchObject({ code: 'VALIDATION' });
+    });
+  });
+
+  describe('administration', () => {
+    async function roomWithAdmin() {
+      const services = setup();
+      services.store.room('r');
+      await services.store.memberships.add(db, 'r', 'alice', 'admin');
+      await services.store.memberships.add(db, 'r', 'bob', 'member');
+      return services;
+    }
+
+    it('keeps an admin from removing or banning the owner or another admin', async () => {
+      const { store, admin } = await roomWithAdmin();
+      await store.memberships.add(db, 'r', 'carol', 'admin');
+      for (const target of [OWNER, 'carol']) {
+        await expect(admin.remove('alice', 'r', target)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        await expect(admin.ban('alice', 'r', target)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      }
+      await expect(admin.setRole('alice', 'r', 'carol', 'member')).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
+      expect(store.members.get('r')!.get('carol')).toBe('admin');
+      expect(store.system).toEqual([]);
+    });
+
+    it('writes one system message per change, and none for a change that changes nothing', async () => {
+      const { store, admin, broadcaster } = await roomWithAdmin();
+      await admin.setRole(OWNER, 'r', 'bob', 'admin');
+      await admin.setRole(OWNER, 'r', 'bob', 'admin');
+      await admin.update('alice', 'r', { topic: 'plans' });
+      await admin.update('alice', 'r', { topic: 'plans' });
+      await admin.remove(OWNER, 'r', 'bob');
+      expect(store.system.map((event) => [event.kind, event.actorId, event.targetId])).toEqual([
+        ['member_promoted', OWNER, 'bob'],
+        ['topic_changed', 'alice', undefined],
+        ['member_removed', OWNER, 'bob'],
+      ]);
+      expect(broadcaster.toUser).toHaveBeenCalledWith('bob', 'room:removed', {
+        roomId: 'r',
+        reason: 'removed',
+      });
+      expect(broadcaster.unsubscribeUser).toHaveBeenCalledWith('bob', 'r');
+      expect(broadcaster.toRoom).toHaveBeenCalledWith('r', 'room:updated', expect.anything());
+    });
+
+    it('hands the room over: the new owner owns it, the old one stays as an admin and may then leave', async () => {
+      const { store, admin, service } = await roomWithAdmin();
+      await expect(service.leave(OWNER, 'r')).rejects.toMatchObject({ code: 'CONFLICT' });
+      await admin.transfer(OWNER, 'r', 'bob');
+      expect(store.rooms.get('r')!.ownerId).toBe('bob');
+      expect(store.members.get('r')!.get('bob')).toBe('owner');
+      expect(store.members.get('r')!.get(OWNER)).toBe('admin');
+      await expect(admin.transfer(OWNER, 'r', 'alice')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await service.leave(OWNER, 'r');
+      expect(store.members.get('r')!.has(OWNER)).toBe(false);
+    });
+
+    it('archives the room its last member leaves', async () => {
       const { store, service } = setup();
       store.room('r');
-      await expect(service.ban(OWNER, 'r', OWNER)).rejects.toMatchObject({ code: 'VALIDATION' });
+      await service.leave(OWNER, 'r');
+      expect(store.rooms.get('r')!.archivedAt).not.toBeNull();
+    });
+
+    it('refuses administrative writes to an archived room, but lets the owner unarchive and delete it', async () => {
+      const { store, admin, service, broadcaster } = await roomWithAdmin();
+      await expect(admin.setArchived('alice', 'r', true)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await admin.setArchived(OWNER, 'r', true);
+      await expect(admin.update('alice', 'r', { name: 'x' })).rejects.toMatchObject({
+        code: 'ROOM_ARCHIVED',
+      });
+      await expect(admin.remove(OWNER, 'r', 'bob')).rejects.toMatchObject({ code: 'ROOM_ARCHIVED' });
+      await expect(service.addMember(OWNER, 'r', 'carol')).rejects.toMatchObject({ code: 'ROOM_ARCHIVED' });
+      await admin.setArchived(OWNER, 'r', false);
+      await admin.update('alice', 'r', { name: 'x' });
+      await expect(admin.delete('alice', 'r')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await admin.delete(OWNER, 'r');
+      expect(store.rooms.has('r')).toBe(false);
+      expect(broadcaster.closeRoom).toHaveBeenCalledWith('r');
+      for (const userId of [OWNER, 'alice', 'bob']) {
+        expect(broadcaster.toUser).toHaveBeenCalledWith(userId, 'room:removed', {
+          roomId: 'r',
+          reason: 'deleted',
+        });
+      }
     });
   });
 });

@@ -20,7 +20,7 @@ import { UsersRepository } from '../users/users.repository';
 import { CreateRoomDto } from './dto/create-room.dto';
 import { RoomEntity } from './entities/room.entity';
 import { MembershipsRepository } from './memberships.repository';
-import { assertOwner } from './room-owner';
+import { assertCanLeave, assertCanManage, assertWritable } from './room-roles';
 import { RoomAccess, RoomsRepository } from './rooms.repository';
 
 /** Rooms, memberships and who may see what. Every rule about room access lives here. */
@@ -70,6 +70,7 @@ export class RoomsService {
       if (room.kind !== 'group' || room.visibility !== 'public') {
         throw AppError.forbidden('This room is private: ask its owner to add you');
       }
+      assertWritable(room);
       if (await this.roomsRepo.isBanned(db, roomId, userId))
         throw AppError.forbidden('You are banned from this room');
       await this.insertMember(db, room, userId);
@@ -77,18 +78,33 @@ export class RoomsService {
     });
   }
 
+  /**
+   * Under the room's lock, so two last members leaving at once cannot both see company: the owner
+   * must hand the room over first unless alone, and the room the last member leaves is archived.
+   */
   async leave(userId: string, roomId: string): Promise<void> {
-    const access = await this.assertMember(roomId, userId);
-    if (access.kind === 'direct') throw AppError.forbidden('Direct conversations cannot be left');
-    await this.memberships.remove(roomId, userId);
+    const remaining = await this.roomsRepo.transaction(async (db) => {
+      const room = await this.lockRoom(db, roomId);
+      const role = await this.memberships.roleOf(db, roomId, userId);
+      if (!role) throw AppError.forbidden('You are not a member of this room');
+      if (room.kind === 'direct') throw AppError.forbidden('Direct conversations cannot be left');
+      const count = await this.memberships.count(db, roomId);
+      assertCanLeave(role, count);
+      await this.memberships.remove(roomId, userId, db);
+      if (count === 1) await this.roomsRepo.archive(db, roomId);
+      return count - 1;
+    });
     this.broadcaster.unsubscribeUser(userId, roomId);
+    if (remaining > 0) this.broadcaster.toRoom(roomId, 'room:updated', { room: await this.getRoom(roomId) });
   }
 
-  /** The owner adds someone to their group room (the way into a private room). Idempotent. */
+  /** The owner or an admin adds someone to their group room (the way into a private room). Idempotent. */
   async addMember(callerId: string, roomId: string, userId: string): Promise<Member> {
     const { member, added } = await this.roomsRepo.transaction(async (db) => {
       const room = await this.lockRoom(db, roomId);
-      assertOwner(room, callerId, 'Only the room owner can add members');
+      if (room.kind !== 'group') throw AppError.forbidden('Direct conversations have no other members');
+      assertCanManage(await this.memberships.roleOf(db, roomId, callerId), 'add members');
+      assertWritable(room);
       if (!(await this.users.exists(userId, db))) throw AppError.notFound('User');
       if (await this.roomsRepo.isBanned(db, roomId, userId)) {
         throw AppError.forbidden('This user is banned from the room: lift the ban first');
@@ -101,7 +117,11 @@ export class RoomsService {
       };
     });
     // After the commit: a client that reacts by listing its rooms must find this one.
-    if (added) this.broadcaster.toUser(userId, 'room:added', { room: await this.getRoom(roomId) });
+    if (added) {
+      const room = await this.getRoom(roomId);
+      this.broadcaster.toUser(userId, 'room:added', { room });
+      this.broadcaster.toRoom(roomId, 'room:updated', { room });
+    }
     return member;
   }
 
@@ -128,7 +148,7 @@ export class RoomsService {
     const directKey = [callerId, userId].sort().join(':');
     const { room, created } = await this.roomsRepo.transaction(async (db) => {
       const users = await this.users.findMany([callerId, userId], db);
-      if (users.length !== 2) throw AppError.notFound('User');
+      if (users.length !== 2 || users.some((user) => user.deletedAt)) throw AppError.notFound('User');
       const name = users.map((user) => user.username).join(' & ');
       const id = await this.roomsRepo.insertDirect(db, name, directKey);
       if (id) {
@@ -139,32 +159,6 @@ export class RoomsService {
     });
     if (created) this.broadcaster.toUser(userId, 'room:added', { room });
     return room;
-  }
-
-  /**
-   * The owner bans someone from their group room: the membership goes, the ban keeps them from
-   * joining again, and every socket of theirs, on every instance, stops receiving the room's events
-   * and is told so. Idempotent.
-   */
-  async ban(callerId: string, roomId: string, userId: string): Promise<void> {
-    await this.roomsRepo.transaction(async (db) => {
-      const room = await this.lockRoom(db, roomId);
-      assertOwner(room, callerId, 'Only the room owner can ban members');
-      if (userId === callerId) throw AppError.validation({ userId: ['The owner cannot ban themselves'] });
-      if (!(await this.users.exists(userId, db))) throw AppError.notFound('User');
-      await this.memberships.remove(roomId, userId, db);
-      await this.roomsRepo.ban(db, roomId, userId, callerId);
-    });
-    this.broadcaster.unsubscribeUser(userId, roomId);
-    this.broadcaster.toUser(userId, 'room:removed', { roomId, reason: 'banned' });
-  }
-
-  /** The owner lifts a ban; the user may join (public) or be added (private) again. Idempotent. */
-  async unban(callerId: string, roomId: string, userId: string): Promise<void> {
-    const room = await this.roomsRepo.findEntity(roomId);
-    if (!room) throw AppError.notFound('Room');
-    assertOwner(room, callerId, 'Only the room owner can lift bans');
-    await this.roomsRepo.unban(roomId, userId);
   }
 
   /** Of these rooms, the ones the user is a member of (to re-check subscriptions a session brings back). */

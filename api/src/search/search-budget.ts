@@ -33,7 +33,12 @@ export class SearchBudget {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError(ErrorCode.RATE_LIMITED, `Too many searches, retry in ${retryAfter} s`, undefined, retryAfter);
+      throw new AppError(
+        ErrorCode.RATE_LIMITED,
+        `Too many searches, retry in ${retryAfter} s`,
+        undefined,
+        retryAfter,
+      );
     }
   }
 }

@@ -3,7 +3,11 @@ import { decodeCursor, encodeCursor, searchKey } from './search-cursor';
 
 describe('search cursors', () => {
   const key = searchKey(['release', undefined, undefined, undefined]);
-  const position = { rank: 0.0607927, createdAt: '2026-12-05T09:20:01.123456Z', id: '0b6c1f9e-2a57-4c1e-9a51-8f3f4c2d1e0a' };
+  const position = {
+    rank: 0.0607927,
+    createdAt: '2026-12-05T09:20:01.123456Z',
+    id: '0b6c1f9e-2a57-4c1e-9a51-8f3f4c2d1e0a',
+  };
 
   const fieldOf = (cursor: string, withKey = key): string[] | undefined => {
     try {

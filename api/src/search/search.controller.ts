@@ -33,7 +33,10 @@ export class SearchController {
     type: ErrorResponse,
     description: 'VALIDATION with fields: q empty or too long, a bad date, cursor or limit',
   })
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'roomId names a room the caller is not a member of' })
+  @ApiForbiddenResponse({
+    type: ErrorResponse,
+    description: 'roomId names a room the caller is not a member of',
+  })
   @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'The caller’s search budget is spent' })
   find(@CurrentUser() user: AuthUser, @Query() query: SearchQueryDto): Promise<SearchResults> {
     return this.search.search(user, query);

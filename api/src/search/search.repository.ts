@@ -80,7 +80,7 @@ export class SearchRepository {
     const rows: { id: string; username: string; display_name: string; is_bot: boolean }[] =
       await this.dataSource.query(
         `SELECT u.id, u.username, u.display_name, u.is_bot FROM users u
-         WHERE u.id <> $1 AND (u.username ILIKE $2 OR u.display_name ILIKE $2)
+         WHERE u.id <> $1 AND u.deleted_at IS NULL AND (u.username ILIKE $2 OR u.display_name ILIKE $2)
          ORDER BY lower(u.username) = lower($3) DESC, u.username ILIKE $4 DESC, lower(u.username)
          LIMIT ${Limits.SEARCH_NAMES_MAX}`,
         [exceptId, `%${escapeLike(text)}%`, text, `${escapeLike(text)}%`],
@@ -97,7 +97,7 @@ export class SearchRepository {
   async publicRooms(text: string): Promise<Room[]> {
     const rows: RoomRow[] = await this.dataSource.query(
       `SELECT ${ROOM_COLUMNS} FROM rooms r
-       WHERE r.visibility = 'public' AND r.kind = 'group' AND r.name ILIKE $1
+       WHERE r.visibility = 'public' AND r.kind = 'group' AND r.archived_at IS NULL AND r.name ILIKE $1
        ORDER BY r.name ILIKE $2 DESC, r.created_at DESC
        LIMIT ${Limits.SEARCH_NAMES_MAX}`,
       [`%${escapeLike(text)}%`, `${escapeLike(text)}%`],

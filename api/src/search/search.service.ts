@@ -5,6 +5,7 @@ import { ErrorCode, Limits, SearchResults } from '@chat/contracts';
 import type { AuthUser } from '../auth/auth-user';
 import { AppError } from '../common/app-error';
 import { toMessage } from '../database/rows';
+import { MessagesService } from '../messages/messages.service';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { SearchQueryDto } from './dto/search.query';
 import { SearchBudget } from './search-budget';
@@ -18,6 +19,7 @@ export class SearchService {
     private readonly repository: SearchRepository,
     private readonly rooms: RoomsRepository,
     private readonly budget: SearchBudget,
+    private readonly messages: MessagesService,
   ) {}
 
   /**
@@ -54,14 +56,18 @@ export class SearchService {
     ]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    // As history shows them: with their reactions and, for a thread reply, its root's counters.
+    const messages = await this.messages.decorate(page.map(toMessage), user.id);
     return {
-      hits: page.map((row) => ({
-        message: toMessage(row),
+      hits: page.map((row, i) => ({
+        message: messages[i],
         snippet: snippetParts(row.headline, markers),
         rank: row.rank,
       })),
       nextCursor:
-        rows.length > limit ? encodeCursor({ rank: last.rank, createdAt: last.created_key, id: last.id }, key) : null,
+        rows.length > limit
+          ? encodeCursor({ rank: last.rank, createdAt: last.created_key, id: last.id }, key)
+          : null,
       people,
       rooms,
     };

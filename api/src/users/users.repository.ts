@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
 
 import type { UserRef } from '@chat/contracts';
 
@@ -11,6 +11,7 @@ import { UserEntity } from './entities/user.entity';
 export interface UserCredentials {
   ref: UserRef;
   suspended: boolean;
+  deleted: boolean;
 }
 
 /** Queries on `users`, through the entity. */
@@ -24,15 +25,17 @@ export class UsersRepository {
 
   /** What a token check needs of these users (absent ones are missing from the result). */
   async credentialsOf(ids: readonly string[]): Promise<UserCredentials[]> {
-    const rows: { id: string; username: string; display_name: string; suspended: boolean }[] =
+    const rows: { id: string; username: string; display_name: string; suspended: boolean; deleted: boolean }[] =
       await this.users.query(
-        `SELECT id, username, display_name, suspended_at IS NOT NULL AS suspended
+        `SELECT id, username, display_name, suspended_at IS NOT NULL AS suspended,
+                deleted_at IS NOT NULL AS deleted
          FROM users WHERE id = ANY($1::uuid[])`,
         [ids],
       );
     return rows.map((row) => ({
       ref: { id: row.id, username: row.username, displayName: row.display_name },
       suspended: row.suspended,
+      deleted: row.deleted,
     }));
   }
 
@@ -49,8 +52,9 @@ export class UsersRepository {
     return this.users.findOneBy({ id });
   }
 
+  /** A live account: deleted ones no longer exist for anyone to add, ban or message. */
   exists(id: string, db: EntityManager = this.users.manager): Promise<boolean> {
-    return db.existsBy(UserEntity, { id });
+    return db.existsBy(UserEntity, { id, deletedAt: IsNull() });
   }
 
   /** These users, by username. */
@@ -64,11 +68,48 @@ export class UsersRepository {
     return Boolean(result.affected);
   }
 
+  async setDisplayName(id: string, displayName: string): Promise<void> {
+    await this.users.update({ id, deletedAt: IsNull() }, { displayName });
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.users.update({ id, deletedAt: IsNull() }, { passwordHash });
+  }
+
+  /** The stored hash, to check the current password before an account change; null for a deleted account. */
+  async passwordHashOf(id: string): Promise<string | null> {
+    const user = await this.users
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('user.id = :id AND user.deletedAt IS NULL', { id })
+      .getOne();
+    return user?.passwordHash ?? null;
+  }
+
+  /**
+   * Deletes an account in place: the row stays so its messages keep a sender, with nothing left of
+   * the person — "Deleted user", a username no one can register or sign in with (`:` is not allowed
+   * in usernames), no password. False when it was already deleted (a concurrent request won).
+   */
+  async anonymize(db: EntityManager, id: string): Promise<boolean> {
+    const rows: unknown[] = await db.query(
+      `WITH deleted AS (
+         UPDATE users SET deleted_at = now(), display_name = 'Deleted user', password_hash = '',
+           username = 'deleted:' || left(replace(id::text, '-', ''), 24)
+         WHERE id = $1 AND deleted_at IS NULL RETURNING id
+       )
+       SELECT id FROM deleted`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
   /** Match on username or display name (case-insensitive, literal), never `exceptId`. */
   search(exceptId: string, search: string | undefined, limit: number): Promise<UserEntity[]> {
     const query = this.users
       .createQueryBuilder('user')
       .where('user.id <> :exceptId', { exceptId })
+      .andWhere('user.deletedAt IS NULL')
       .orderBy('lower(user.username)')
       .limit(limit);
     if (search) {

@@ -10,6 +10,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   ROOM_FULL: 'ROOM_FULL',
   CONFLICT: 'CONFLICT',
+  /** An upload larger than the limit (HTTP 413). */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The room is archived: it is read-only until its owner unarchives it (HTTP 409). */
+  ROOM_ARCHIVED: 'ROOM_ARCHIVED',
   /** `threadRootId` names no top-level message of that room (a reply, another room's message, none). */
   INVALID_THREAD_ROOT: 'INVALID_THREAD_ROOT',
   /** The message already has Limits.REACTIONS_PER_MESSAGE_MAX distinct emoji. */

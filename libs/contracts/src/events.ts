@@ -1,5 +1,5 @@
 import type { ErrorBody } from './errors';
-import type { Message, Reaction, Room } from './models';
+import type { Message, Reaction, Room, UserRef } from './models';
 
 /** Socket.IO event names, default namespace, path `/socket.io`. */
 export const ClientEvent = {
@@ -35,8 +35,12 @@ export const ServerEvent = {
   SESSION: 'session',
   /** To every socket of a user who became a member of a room someone else made them part of. */
   ROOM_ADDED: 'room:added',
-  /** To every socket of a user who is no longer in a room (banned by its owner); its events stop. */
+  /** To every socket of a user who is no longer in a room (removed, banned, or the room deleted); its events stop. */
   ROOM_REMOVED: 'room:removed',
+  /** To a room's members: its name, topic, owner, archive state or member list changed. */
+  ROOM_UPDATED: 'room:updated',
+  /** To the rooms of a user who changed their display name (and to their own sockets). */
+  USER_UPDATED: 'user:updated',
   /** Sent just before the server closes the connection because its credentials are no longer valid. */
   SESSION_ENDED: 'session:ended',
 } as const;
@@ -69,9 +73,15 @@ export interface RoomLeavePayload {
 
 export interface MessageSendPayload {
   roomId: string;
+  /** May be empty when attachmentIds are given. */
   body: string;
   /** Chosen by the client, unique per sender: a resend with the same id is not stored twice. */
   clientMsgId: string;
+  /**
+   * Uploads of the sender to this room that no message carries yet (at most
+   * Limits.ATTACHMENTS_PER_MESSAGE); each can be sent once. A resend returns the original.
+   */
+  attachmentIds?: string[];
   /**
    * Reply in the thread of this message: a top-level message of the same room (else the ack is
    * INVALID_THREAD_ROOT). The reply takes the room's next seq like any message.
@@ -182,14 +192,24 @@ export interface RoomAddedEvent {
 
 export interface RoomRemovedEvent {
   roomId: string;
-  reason: 'banned';
+  /** `banned` or `removed` by the owner or an admin; `deleted`: the owner deleted the room. */
+  reason: 'banned' | 'removed' | 'deleted';
+}
+
+export interface RoomUpdatedEvent {
+  /** The room as it is now. */
+  room: Room;
+}
+
+export interface UserUpdatedEvent {
+  user: UserRef;
 }
 
 /**
  * Why the server ended a connection's session: `expired` — its token expired without an
  * `auth:refresh`; `logged_out` — its sign-in session was ended (POST /api/auth/logout,
  * /api/auth/logout-all or DELETE /api/auth/sessions/:id, from any device); `suspended` — an
- * operator suspended the account. The connection closes right after and must not be retried with the
+ * operator suspended the account. Deleting an account ends its sessions as `logged_out`. The connection closes right after and must not be retried with the
  * same token.
  */
 export interface SessionEndedEvent {
@@ -228,6 +248,8 @@ export interface ServerToClientEvents {
   session: (event: SessionEvent) => void;
   'room:added': (event: RoomAddedEvent) => void;
   'room:removed': (event: RoomRemovedEvent) => void;
+  'room:updated': (event: RoomUpdatedEvent) => void;
+  'user:updated': (event: UserUpdatedEvent) => void;
   'session:ended': (event: SessionEndedEvent) => void;
 }
 

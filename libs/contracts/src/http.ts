@@ -47,6 +47,43 @@ export interface CreateRoomRequest {
   capacity?: number | null;
 }
 
+/** `PATCH /api/rooms/:id` (owner or admin): only the fields given change. */
+export interface UpdateRoomRequest {
+  name?: string;
+  /** Up to Limits.ROOM_TOPIC_MAX characters; null or "" clears it. */
+  topic?: string | null;
+}
+
+/** `PUT /api/rooms/:id/members/:userId/role` (owner): promote a member to admin or demote an admin. */
+export interface SetMemberRoleRequest {
+  role: 'admin' | 'member';
+}
+
+/** `PUT /api/rooms/:id/owner` (owner): hand the room to another member; the old owner becomes an admin. */
+export interface TransferOwnershipRequest {
+  userId: string;
+}
+
+/** `PATCH /api/account`: the caller's display name, shown live in every room they are in. */
+export interface UpdateProfileRequest {
+  displayName: string;
+}
+
+/** `POST /api/account/password`: every other session of the caller ends; this one stays. */
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/**
+ * `DELETE /api/account`: the password again, so a stolen token alone cannot delete the account.
+ * Messages stay, attributed to "Deleted user"; every session and socket ends; owned rooms are handed
+ * to their longest-standing admin (else member), or archived when nobody else is left.
+ */
+export interface DeleteAccountRequest {
+  password: string;
+}
+
 export interface AddMemberRequest {
   userId: string;
 }
@@ -203,10 +240,33 @@ export interface CreateBotKeyRequest {
 
 /** `POST /api/rooms/:id/messages`: what `message:send` does, over REST (people with a JWT, bots with an API key). */
 export interface PostMessageRequest {
+  /** May be empty when attachmentIds are given. */
   body: string;
   clientMsgId: string;
   /** Reply in a thread, as in `message:send`. */
   threadRootId?: string;
+  /** As in `message:send`: the sender's unused uploads to this room. */
+  attachmentIds?: string[];
+}
+
+/** `POST /api/attachments/signed-urls`: links an `<img>` or a plain link can load without a bearer header. */
+export interface AttachmentUrlsRequest {
+  attachmentIds: string[];
+}
+
+export interface AttachmentUrl {
+  id: string;
+  /** The file, signed for the caller alone (HMAC), until `expiresAt`. */
+  url: string;
+  /** The thumbnail (images only), signed likewise; null otherwise. */
+  thumbnailUrl: string | null;
+}
+
+export interface AttachmentUrls {
+  /** Only the attachments the caller may read now (a member of their room); others are left out. */
+  urls: AttachmentUrl[];
+  /** ISO 8601: ask again before then. */
+  expiresAt: string;
 }
 
 export type WebhookEvent = 'message.created' | 'message.updated';

@@ -10,6 +10,7 @@ export const Limits = {
   ROOM_NAME_MIN: 1,
   ROOM_NAME_MAX: 80,
   ROOM_CAPACITY_MAX: 100_000,
+  ROOM_TOPIC_MAX: 500,
   MESSAGE_BODY_MAX: 4000,
   CLIENT_MSG_ID_MAX: 64,
   HISTORY_PAGE_DEFAULT: 50,
@@ -24,6 +25,12 @@ export const Limits = {
   LIST_PAGE_MAX: 50,
   MEMBERS_PAGE_DEFAULT: 100,
   MEMBERS_PAGE_MAX: 200,
+  /** Attachments one message may carry. */
+  ATTACHMENTS_PER_MESSAGE: 10,
+  /** Characters of an attachment's file name (longer names are cut, keeping the extension). */
+  ATTACHMENT_NAME_MAX: 200,
+  /** Ids per `POST /api/attachments/signed-urls`. */
+  ATTACHMENT_URLS_MAX: 100,
   /** Distinct emoji on one message; adding one more is refused with REACTION_LIMIT. */
   REACTIONS_PER_MESSAGE_MAX: 20,
   /** `Reaction.userIds` is cut to this many; `Reaction.count` stays exact. */

@@ -11,11 +11,21 @@ export interface User {
 export type UserRef = Pick<User, 'id' | 'username' | 'displayName'> & {
   /** Present (true) only for bot accounts, so their messages can be shown as such. */
   isBot?: true;
+  /**
+   * Present (true) only for a deleted account: its messages stay, attributed to it, with the name
+   * "Deleted user" and a username that is not a handle anyone can sign in with.
+   */
+  deleted?: true;
 };
 
 export type RoomKind = 'group' | 'direct';
 export type RoomVisibility = 'public' | 'private';
-export type MemberRole = 'owner' | 'member';
+/**
+ * `owner` (one per group room): everything an admin can do, plus promote/demote admins, hand the room
+ * over, archive and delete it. `admin`: rename, set the topic, add, remove and ban members (never the
+ * owner nor another admin). Direct rooms have no owner and no admins.
+ */
+export type MemberRole = 'owner' | 'admin' | 'member';
 /**
  * When a member wants to be notified of a room's messages: `all` of them, only `mentions` of them
  * (and direct messages), or `none`. Stored per member and room; the default is `mentions` for group
@@ -36,6 +46,10 @@ export interface Room {
   lastSeq: number;
   memberCount: number;
   createdAt: string;
+  /** Set by the owner or an admin; null when none. */
+  topic: string | null;
+  /** Set while the room is archived (read-only: every write is refused with ROOM_ARCHIVED). */
+  archivedAt: string | null;
 }
 
 /** A room as seen by one of its members. */
@@ -88,6 +102,8 @@ export interface Message {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /** Files sent with the message, in the order given; absent when there are none (and once deleted). */
+  attachments?: Attachment[];
   /** The root this message replies to (a top-level message of the same room); null for a top-level message. */
   threadRootId: string | null;
   /** Replies to this message; always 0 on a reply (threads are one level deep). */
@@ -108,6 +124,38 @@ export interface Message {
    * edited; names of non-members, and mentions inside `code`, are not mentions).
    */
   mentions: string[];
+  /**
+   * Present only on a system message: a change to the room, written by the server in the room's
+   * timeline (it takes the next seq like any message). Its `sender` is the actor and its body is
+   * empty; it cannot be edited or deleted, and is not sent to webhooks.
+   */
+  system?: SystemMessage;
+}
+
+export type SystemMessageKind =
+  | 'room_renamed'
+  | 'topic_changed'
+  | 'member_promoted'
+  | 'member_demoted'
+  | 'ownership_transferred'
+  | 'member_removed'
+  | 'member_banned'
+  | 'room_archived'
+  | 'room_unarchived';
+
+/** Who did what to the room. */
+export interface SystemMessage {
+  kind: SystemMessageKind;
+  /** Who did it (also the message's sender). */
+  actorId: string;
+  /** Whom it was done to: promoted, demoted, the new owner, removed, banned. */
+  targetId?: string;
+  /** The target as it is now (a deleted account shows as such), for display. */
+  target?: UserRef;
+  /** `room_renamed`: the new name. */
+  name?: string;
+  /** `topic_changed`: the new topic, null when cleared. */
+  topic?: string | null;
 }
 
 export interface Member {
@@ -116,4 +164,21 @@ export interface Member {
   lastReadSeq: number;
   joinedAt: string;
   online: boolean;
+}
+
+/**
+ * A file uploaded to a room (`POST /api/rooms/:id/attachments`), then sent with one message.
+ * Downloaded from `GET /api/attachments/:id` (and `/thumbnail` for images) by current members only.
+ */
+export interface Attachment {
+  id: string;
+  /** The uploader's file name, without any path and control characters. */
+  name: string;
+  /** Bytes, as served (an image's metadata is stripped before it is stored). */
+  size: number;
+  /** Sniffed from the bytes, never taken from the client; `application/octet-stream` when unknown. */
+  contentType: string;
+  /** Images only (they also have a thumbnail): pixels, after EXIF orientation. */
+  width?: number;
+  height?: number;
 }

@@ -65,6 +65,8 @@ export interface JoinOptions extends RequestOptions, SubscribeOptions {}
 export interface SendOptions {
   /** Reuse to make a resend idempotent; generated once per `send()` otherwise. */
   clientMsgId?: string;
+  /** Uploads (`http.uploadAttachment`) to send with the message; the body may then be empty. */
+  attachmentIds?: string[];
   /** Send as a reply in this thread (a top-level message of the same room). */
   threadRootId?: string;
   /** Retries after the first attempt on transient failures. 5. */

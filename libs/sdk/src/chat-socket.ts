@@ -215,6 +215,7 @@ export class ChatSocket {
       roomId,
       body,
       clientMsgId: options.clientMsgId ?? randomUuid(),
+      ...(options.attachmentIds?.length && { attachmentIds: options.attachmentIds }),
       ...(options.threadRootId && { threadRootId: options.threadRootId }),
     };
     const retries = options.retries ?? DEFAULT_SEND_RETRIES;
@@ -284,6 +285,8 @@ export class ChatSocket {
     socket.on('receipt', (event) => this.events.emit('receipt', event));
     socket.on('presence', (event) => this.events.emit('presence', event));
     socket.on('room:added', (event) => this.events.emit('room:added', event));
+    socket.on('room:updated', (event) => this.events.emit('room:updated', event));
+    socket.on('user:updated', (event) => this.events.emit('user:updated', event));
     socket.on('session:ended', (event) => {
       // The server closes the connection next ('io server disconnect': no automatic reconnect).
       const code = event.reason === 'suspended' ? 'FORBIDDEN' : 'UNAUTHORIZED';

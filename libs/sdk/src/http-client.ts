@@ -1,14 +1,18 @@
 import {
   AddMemberRequest,
+  Attachment,
+  AttachmentUrls,
   AuthResponse,
   AuthSessionInfo,
   AuthSessionList,
   BotApiKey,
+  ChangePasswordRequest,
   ClusterStats,
   CreateBotRequest,
   CreateBotResponse,
   CreateDirectRoomRequest,
   CreateRoomRequest,
+  DeleteAccountRequest,
   ErrorBody,
   ErrorCode,
   HistoryQuery,
@@ -30,6 +34,10 @@ import {
   RoomBot,
   SearchRequest,
   SearchResults,
+  SetMemberRoleRequest,
+  TransferOwnershipRequest,
+  UpdateProfileRequest,
+  UpdateRoomRequest,
   User,
   Webhook,
   WebhookDelivery,
@@ -61,6 +69,8 @@ type Query = Record<string, string | number | boolean | undefined>;
 
 interface RequestOptions {
   body?: unknown;
+  /** A multipart body instead of JSON (fetch sets its content type and boundary). */
+  form?: FormData;
   query?: Query;
 }
 
@@ -144,6 +154,22 @@ export class ChatHttpClient {
     await this.request('DELETE', `/auth/sessions/${encodeURIComponent(sessionId)}`);
   }
 
+  // ---- the caller's account ----------------------------------------------------
+
+  updateProfile(request: UpdateProfileRequest): Promise<User> {
+    return this.request('PATCH', '/account', { body: request });
+  }
+
+  /** Every other session ends; this client's token stays valid. */
+  async changePassword(request: ChangePasswordRequest): Promise<void> {
+    await this.request('POST', '/account/password', { body: request });
+  }
+
+  /** Ends every session, this one included: the token is refused afterwards. */
+  async deleteAccount(request: DeleteAccountRequest): Promise<void> {
+    await this.request('DELETE', '/account', { body: request });
+  }
+
   me(): Promise<User> {
     return this.request('GET', '/auth/me');
   }
@@ -181,7 +207,45 @@ export class ChatHttpClient {
     return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/members`, { body });
   }
 
-  /** Owner only: removes the user from the room and keeps them out until `unbanMember`. */
+  // ---- room administration (owner and admins; see MemberRole) --------------------
+
+  /** Rename and/or set the topic (null or "" clears it). */
+  updateRoom(roomId: string, request: UpdateRoomRequest): Promise<Room> {
+    return this.request('PATCH', `/rooms/${encodeURIComponent(roomId)}`, { body: request });
+  }
+
+  /** Owner only: promote a member to admin, or demote an admin. */
+  setMemberRole(roomId: string, userId: string, role: SetMemberRoleRequest['role']): Promise<Room> {
+    const body: SetMemberRoleRequest = { role };
+    return this.request('PUT', `${memberPath(roomId, userId)}/role`, { body });
+  }
+
+  /** Owner only: hand the room to another member; the caller stays as an admin. */
+  transferOwnership(roomId: string, userId: string): Promise<Room> {
+    const body: TransferOwnershipRequest = { userId };
+    return this.request('PUT', `/rooms/${encodeURIComponent(roomId)}/owner`, { body });
+  }
+
+  /** Removes a member (who may join a public room again; ban to keep them out). */
+  async removeMember(roomId: string, userId: string): Promise<void> {
+    await this.request('DELETE', memberPath(roomId, userId));
+  }
+
+  /** Owner only: read-only (ROOM_ARCHIVED on every write) until `unarchiveRoom`. */
+  archiveRoom(roomId: string): Promise<Room> {
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/archive`);
+  }
+
+  unarchiveRoom(roomId: string): Promise<Room> {
+    return this.request('DELETE', `/rooms/${encodeURIComponent(roomId)}/archive`);
+  }
+
+  /** Owner only: the room, its messages and attachments are gone; members get `room:removed`. */
+  async deleteRoom(roomId: string): Promise<void> {
+    await this.request('DELETE', `/rooms/${encodeURIComponent(roomId)}`);
+  }
+
+  /** Owner or admin: removes the user from the room and keeps them out until `unbanMember`. */
   async banMember(roomId: string, userId: string): Promise<void> {
     const body: AddMemberRequest = { userId };
     await this.request('POST', `/rooms/${encodeURIComponent(roomId)}/bans`, { body });
@@ -239,7 +303,7 @@ export class ChatHttpClient {
     roomId: string,
     body: string,
     clientMsgId: string,
-    options: { threadRootId?: string } = {},
+    options: { threadRootId?: string; attachmentIds?: string[] } = {},
   ): Promise<MessageSendResult> {
     const request: PostMessageRequest = { body, clientMsgId, ...options };
     return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, { body: request });
@@ -249,6 +313,39 @@ export class ChatHttpClient {
   setNotificationPreference(roomId: string, level: NotifyLevel): Promise<NotificationPreference> {
     const body: NotificationPreferenceRequest = { level };
     return this.request('PUT', `/rooms/${encodeURIComponent(roomId)}/notifications`, { body });
+  }
+
+  // ---- attachments ------------------------------------------------------------
+
+  /**
+   * Uploads a file to a room (members only); send it with `send(roomId, body, {attachmentIds})`.
+   * Unsent uploads are deleted after a grace period (ATTACHMENT_GC_GRACE).
+   */
+  uploadAttachment(roomId: string, file: Blob, name: string): Promise<Attachment> {
+    const form = new FormData();
+    form.append('file', file, name);
+    return this.request('POST', `/rooms/${encodeURIComponent(roomId)}/attachments`, { form });
+  }
+
+  /**
+   * Short-lived links signed for this user (for `<img src>` and plain links, which cannot send the
+   * token), absolute unless the client's base URL is empty; attachments the user may not read are left out.
+   */
+  async attachmentUrls(attachmentIds: string[]): Promise<AttachmentUrls> {
+    const answer = await this.request<AttachmentUrls>('POST', '/attachments/signed-urls', {
+      body: { attachmentIds },
+    });
+    const origin = this.apiUrl.slice(0, -'/api'.length);
+    // Relative when the client has no base URL (a page talking to its own origin).
+    const absolute = (path: string) => (origin ? new URL(path, `${origin}/`).toString() : path);
+    return {
+      expiresAt: answer.expiresAt,
+      urls: answer.urls.map((u) => ({
+        id: u.id,
+        url: absolute(u.url),
+        thumbnailUrl: u.thumbnailUrl === null ? null : absolute(u.thumbnailUrl),
+      })),
+    };
   }
 
   // ---- bots and webhooks (room owners) ---------------------------------------
@@ -339,7 +436,11 @@ export class ChatHttpClient {
     return response.body as T;
   }
 
-  private async send(method: string, path: string, { body, query }: RequestOptions): Promise<RawResponse> {
+  private async send(
+    method: string,
+    path: string,
+    { body, form, query }: RequestOptions,
+  ): Promise<RawResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.currentToken) headers.authorization = `Bearer ${this.currentToken}`;
@@ -349,7 +450,7 @@ export class ChatHttpClient {
       response = await this.fetchFn(`${this.apiUrl}${path}${queryString(query)}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
       });
     } catch (error) {
       throw new ChatApiError(0, {
@@ -375,6 +476,9 @@ function queryString(query: Query | undefined): string {
   const encoded = params.toString();
   return encoded ? `?${encoded}` : '';
 }
+
+const memberPath = (roomId: string, userId: string): string =>
+  `/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}`;
 
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text().catch(() => '');

@@ -80,6 +80,20 @@ export class AuthStore {
     this.end(null);
   }
 
+  /** The account's new profile (a display name change), kept with the session across reloads. */
+  updateUser(user: User): void {
+    const session = this.current();
+    if (!session || session.user.id !== user.id) return;
+    const next = { ...session, user };
+    this.storage.setItem(SESSION_KEY, JSON.stringify(next));
+    this.current.set(next);
+  }
+
+  /** The account was deleted: nothing of it stays in this browser. */
+  forget(reason: string): void {
+    this.end(reason);
+  }
+
   /** The server refused the token: back to sign-in, saying why. Safe to call repeatedly. */
   expire(reason = EXPIRED_NOTICE): void {
     if (this.current()) this.end(reason);

@@ -10,6 +10,7 @@ import {
   signal,
   untracked,
 } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router, RouterLink } from '@angular/router';
@@ -26,6 +27,13 @@ import { ChatRoomStore } from './chat-room.store';
 import { ComposerComponent } from './composer.component';
 import { MembersPanelComponent } from './members-panel.component';
 import { MessageListComponent } from './message-list.component';
+import { RoomSettingsComponent } from './room-settings.component';
+
+const REMOVED_NOTICE = {
+  removed: 'You were removed from this room',
+  banned: 'You were banned from this room',
+  deleted: 'This room was deleted',
+} as const;
 
 /** One room: timeline, composer, typing line, members; owners of private rooms can add people. */
 @Component({
@@ -36,6 +44,7 @@ import { MessageListComponent } from './message-list.component';
     MessageListComponent,
     ComposerComponent,
     MembersPanelComponent,
+    RoomSettingsComponent,
     UserPickerComponent,
   ],
   providers: [ChatRoomStore],
@@ -61,12 +70,20 @@ export class ChatRoomPage {
     const room = this.store.room();
     return room ? roomTitle(room) : '';
   });
-  /** Owners add members and manage integrations; the server checks it again on every call. */
+  /** Owners and admins run a group room (direct rooms have neither). */
+  protected readonly canManage = computed(() => {
+    const room = this.store.room();
+    return room?.kind === 'group' && room.role !== 'member';
+  });
+  /** Owners manage integrations; the server checks it again on every call. */
   protected readonly isOwner = computed(() => {
     const room = this.store.room();
-    return room?.kind === 'group' && room.ownerId === this.auth.user()?.id;
+    return room?.kind === 'group' && room.role === 'owner';
   });
+  protected readonly archived = computed(() => Boolean(this.store.room()?.archivedAt));
+  protected readonly canAddMembers = computed(() => this.canManage() && !this.archived());
   protected readonly showMembers = signal(false);
+  protected readonly showSettings = signal(false);
   protected readonly showAddMember = signal(false);
   private readonly atBottom = signal(true);
   private readonly pageVisible = signal(true);
@@ -77,8 +94,15 @@ export class ChatRoomPage {
       const around = Number(this.around());
       untracked(() => {
         this.showAddMember.set(false);
+        this.showSettings.set(false);
         void this.store.open(roomId, Number.isSafeInteger(around) && around > 0 ? around : null);
       });
+    });
+    // Removed, banned, or the room deleted, while looking at it: say so and leave the page.
+    this.connection.roomsRemoved.pipe(takeUntilDestroyed()).subscribe((event) => {
+      if (event.roomId !== this.store.roomId()) return;
+      this.tell(REMOVED_NOTICE[event.reason]);
+      void this.router.navigateByUrl('/');
     });
     // Read while the user can see the newest messages: the tab is visible and scrolled to the bottom.
     effect(() => {

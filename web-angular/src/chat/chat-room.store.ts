@@ -2,7 +2,7 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { filter } from 'rxjs';
 
-import { Limits, Member, Message, User } from '@chat/contracts';
+import { Limits, Member, Message, UpdateRoomRequest, User, UserRef } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
@@ -10,6 +10,7 @@ import { RoomsStore } from '../rooms/rooms-store';
 import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
 import { userLabel } from '../shared/user-label';
+import type { ComposerDraft } from './composer.component';
 import { mergeMessages } from './message-merge';
 import { Outbox } from './outbox';
 
@@ -111,6 +112,15 @@ export class ChatRoomStore {
     this.connection.presence
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe(({ userId, online }) => this.updateMember(userId, (member) => ({ ...member, online })));
+    this.connection.roomsUpdated
+      .pipe(
+        filter((event) => event.room.id === this.roomId()),
+        takeUntilDestroyed(destroyRef),
+      )
+      .subscribe(() => void this.loadMembers());
+    this.connection.usersUpdated
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe(({ user }) => this.renamed(user));
     // Catch up the members (presence may have changed unseen) whenever the connection returns.
     this.connection.reconnected.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.loadMembers());
     destroyRef.onDestroy(() => this.clearTyping());
@@ -203,9 +213,9 @@ export class ChatRoomStore {
     return seq;
   }
 
-  send(body: string): void {
+  send(draft: ComposerDraft): void {
     const roomId = this.roomId();
-    if (roomId) this.outbox.enqueue(roomId, body);
+    if (roomId) this.outbox.enqueue(roomId, draft.body, draft.files);
   }
 
   retry(clientMsgId: string): void {
@@ -222,6 +232,57 @@ export class ChatRoomStore {
     if (!roomId) return;
     await this.api.http.addMember(roomId, user.id);
     await this.open(roomId);
+  }
+
+  // ---- administration (owner and admins; the server checks every rule) ----------
+
+  async update(request: UpdateRoomRequest): Promise<void> {
+    await this.api.http.updateRoom(this.requireRoomId(), request);
+  }
+
+  async setRole(userId: string, role: 'admin' | 'member'): Promise<void> {
+    await this.api.http.setMemberRole(this.requireRoomId(), userId, role);
+  }
+
+  async transfer(userId: string): Promise<void> {
+    await this.api.http.transferOwnership(this.requireRoomId(), userId);
+  }
+
+  async removeMember(userId: string): Promise<void> {
+    await this.api.http.removeMember(this.requireRoomId(), userId);
+  }
+
+  async ban(userId: string): Promise<void> {
+    await this.api.http.banMember(this.requireRoomId(), userId);
+  }
+
+  async setArchived(archived: boolean): Promise<void> {
+    const roomId = this.requireRoomId();
+    await (archived ? this.api.http.archiveRoom(roomId) : this.api.http.unarchiveRoom(roomId));
+  }
+
+  async deleteRoom(): Promise<void> {
+    const roomId = this.requireRoomId();
+    await this.api.http.deleteRoom(roomId);
+    this.rooms.removed(roomId);
+  }
+
+  private requireRoomId(): string {
+    const roomId = this.roomId();
+    if (!roomId) throw new Error('No room open');
+    return roomId;
+  }
+
+  /** A new display name: in the member list and on the messages already shown. */
+  private renamed(user: UserRef): void {
+    this.updateMember(user.id, (member) => ({ ...member, user: { ...member.user, ...user } }));
+    if (this.messages().some((message) => message.senderId === user.id)) {
+      this.messages.update((messages) =>
+        messages.map((message) =>
+          message.senderId === user.id ? { ...message, sender: { ...message.sender, ...user } } : message,
+        ),
+      );
+    }
   }
 
   async edit(messageId: string, body: string): Promise<void> {

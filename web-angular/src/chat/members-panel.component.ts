@@ -16,8 +16,8 @@ import { Member } from '@chat/contracts';
           <span class="member__name">{{ member.user.displayName || member.user.username }}</span>
           <span class="member__handle" data-testid="handle">&#64;{{ member.user.username }}</span>
           <span class="member__state" data-testid="presence">{{ member.online ? 'online' : 'offline' }}</span>
-          @if (member.role === 'owner') {
-            <span class="member__state">· owner</span>
+          @if (member.role !== 'member') {
+            <span class="member__state">· {{ member.role }}</span>
           }
         </li>
       }

@@ -5,6 +5,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { Limits, Message } from '@chat/contracts';
 
 import { userLabel } from '../shared/user-label';
+import { MessageAttachmentsComponent } from './message-attachments.component';
 
 /**
  * One stored message. The body is bound as text, never as HTML: whatever people send shows verbatim.
@@ -12,7 +13,7 @@ import { userLabel } from '../shared/user-label';
  */
 @Component({
   selector: 'app-message-bubble',
-  imports: [DatePipe, MatButtonModule],
+  imports: [DatePipe, MatButtonModule, MessageAttachmentsComponent],
   templateUrl: './message-bubble.component.html',
   styleUrl: './message-bubble.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -24,6 +25,8 @@ import { userLabel } from '../shared/user-label';
 export class MessageBubbleComponent {
   readonly message = input.required<Message>();
   readonly mine = input(false);
+  /** False in an archived room: own messages can no longer be changed. */
+  readonly editable = input(true);
   /** Names of the members whose read marker is on this message. */
   readonly seenBy = input<readonly string[]>([]);
   readonly edited = output<string>();
@@ -32,9 +35,10 @@ export class MessageBubbleComponent {
   protected readonly maxLength = Limits.MESSAGE_BODY_MAX;
   protected readonly editing = signal(false);
   protected readonly draft = signal('');
-  protected readonly senderName = computed(
-    () => this.message().sender.displayName || this.message().sender.username,
-  );
+  protected readonly senderName = computed(() => {
+    const { sender } = this.message();
+    return sender.deleted ? 'Deleted user' : sender.displayName || sender.username;
+  });
   protected readonly senderLabel = computed(() => userLabel(this.message().sender));
   protected readonly isDeleted = computed(() => this.message().deletedAt !== null);
 

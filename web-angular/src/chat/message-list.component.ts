@@ -11,8 +11,10 @@ import { MatButtonModule } from '@angular/material/button';
 
 import { Message } from '@chat/contracts';
 
+import { fileSize } from '../shared/file-size';
 import { MessageBubbleComponent } from './message-bubble.component';
-import { OutboxEntry } from './outbox';
+import { OutboxEntry, uploadsDone } from './outbox';
+import { isSystem, systemText } from './system-message';
 
 /** Within this many pixels of an edge counts as at it. */
 const EDGE_PX = 80;
@@ -40,6 +42,8 @@ export class MessageListComponent {
   /** A message to scroll to and mark once it is shown (the room was opened at a search hit). */
   readonly focusSeq = input<number | null>(null);
   readonly browserOffline = input(false);
+  /** An archived room: messages can no longer be edited or deleted. */
+  readonly readOnly = input(false);
 
   readonly loadOlder = output<void>();
   readonly loadNewer = output<void>();
@@ -48,6 +52,10 @@ export class MessageListComponent {
   readonly remove = output<Message>();
   readonly retry = output<string>();
   readonly discard = output<string>();
+
+  protected systemLabel(message: Message): string {
+    return isSystem(message) ? systemText(message, this.myUserId()) : '';
+  }
 
   private readonly viewport = viewChild.required<ElementRef<HTMLElement>>('viewport');
   private stickToBottom = true;
@@ -109,9 +117,12 @@ export class MessageListComponent {
     return true;
   }
 
+  protected readonly size = fileSize;
+
   protected pendingLabel(entry: OutboxEntry): string {
     if (entry.status === 'failed') return `Not sent: ${entry.error ?? 'failed'}`;
     if (entry.status === 'sending') return 'Sending…';
+    if (!uploadsDone(entry)) return 'Uploading…';
     return this.browserOffline() ? 'Waiting for connection…' : 'Sending…';
   }
 }

@@ -1,20 +1,28 @@
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 
-import { MessageSendResult } from '@chat/contracts';
-import { ChatSocketError } from '@chat/sdk';
+import { Attachment, MessageSendResult } from '@chat/contracts';
+import { ChatApiError, ChatSocketError } from '@chat/sdk';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
 import { BROWSER_STORAGE, MemoryStorage } from '../shared/browser-storage';
+import { ChatApi } from '../shared/chat-api';
 import { message } from '../testing/messages';
 import { Outbox } from './outbox';
 
-type Send = (roomId: string, body: string, clientMsgId: string) => Promise<MessageSendResult>;
+type Send = (
+  roomId: string,
+  body: string,
+  clientMsgId: string,
+  attachmentIds?: string[],
+) => Promise<MessageSendResult>;
+type Upload = ChatApi['upload'];
 
 describe('Outbox', () => {
   let online: ReturnType<typeof signal<boolean>>;
   let send: jest.MockedFunction<Send>;
+  let upload: jest.MockedFunction<Upload>;
   let storage: MemoryStorage;
   let seq: number;
 
@@ -24,6 +32,7 @@ describe('Outbox', () => {
         { provide: ChatConnection, useValue: { online, send } },
         { provide: AuthStore, useValue: { user: signal({ id: 'alice' }) } },
         { provide: BROWSER_STORAGE, useValue: storage },
+        { provide: ChatApi, useValue: { upload } },
       ],
     });
     const outbox = TestBed.inject(Outbox);
@@ -42,6 +51,12 @@ describe('Outbox', () => {
   beforeEach(() => {
     online = signal(false);
     send = jest.fn<ReturnType<Send>, Parameters<Send>>(acked);
+    upload = jest.fn<ReturnType<Upload>, Parameters<Upload>>(async (_roomId, file, name) => ({
+      id: 'att-1',
+      name,
+      size: file.size,
+      contentType: 'application/octet-stream',
+    }));
     storage = new MemoryStorage();
     seq = 0;
   });
@@ -119,7 +134,52 @@ describe('Outbox', () => {
     const after = createOutbox();
     expect(after.entries()).toHaveLength(1);
     await settle();
-    expect(send).toHaveBeenCalledWith('room-1', 'typed before the reload', stored[0].clientMsgId);
+    expect(send).toHaveBeenCalledWith('room-1', 'typed before the reload', stored[0].clientMsgId, undefined);
     expect(after.entries()).toEqual([]);
+  });
+
+  it('holds a message with files until they are uploaded, and the next one behind it', async () => {
+    online.set(true);
+    const finish: ((attachment: Attachment) => void)[] = [];
+    upload.mockImplementation(
+      (_roomId, _file, _name, onProgress) =>
+        new Promise((resolve) => {
+          onProgress(0.5);
+          finish.push(resolve);
+        }),
+    );
+    const outbox = createOutbox();
+    outbox.enqueue('room-1', 'look', [new File(['png'], 'shot.png')]);
+    outbox.enqueue('room-1', 'after it');
+    await settle();
+    expect(send).not.toHaveBeenCalled();
+    expect(outbox.entries()[0].uploads).toMatchObject([{ name: 'shot.png', size: 3, progress: 0.5 }]);
+
+    finish[0]({ id: 'att-1', name: 'shot.png', size: 3, contentType: 'image/png', width: 1, height: 1 });
+    await settle();
+    await settle();
+    expect(send.mock.calls.map(([, body, , ids]) => [body, ids])).toEqual([
+      ['look', ['att-1']],
+      ['after it', undefined],
+    ]);
+    expect(outbox.entries()).toEqual([]);
+  });
+
+  it('fails a message whose upload is refused, with the file named, and uploads again on retry', async () => {
+    online.set(true);
+    upload.mockRejectedValueOnce(
+      new ChatApiError(413, { code: 'PAYLOAD_TOO_LARGE', message: 'The file is larger than 10 bytes' }),
+    );
+    const outbox = createOutbox();
+    const entry = outbox.enqueue('room-1', '', [new File(['too big'], 'big.bin')]);
+    await settle();
+    expect(outbox.entries()).toMatchObject([
+      { status: 'failed', error: 'big.bin: The file is larger than 10 bytes' },
+    ]);
+    outbox.retry(entry.clientMsgId);
+    await settle();
+    await settle();
+    expect(upload).toHaveBeenCalledTimes(2);
+    expect(send.mock.calls.map(([, , , ids]) => ids)).toEqual([['att-1']]);
   });
 });

@@ -19,7 +19,9 @@ import {
   ReceiptEvent,
   RoomAddedEvent,
   RoomRemovedEvent,
+  RoomUpdatedEvent,
   TypingEvent,
+  UserUpdatedEvent,
 } from '@chat/contracts';
 import { ChatError, ChatSocket, ConnectionState, SocketFactory } from '@chat/sdk';
 
@@ -68,8 +70,12 @@ export class ChatConnection {
   readonly receipts = new Subject<ReceiptEvent>();
   readonly presence = new Subject<PresenceEvent>();
   readonly roomsAdded = new Subject<RoomAddedEvent>();
-  /** A room's owner banned the user: its events have stopped. */
+  /** The user was removed or banned from a room, or it was deleted: its events have stopped. */
   readonly roomsRemoved = new Subject<RoomRemovedEvent>();
+  /** A room's name, topic, owner, archive state or members changed. */
+  readonly roomsUpdated = new Subject<RoomUpdatedEvent>();
+  /** Someone in the user's rooms changed their display name. */
+  readonly usersUpdated = new Subject<UserUpdatedEvent>();
   /** Emits each time the connection comes (back) online. */
   readonly reconnected = new Subject<void>();
 
@@ -100,8 +106,8 @@ export class ChatConnection {
     this.socket?.leave(roomId).catch(() => undefined);
   }
 
-  send(roomId: string, body: string, clientMsgId: string): Promise<MessageSendResult> {
-    return this.requireSocket().send(roomId, body, { clientMsgId, retries: SEND_RETRIES });
+  send(roomId: string, body: string, clientMsgId: string, attachmentIds?: string[]): Promise<MessageSendResult> {
+    return this.requireSocket().send(roomId, body, { clientMsgId, attachmentIds, retries: SEND_RETRIES });
   }
 
   edit(messageId: string, body: string): Promise<MessageUpdateResult> {
@@ -138,6 +144,8 @@ export class ChatConnection {
         this.auth.expire(event.reason === 'expired' ? undefined : event.message),
       ),
       socket.on('room:removed', (event) => this.roomsRemoved.next(event)),
+      socket.on('room:updated', (event) => this.roomsUpdated.next(event)),
+      socket.on('user:updated', (event) => this.usersUpdated.next(event)),
       socket.onError((error) => this.handleFailure(error)),
     );
     if (!this.browserOffline()) this.connect(socket);

@@ -4,6 +4,8 @@ import { RouterLink, RouterLinkActive } from '@angular/router';
 
 import { MyRoom } from '@chat/contracts';
 
+import { AuthStore } from '../auth/auth-store';
+import { isSystem, systemText } from '../chat/system-message';
 import { userLabel } from '../shared/user-label';
 import { roomTitle } from './room-summaries';
 import { RoomsStore } from './rooms-store';
@@ -18,12 +20,14 @@ import { RoomsStore } from './rooms-store';
 })
 export class RoomListComponent {
   protected readonly store = inject(RoomsStore);
+  private readonly auth = inject(AuthStore);
   protected readonly title = roomTitle;
 
   protected preview(room: MyRoom): string {
     const last = room.lastMessage;
     if (!last) return room.kind === 'direct' ? 'Say hello' : 'No messages yet';
     if (last.deletedAt) return 'Message deleted';
+    if (isSystem(last)) return systemText(last, this.auth.user()?.id ?? null);
     const who = room.kind === 'direct' ? '' : `${userLabel(last.sender)}: `;
     return who + last.body;
   }

@@ -31,6 +31,7 @@ describe('RoomsStore mutations', () => {
     updates: new Subject(),
     roomsAdded: new Subject(),
     roomsRemoved: new Subject(),
+    roomsUpdated: new Subject(),
     reconnected: new Subject(),
   };
 

@@ -55,6 +55,8 @@ export class RoomsStore {
       .subscribe((message) => this.list.update((rooms) => withUpdatedMessage(rooms, message)));
     this.connection.roomsAdded.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.load());
     this.connection.roomsRemoved.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.load());
+    // A rename, a new topic, owner or role, an archive: the list carries all of them (and my role).
+    this.connection.roomsUpdated.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.load());
     // Rooms may have been added while the connection was down; counts are refreshed with them.
     this.connection.reconnected.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.load());
   }

@@ -5,7 +5,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
-import { NavigationEnd, Router, RouterOutlet } from '@angular/router';
+import { NavigationEnd, Router, RouterLink, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
 
 import { AuthStore } from '../auth/auth-store';
@@ -22,7 +22,7 @@ const SEARCH_DIALOG_ID = 'search';
 /** The signed-in frame: header (connection, instance, online count, account), room list, outlet. */
 @Component({
   selector: 'app-shell',
-  imports: [RouterOutlet, MatToolbarModule, MatSidenavModule, MatButtonModule, RoomListComponent],
+  imports: [RouterOutlet, RouterLink, MatToolbarModule, MatSidenavModule, MatButtonModule, RoomListComponent],
   templateUrl: './shell.component.html',
   styleUrl: './shell.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

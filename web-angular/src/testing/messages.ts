@@ -38,6 +38,8 @@ export function myRoom(id: string, changes: Partial<MyRoom> = {}): MyRoom {
     lastSeq: 0,
     memberCount: 2,
     createdAt: '2026-01-01T00:00:00.000Z',
+    topic: null,
+    archivedAt: null,
     role: 'member',
     lastReadSeq: 0,
     unreadCount: 0,

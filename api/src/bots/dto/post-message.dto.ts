@@ -4,7 +4,7 @@ import { PostMessageRequest } from '@chat/contracts';
 
 import { MessageSendDto } from '../../chat/dto/socket-payloads.dto';
 
-/** The body, clientMsgId and threadRootId rules of `message:send`, inherited so REST and sockets cannot drift apart. */
+/** The body, clientMsgId, threadRootId and attachmentIds rules of `message:send`, inherited so REST and sockets cannot drift apart. */
 export class PostMessageDto
-  extends PickType(MessageSendDto, ['body', 'clientMsgId', 'threadRootId'])
+  extends PickType(MessageSendDto, ['body', 'clientMsgId', 'threadRootId', 'attachmentIds'])
   implements PostMessageRequest {}

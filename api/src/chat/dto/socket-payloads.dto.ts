@@ -1,4 +1,7 @@
 import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
   IsBoolean,
   IsInt,
   IsOptional,
@@ -9,6 +12,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
 
 import type {
@@ -26,7 +30,7 @@ import { Limits } from '@chat/contracts';
 
 import { IsSingleEmoji } from '../../common/emoji.validator';
 import { IsStorableText, IsTextLength } from '../../common/text.validators';
-import { IsCanonicalUuid } from '../../common/uuid.validators';
+import { IsCanonicalUuid, IsCanonicalUuids } from '../../common/uuid.validators';
 
 /** Validation of every client → server socket payload; a failure is answered with a VALIDATION ack. */
 
@@ -35,13 +39,24 @@ export class RoomIdDto implements RoomJoinPayload, RoomLeavePayload {
   roomId!: string;
 }
 
+const hasAttachments = (dto: MessageSendDto) =>
+  Array.isArray(dto.attachmentIds) && dto.attachmentIds.length > 0;
+
 export class MessageSendDto implements MessageSendPayload {
   @IsCanonicalUuid()
   roomId!: string;
 
+  /** Blank is allowed only beside attachments (a screenshot needs no words). */
   @IsString()
-  @IsTextLength(1, Limits.MESSAGE_BODY_MAX)
-  @Matches(/\S/, { message: 'body must not be blank' })
+  @IsTextLength(0, Limits.MESSAGE_BODY_MAX)
+  @ValidateBy({
+    name: 'notBlankWithoutAttachments',
+    validator: {
+      validate: (body: unknown, args) =>
+        typeof body === 'string' && (/\S/.test(body) || hasAttachments(args?.object as MessageSendDto)),
+      defaultMessage: () => 'body must not be blank',
+    },
+  })
   @IsStorableText()
   body!: string;
 
@@ -50,6 +65,13 @@ export class MessageSendDto implements MessageSendPayload {
   @MaxLength(Limits.CLIENT_MSG_ID_MAX)
   @Matches(/^[A-Za-z0-9_:.-]+$/, { message: 'clientMsgId may contain only letters, digits and _ : . -' })
   clientMsgId!: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(Limits.ATTACHMENTS_PER_MESSAGE)
+  @ArrayUnique()
+  @IsCanonicalUuids()
+  attachmentIds?: string[];
 
   @IsOptional()
   @IsCanonicalUuid()

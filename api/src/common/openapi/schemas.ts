@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import type {
+  Attachment,
+  AttachmentUrl,
+  AttachmentUrls,
   AuthResponse,
   AuthSessionInfo,
   AuthSessionList,
@@ -20,6 +23,8 @@ import type {
   Room,
   RoomKind,
   RoomVisibility,
+  SystemMessage,
+  SystemMessageKind,
   User,
   ThreadSummary,
   UserRef,
@@ -36,6 +41,8 @@ export class UserRefResponse implements UserRef {
   @ApiProperty() username!: string;
   @ApiProperty() displayName!: string;
   @ApiPropertyOptional({ enum: [true], description: 'Present only for bot accounts' }) isBot?: true;
+  @ApiPropertyOptional({ enum: [true], description: 'Present only for a deleted account ("Deleted user")' })
+  deleted?: true;
 }
 
 export class UserResponse extends UserRefResponse implements User {
@@ -66,6 +73,27 @@ export class AuthSessionListResponse implements AuthSessionList {
   sessions!: AuthSessionResponse[];
 }
 
+export class AttachmentResponse implements Attachment {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'File name as uploaded, without path or control characters' }) name!: string;
+  @ApiProperty({ description: 'Bytes as served' }) size!: number;
+  @ApiProperty({ description: 'Sniffed from the bytes; application/octet-stream when unknown' })
+  contentType!: string;
+  @ApiPropertyOptional({ description: 'Images only (they have a thumbnail)' }) width?: number;
+  @ApiPropertyOptional({ description: 'Images only' }) height?: number;
+}
+
+export class AttachmentUrlResponse implements AttachmentUrl {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'Signed for the caller, until expiresAt' }) url!: string;
+  @ApiProperty({ nullable: true, type: String }) thumbnailUrl!: string | null;
+}
+
+export class AttachmentUrlsResponse implements AttachmentUrls {
+  @ApiProperty({ type: [AttachmentUrlResponse] }) urls!: AttachmentUrlResponse[];
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+}
+
 export class ReactionResponse implements Reaction {
   @ApiProperty({ description: 'One emoji (a single grapheme)' }) emoji!: string;
   @ApiProperty({ description: 'Exact number of users who reacted with it' }) count!: number;
@@ -81,6 +109,28 @@ export class ThreadSummaryResponse implements ThreadSummary {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastReplyAt!: string | null;
 }
 
+export class SystemMessageResponse implements SystemMessage {
+  @ApiProperty({
+    enum: [
+      'room_renamed',
+      'topic_changed',
+      'member_promoted',
+      'member_demoted',
+      'ownership_transferred',
+      'member_removed',
+      'member_banned',
+      'room_archived',
+      'room_unarchived',
+    ],
+  })
+  kind!: SystemMessageKind;
+  @ApiProperty({ format: 'uuid' }) actorId!: string;
+  @ApiPropertyOptional({ format: 'uuid' }) targetId?: string;
+  @ApiPropertyOptional({ type: UserRefResponse }) target?: UserRefResponse;
+  @ApiPropertyOptional() name?: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) topic?: string | null;
+}
+
 export class MessageResponse implements Message {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) roomId!: string;
@@ -93,6 +143,8 @@ export class MessageResponse implements Message {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) editedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) deletedAt!: string | null;
+  @ApiPropertyOptional({ type: [AttachmentResponse], description: 'Absent when none' })
+  attachments?: AttachmentResponse[];
   @ApiProperty({
     format: 'uuid',
     nullable: true,
@@ -111,6 +163,11 @@ export class MessageResponse implements Message {
   reactions!: ReactionResponse[];
   @ApiProperty({ type: [String], description: 'Ids of the room members the body mentions (@username)' })
   mentions!: string[];
+  @ApiPropertyOptional({
+    type: SystemMessageResponse,
+    description: 'Present only on a system message (empty body)',
+  })
+  system?: SystemMessageResponse;
 }
 
 export class RoomResponse implements Room {
@@ -123,10 +180,18 @@ export class RoomResponse implements Room {
   @ApiProperty() lastSeq!: number;
   @ApiProperty() memberCount!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, nullable: true }) topic!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Set while archived: read-only, writes answer 409 ROOM_ARCHIVED',
+  })
+  archivedAt!: string | null;
 }
 
 export class MyRoomResponse extends RoomResponse implements MyRoom {
-  @ApiProperty({ enum: ['owner', 'member'] }) role!: MemberRole;
+  @ApiProperty({ enum: ['owner', 'admin', 'member'] }) role!: MemberRole;
   @ApiProperty() lastReadSeq!: number;
   @ApiProperty({ description: "Others' undeleted messages after lastReadSeq" }) unreadCount!: number;
   @ApiProperty({ type: MessageResponse, nullable: true }) lastMessage!: MessageResponse | null;
@@ -147,7 +212,7 @@ export class NotificationPreferenceResponse implements NotificationPreference {
 
 export class MemberResponse implements Member {
   @ApiProperty({ type: UserRefResponse }) user!: UserRefResponse;
-  @ApiProperty({ enum: ['owner', 'member'] }) role!: MemberRole;
+  @ApiProperty({ enum: ['owner', 'admin', 'member'] }) role!: MemberRole;
   @ApiProperty() lastReadSeq!: number;
   @ApiProperty({ format: 'date-time' }) joinedAt!: string;
   @ApiProperty({ description: 'Connected to any instance of the cluster' }) online!: boolean;

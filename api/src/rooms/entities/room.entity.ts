@@ -34,4 +34,11 @@ export class RoomEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  topic!: string | null;
+
+  /** Set while the room is read-only. */
+  @Column({ name: 'archived_at', type: 'timestamptz', nullable: true })
+  archivedAt!: Date | null;
 }

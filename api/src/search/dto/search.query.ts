@@ -74,7 +74,9 @@ export class SearchQueryDto implements SearchRequest {
   @IsSearchableInstant()
   before?: string;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page (same q, roomId, from, before)' })
+  @ApiPropertyOptional({
+    description: 'The `nextCursor` of the previous page (same q, roomId, from, before)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(400)

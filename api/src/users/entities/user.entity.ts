@@ -21,4 +21,8 @@ export class UserEntity {
   /** Set by an operator: the account can neither sign in nor use a token it already holds. */
   @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true })
   suspendedAt!: Date | null;
+
+  /** Set when the account was deleted: the row stays, anonymised, so its messages keep a sender. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 }

@@ -1,0 +1,46 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+
+import type { AuthUser } from '../auth/auth-user';
+import { AppError } from '../common/app-error';
+import { AttachmentsService } from './attachments.service';
+
+export interface AttachmentReaderRequest extends Request {
+  user?: AuthUser;
+  /** Who reads: the bearer's user, or the user a valid signed URL was made for. */
+  readerId: string;
+}
+
+/**
+ * For the download routes (marked @Public() so the global JWT guard stands aside): a request with
+ * `sig` in its query must carry a valid, unexpired signature for this attachment and variant;
+ * anything else needs a Bearer token as on every other route. Membership is checked after, by the service.
+ */
+@Injectable()
+export class AttachmentReaderGuard extends AuthGuard('jwt') {
+  constructor(private readonly attachments: AttachmentsService) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AttachmentReaderRequest>();
+    if (request.query.sig === undefined) {
+      await super.canActivate(context);
+      request.readerId = request.user!.id;
+      return true;
+    }
+    const id = String(request.params.id ?? '').toLowerCase();
+    const variant = request.path.endsWith('/thumbnail') ? 'thumbnail' : 'file';
+    const readerId = this.attachments.verifySignedUrl(id, variant, request.query);
+    if (!readerId) throw AppError.unauthorized('Invalid or expired download link');
+    request.readerId = readerId;
+    return true;
+  }
+
+  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
+    if (error) throw error;
+    if (!user) throw AppError.unauthorized('Invalid or missing token');
+    return user;
+  }
+}

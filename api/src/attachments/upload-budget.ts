@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import {
+  RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+
+import { ErrorCode } from '@chat/contracts';
+
+import { AppError } from '../common/app-error';
+import { AllConfig } from '../config/config.type';
+import { RedisConnection } from '../redis/redis.module';
+
+/** Uploads per user per minute, counted across the cluster in Redis (in memory on a single instance). */
+@Injectable()
+export class UploadBudget {
+  private readonly limiter: RateLimiterAbstract;
+
+  constructor(config: ConfigService<AllConfig, true>, redis: RedisConnection) {
+    const options = {
+      points: config.get('attachments.uploadsPerMinute', { infer: true }),
+      duration: 60,
+      keyPrefix: redis.client ? redis.key('uploads') : 'uploads',
+    };
+    this.limiter = redis.client
+      ? new RateLimiterRedis({
+          ...options,
+          storeClient: redis.client,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new RateLimiterMemory(options),
+        })
+      : new RateLimiterMemory(options);
+  }
+
+  async spend(userId: string): Promise<void> {
+    try {
+      await this.limiter.consume(userId);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new AppError(
+        ErrorCode.RATE_LIMITED,
+        `Too many uploads, try again in ${retryAfter} s`,
+        undefined,
+        retryAfter,
+      );
+    }
+  }
+}

@@ -1,0 +1,501 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+
+import type { CreateBotResponse, IncomingWebhook, Message, Room } from '@chat/contracts';
+import { ChatClient, ChatSocket } from '@chat/sdk';
+
+import { EventRecorder, rawAck } from './support/events';
+import { TestApp, startTestApp } from './support/test-app';
+import { RUN_DATABASE_URL_VAR, RUN_REDIS_PREFIX_VAR } from './support/test-env';
+import { TestUser, rawRequest, registerUser } from './support/users';
+
+/**
+ * Room administration over two instances: every change is made through instance one and seen by
+ * sockets on instance two; every refusal is asked for over raw REST or raw socket events, where the
+ * SDK could not hide an attack.
+ */
+describe('room administration (2 instances)', () => {
+  let apps: TestApp[];
+  let db: Client;
+  const sockets: ChatSocket[] = [];
+
+  beforeAll(async () => {
+    const env = {
+      REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:admin-${randomUUID().slice(0, 8)}`,
+    };
+    apps = [await startTestApp(env), await startTestApp(env)];
+    db = new Client({ connectionString: process.env[RUN_DATABASE_URL_VAR] });
+    await db.connect();
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(async () => {
+    await db.end();
+    await Promise.all(apps.map((app) => app.close()));
+  });
+
+  async function connect(user: TestUser, app: TestApp, settings = {}): Promise<ChatSocket> {
+    const socket = new ChatClient({ baseUrl: app.url, token: user.auth.accessToken }).socket(settings);
+    sockets.push(socket);
+    await socket.connect();
+    return socket;
+  }
+
+  const call = (user: TestUser, method: string, path: string, body?: object, app = apps[0]) =>
+    rawRequest(app.url, method, `/api${path}`, {
+      token: user.auth.accessToken,
+      body: body ? JSON.stringify(body) : undefined,
+    });
+
+  /** A room owned on instance one, with an admin and a member, and a marker room all three are in. */
+  async function team(visibility: Room['visibility'] = 'public') {
+    const [one, two] = apps;
+    const owner = await registerUser(one.url, 'owner');
+    const admin = await registerUser(two.url, 'admin');
+    const member = await registerUser(two.url, 'member');
+    const room = await owner.client.http.createRoom({ name: 'Team', visibility });
+    const marker = await owner.client.http.createRoom({ name: 'Marker', visibility: 'public' });
+    for (const user of [admin, member]) {
+      if (visibility === 'public') await user.client.http.joinRoom(room.id);
+      else await owner.client.http.addMember(room.id, user.id);
+      await user.client.http.joinRoom(marker.id);
+    }
+    await owner.client.http.setMemberRole(room.id, admin.id, 'admin');
+    return { owner, admin, member, room, marker };
+  }
+
+  const systemKinds = async (user: TestUser, roomId: string) =>
+    (await user.client.http.history(roomId, { after: 0 })).messages
+      .filter((m) => m.system)
+      .map((m) => [m.seq, m.system!.kind, m.sender.id, m.system!.targetId ?? null]);
+
+  it('tells members on the other instance of every change, live, with a system message that takes the next seq', async () => {
+    const { owner, admin, member, room } = await team();
+    const memberSocket = await connect(member, apps[1]);
+    await memberSocket.join(room.id);
+    const updates = new EventRecorder(memberSocket, 'room:updated');
+    const messages = new EventRecorder(memberSocket, 'message:new');
+
+    const renamed = await admin.client.http.updateRoom(room.id, { name: 'Renamed', topic: 'Plans for Q1' });
+    expect(renamed).toMatchObject({ name: 'Renamed', topic: 'Plans for Q1' });
+    expect((await updates.next((e) => e.room.name === 'Renamed')).room.topic).toBe('Plans for Q1');
+    const rename = await messages.next((m) => m.system?.kind === 'room_renamed');
+    expect(rename).toMatchObject({
+      body: '',
+      sender: { id: admin.id },
+      system: { kind: 'room_renamed', actorId: admin.id, name: 'Renamed', topic: 'Plans for Q1' },
+    });
+
+    await owner.client.http.setMemberRole(room.id, member.id, 'admin');
+    const promoted = await messages.next((m) => m.system?.kind === 'member_promoted');
+    expect(promoted.system).toMatchObject({
+      actorId: owner.id,
+      targetId: member.id,
+      target: { id: member.id, username: member.username },
+    });
+    await owner.client.http.setMemberRole(room.id, member.id, 'member');
+    await messages.next((m) => m.system?.kind === 'member_demoted');
+
+    // The changes are in history in seq order, after the regular messages, with no gap.
+    await memberSocket.send(room.id, 'a regular message');
+    const history = await member.client.http.history(room.id, { after: 0 });
+    expect(history.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(await systemKinds(member, room.id)).toEqual([
+      [1, 'member_promoted', owner.id, admin.id],
+      [2, 'room_renamed', admin.id, null],
+      [3, 'member_promoted', owner.id, member.id],
+      [4, 'member_demoted', owner.id, member.id],
+    ]);
+    expect((await member.client.http.members(room.id)).map((m) => [m.user.id, m.role]).sort()).toEqual(
+      [
+        [owner.id, 'owner'],
+        [admin.id, 'admin'],
+        [member.id, 'member'],
+      ].sort(),
+    );
+
+    // A system message cannot be edited or deleted, not even by its actor.
+    const adminSocket = await connect(admin, apps[0]);
+    for (const [event, payload] of [
+      ['message:edit', { messageId: rename.id, body: 'forged' }],
+      ['message:delete', { messageId: rename.id }],
+    ] as const) {
+      expect(await rawAck(adminSocket, event, payload)).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
+    }
+  });
+
+  it("removes a member on instance one and unsubscribes their socket on instance two; a removed member's recovery is refused", async () => {
+    const { owner, admin, member, room, marker } = await team();
+    const ownerSocket = await connect(owner, apps[0]);
+    await ownerSocket.join(room.id);
+    await ownerSocket.join(marker.id);
+    const memberSocket = await connect(member, apps[1], { reconnection: false });
+    await memberSocket.join(room.id);
+    await memberSocket.join(marker.id);
+    const memberMessages = new EventRecorder(memberSocket, 'message:new');
+    const removedEvents = new EventRecorder(memberSocket, 'room:removed');
+    const ownerUpdates = new EventRecorder(ownerSocket, 'room:updated');
+
+    const removed = await call(admin, 'DELETE', `/rooms/${room.id}/members/${member.id}`);
+    expect(removed.status).toBe(204);
+    expect(await removedEvents.next()).toEqual({ roomId: room.id, reason: 'removed' });
+    expect(memberSocket.joinedRooms()).not.toContain(room.id);
+    expect((await ownerUpdates.next((e) => e.room.memberCount === 2)).room.id).toBe(room.id);
+
+    // Cut off: a message to the room never reaches the removed member, one to the marker room does.
+    const { message: hidden } = await ownerSocket.send(room.id, 'after the removal');
+    const { message: seen } = await ownerSocket.send(marker.id, 'marker');
+    await memberMessages.next((m) => m.id === seen.id, 'the marker');
+    expect(memberMessages.events.some((m) => m.id === hidden.id)).toBe(false);
+    expect(
+      await rawAck(memberSocket, 'message:send', {
+        roomId: room.id,
+        body: 'still here?',
+        clientMsgId: randomUUID(),
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await expect(member.client.http.history(room.id)).rejects.toMatchObject({ status: 403 });
+    expect(await systemKinds(owner, room.id)).toContainEqual([2, 'member_removed', admin.id, member.id]);
+
+    // Removal is not a ban: the member may join the public room again…
+    await expect(member.client.http.joinRoom(room.id)).resolves.toMatchObject({ id: room.id });
+    await memberSocket.join(room.id);
+    const { message: back } = await ownerSocket.send(room.id, 'welcome back');
+    await memberMessages.next((m) => m.id === back.id, 'a room event before the drop');
+
+    // …and a removal while the connection is down is not undone by connection state recovery.
+    const dropped = new Promise((resolve) => memberSocket.socket.once('disconnect', resolve));
+    memberSocket.socket.io.engine.close();
+    await dropped;
+    expect((await call(owner, 'DELETE', `/rooms/${room.id}/members/${member.id}`)).status).toBe(204);
+    const { message: missed } = await ownerSocket.send(room.id, 'while the member was away');
+    const afterDrop = new EventRecorder(memberSocket, 'message:new');
+    await memberSocket.connect();
+    expect(memberSocket.socket.recovered).toBe(false);
+    const { message: marker2 } = await ownerSocket.send(marker.id, 'marker 2');
+    await afterDrop.next((m) => m.id === marker2.id, 'the second marker');
+    expect(afterDrop.events.some((m) => m.id === missed.id)).toBe(false);
+  });
+
+  it('refuses every administrative action to a member, and to an admin against the owner or another admin', async () => {
+    const { owner, admin, member, room } = await team();
+    const other = await registerUser(apps[0].url, 'other');
+    await other.client.http.joinRoom(room.id);
+    await owner.client.http.setMemberRole(room.id, other.id, 'admin');
+    const outsider = await registerUser(apps[1].url, 'outsider');
+    const before = await systemKinds(owner, room.id);
+
+    const attempts = (target: TestUser): [string, string, object?][] => [
+      ['PATCH', `/rooms/${room.id}`, { name: 'Hijacked' }],
+      ['PUT', `/rooms/${room.id}/members/${target.id}/role`, { role: 'member' }],
+      ['PUT', `/rooms/${room.id}/members/${target.id}/role`, { role: 'admin' }],
+      ['PUT', `/rooms/${room.id}/owner`, { userId: target.id }],
+      ['DELETE', `/rooms/${room.id}/members/${target.id}`],
+      ['POST', `/rooms/${room.id}/bans`, { userId: target.id }],
+      ['POST', `/rooms/${room.id}/archive`],
+      ['DELETE', `/rooms/${room.id}`],
+    ];
+    for (const [method, path, body] of [...attempts(owner), ...attempts(admin)]) {
+      const answer = await call(member, method, path, body, apps[1]);
+      expect([method, path, answer.status, answer.body.code]).toEqual([method, path, 403, 'FORBIDDEN']);
+      const outside = await call(outsider, method, path, body, apps[1]);
+      expect([method, path, outside.status]).toEqual([method, path, 403]);
+    }
+    // An admin may not demote, remove, ban or take over from the owner, nor touch another admin.
+    for (const target of [owner, other]) {
+      for (const [method, path, body] of attempts(target).slice(1)) {
+        const answer = await call(admin, method, path, body);
+        expect([method, path, answer.status]).toEqual([method, path, 403]);
+      }
+    }
+    expect(await systemKinds(owner, room.id)).toEqual(before);
+    const [current] = (await owner.client.http.myRooms()).filter((r) => r.id === room.id);
+    expect(current).toMatchObject({ name: 'Team', ownerId: owner.id, archivedAt: null, role: 'owner' });
+    expect((await owner.client.http.members(room.id)).length).toBe(4);
+
+    // Hostile input gets field errors, not a 500.
+    for (const [path, body] of [
+      [`/rooms/${room.id}`, { name: '' }],
+      [`/rooms/${room.id}`, { name: 'x'.repeat(81) }],
+      [`/rooms/${room.id}`, { topic: 'x'.repeat(501) }],
+      [`/rooms/${room.id}`, { topic: 'nul\u0000' }],
+      [`/rooms/${room.id}/members/${member.id}/role`, { role: 'owner' }],
+      [`/rooms/${room.id}/owner`, { userId: 'not-a-uuid' }],
+    ] as const) {
+      const method = path.endsWith('role') || path.endsWith('owner') ? 'PUT' : 'PATCH';
+      const answer = await call(owner, method, path, body);
+      expect([path, answer.status, answer.body.code]).toEqual([path, 400, 'VALIDATION']);
+    }
+    expect((await call(owner, 'DELETE', `/rooms/not-a-uuid/members/${member.id}`)).status).toBe(400);
+  });
+
+  it('lets the owner hand the room over and then leave; an owner with company cannot leave; the last member leaving archives it', async () => {
+    const { owner, admin, member, room } = await team();
+    const left = await call(owner, 'POST', `/rooms/${room.id}/leave`);
+    expect([left.status, left.body.code]).toEqual([409, 'CONFLICT']);
+
+    const memberSocket = await connect(member, apps[1]);
+    await memberSocket.join(room.id);
+    const updates = new EventRecorder(memberSocket, 'room:updated');
+    expect(await owner.client.http.transferOwnership(room.id, member.id)).toMatchObject({
+      ownerId: member.id,
+    });
+    await updates.next((e) => e.room.ownerId === member.id, 'the new owner');
+    expect(await systemKinds(member, room.id)).toContainEqual([
+      2,
+      'ownership_transferred',
+      owner.id,
+      member.id,
+    ]);
+    // The old owner is an admin now: no longer able to archive, but free to leave.
+    expect((await call(owner, 'POST', `/rooms/${room.id}/archive`)).status).toBe(403);
+    await owner.client.http.leaveRoom(room.id);
+    await admin.client.http.leaveRoom(room.id);
+    await member.client.http.leaveRoom(room.id);
+    const { rows } = await db.query('SELECT archived_at FROM rooms WHERE id = $1', [room.id]);
+    expect(rows[0].archived_at).not.toBeNull();
+    const rejoin = await call(admin, 'POST', `/rooms/${room.id}/join`);
+    expect([rejoin.status, rejoin.body.code]).toEqual([409, 'ROOM_ARCHIVED']);
+  });
+
+  it('refuses writes to an archived room on every path with ROOM_ARCHIVED, keeps it readable, and takes writes again once unarchived', async () => {
+    const { owner, member, room } = await team('private');
+    const bot: CreateBotResponse = (
+      await call(owner, 'POST', `/rooms/${room.id}/bots`, { username: `bot_${randomUUID().slice(0, 8)}` })
+    ).body;
+    const hook: IncomingWebhook = (
+      await call(owner, 'POST', `/bots/${bot.bot.id}/incoming-webhooks`, { roomId: room.id })
+    ).body;
+    const memberSocket = await connect(member, apps[1]);
+    await memberSocket.join(room.id);
+    const { message: mine } = await memberSocket.send(room.id, 'before the archive');
+    const updates = new EventRecorder(memberSocket, 'room:updated');
+
+    expect((await owner.client.http.archiveRoom(room.id)).archivedAt).not.toBeNull();
+    await updates.next((e) => e.room.archivedAt !== null, 'the archive');
+    const lastSeq = (await member.client.http.history(room.id)).messages.at(-1)!.seq;
+
+    const archived = { ok: false, error: { code: 'ROOM_ARCHIVED' } };
+    expect(
+      await rawAck(memberSocket, 'message:send', { roomId: room.id, body: 'x', clientMsgId: randomUUID() }),
+    ).toMatchObject(archived);
+    expect(await rawAck(memberSocket, 'message:edit', { messageId: mine.id, body: 'edited' })).toMatchObject(
+      archived,
+    );
+    expect(await rawAck(memberSocket, 'message:delete', { messageId: mine.id })).toMatchObject(archived);
+    expect(await rawAck(memberSocket, 'reaction:add', { messageId: mine.id, emoji: '👍' })).toMatchObject(
+      archived,
+    );
+    const reply = { roomId: room.id, body: 'a reply', clientMsgId: randomUUID(), threadRootId: mine.id };
+    expect(await rawAck(memberSocket, 'message:send', reply)).toMatchObject(archived);
+    const rest = await call(
+      member,
+      'POST',
+      `/rooms/${room.id}/messages`,
+      { body: 'x', clientMsgId: randomUUID() },
+      apps[1],
+    );
+    expect([rest.status, rest.body.code]).toEqual([409, 'ROOM_ARCHIVED']);
+    const byBot = await rawRequest(apps[1].url, 'POST', `/api/rooms/${room.id}/messages`, {
+      token: bot.apiKey.key,
+      body: JSON.stringify({ body: 'x', clientMsgId: randomUUID() }),
+    });
+    expect([byBot.status, byBot.body.code]).toEqual([409, 'ROOM_ARCHIVED']);
+    const byWebhook = await rawRequest(apps[0].url, 'POST', hook.path, {
+      body: JSON.stringify({ text: 'x' }),
+    });
+    expect([byWebhook.status, byWebhook.body.code]).toEqual([409, 'ROOM_ARCHIVED']);
+    for (const [method, path, body] of [
+      ['PATCH', `/rooms/${room.id}`, { topic: 'x' }],
+      ['POST', `/rooms/${room.id}/members`, { userId: owner.id }],
+      ['DELETE', `/rooms/${room.id}/members/${member.id}`],
+    ] as const) {
+      const answer = await call(owner, method, path, body);
+      expect([path, answer.status, answer.body.code]).toEqual([path, 409, 'ROOM_ARCHIVED']);
+    }
+    // Nothing was stored and no seq was spent; reading still works.
+    const history = await member.client.http.history(room.id, { after: 0 });
+    expect(history.messages.at(-1)!.seq).toBe(lastSeq);
+    expect(history.messages.find((m) => m.id === mine.id)!.body).toBe('before the archive');
+
+    await owner.client.http.unarchiveRoom(room.id);
+    const { message: after } = await memberSocket.send(room.id, 'after the unarchive');
+    expect(after.seq).toBe(lastSeq + 2);
+    expect((await systemKinds(owner, room.id)).map(([, kind]) => kind)).toEqual([
+      'member_promoted',
+      'room_archived',
+      'room_unarchived',
+    ]);
+  });
+
+  it('deletes a room with its messages; members on the other instance are told and unsubscribed', async () => {
+    const { owner, admin, member, room } = await team();
+    const memberSocket = await connect(member, apps[1]);
+    await memberSocket.join(room.id);
+    await memberSocket.send(room.id, 'soon gone');
+    const removed = new EventRecorder(memberSocket, 'room:removed');
+
+    expect((await call(admin, 'DELETE', `/rooms/${room.id}`)).status).toBe(403);
+    expect((await call(owner, 'DELETE', `/rooms/${room.id}`)).status).toBe(204);
+    expect(await removed.next()).toEqual({ roomId: room.id, reason: 'deleted' });
+    expect(memberSocket.joinedRooms()).not.toContain(room.id);
+    await expect(member.client.http.history(room.id)).rejects.toMatchObject({ status: 404 });
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM messages WHERE room_id = $1', [room.id]);
+    expect(rows[0].n).toBe(0);
+    expect((await owner.client.http.myRooms()).some((r) => r.id === room.id)).toBe(false);
+    expect((await call(owner, 'DELETE', `/rooms/${room.id}`)).status).toBe(404);
+  });
+});
+
+describe('account (2 instances)', () => {
+  let apps: TestApp[];
+  let db: Client;
+  const sockets: ChatSocket[] = [];
+
+  beforeAll(async () => {
+    const env = {
+      REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:account-${randomUUID().slice(0, 8)}`,
+    };
+    apps = [await startTestApp(env), await startTestApp(env)];
+    db = new Client({ connectionString: process.env[RUN_DATABASE_URL_VAR] });
+    await db.connect();
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(async () => {
+    await db.end();
+    await Promise.all(apps.map((app) => app.close()));
+  });
+
+  async function connect(token: string, app: TestApp, settings = {}): Promise<ChatSocket> {
+    const socket = new ChatClient({ baseUrl: app.url, token }).socket(settings);
+    sockets.push(socket);
+    await socket.connect();
+    return socket;
+  }
+
+  const PASSWORD = 'correct horse battery';
+
+  it('changes the display name live in the rooms on the other instance', async () => {
+    const alice = await registerUser(apps[0].url, 'alice');
+    const bob = await registerUser(apps[1].url, 'bob');
+    const room = await alice.client.http.createRoom({ name: 'Names', visibility: 'public' });
+    await bob.client.http.joinRoom(room.id);
+    const bobSocket = await connect(bob.auth.accessToken, apps[1]);
+    await bobSocket.join(room.id);
+    const updated = new EventRecorder(bobSocket, 'user:updated');
+
+    expect(await alice.client.http.updateProfile({ displayName: '  Alice Liddell ' })).toMatchObject({
+      displayName: 'Alice Liddell',
+    });
+    expect(await updated.next()).toEqual({
+      user: { id: alice.id, username: alice.username, displayName: 'Alice Liddell' },
+    });
+    const blank = await rawRequest(apps[0].url, 'PATCH', '/api/account', {
+      token: alice.auth.accessToken,
+      body: JSON.stringify({ displayName: '   ' }),
+    });
+    expect([blank.status, blank.body.code]).toEqual([400, 'VALIDATION']);
+  });
+
+  it('changes the password with the current one and ends every other session on every instance', async () => {
+    const alice = await registerUser(apps[0].url, 'alice');
+    const other = await new ChatClient({ baseUrl: apps[1].url }).http.login({
+      username: alice.username,
+      password: PASSWORD,
+    });
+    const otherSocket = await connect(other.accessToken, apps[1]);
+    const ended = new EventRecorder(otherSocket, 'session:ended');
+
+    const wrong = await rawRequest(apps[0].url, 'POST', '/api/account/password', {
+      token: alice.auth.accessToken,
+      body: JSON.stringify({ currentPassword: 'not it at all', newPassword: 'a new password' }),
+    });
+    expect([wrong.status, wrong.body.code]).toEqual([400, 'VALIDATION']);
+
+    await alice.client.http.changePassword({ currentPassword: PASSWORD, newPassword: 'a new password' });
+    expect(await ended.next()).toMatchObject({ reason: 'logged_out' });
+    const refused = await rawRequest(apps[1].url, 'GET', '/api/auth/me', { token: other.accessToken });
+    expect(refused.status).toBe(401);
+    // The caller's session goes on; the old password no longer signs in, the new one does.
+    await expect(alice.client.http.me()).resolves.toMatchObject({ id: alice.id });
+    const client = new ChatClient({ baseUrl: apps[0].url }).http;
+    await expect(client.login({ username: alice.username, password: PASSWORD })).rejects.toMatchObject({
+      status: 401,
+    });
+    await expect(
+      client.login({ username: alice.username, password: 'a new password' }),
+    ).resolves.toBeDefined();
+  });
+
+  it('deletes an account: messages stay as "Deleted user", rooms are handed over or archived, and its token, sockets and recovery are refused everywhere', async () => {
+    const [one, two] = apps;
+    const alice = await registerUser(one.url, 'alice');
+    const bob = await registerUser(two.url, 'bob');
+    const shared = await alice.client.http.createRoom({ name: 'Shared', visibility: 'public' });
+    const alone = await alice.client.http.createRoom({ name: 'Alone', visibility: 'private' });
+    await bob.client.http.joinRoom(shared.id);
+    const bobSocket = await connect(bob.auth.accessToken, two);
+    await bobSocket.join(shared.id);
+    const aliceSocket = await connect(alice.auth.accessToken, two, { reconnection: false });
+    await aliceSocket.join(shared.id);
+    const { message: hello } = await aliceSocket.send(shared.id, 'hello from alice');
+    const ended = new EventRecorder(aliceSocket, 'session:ended');
+    const updates = new EventRecorder(bobSocket, 'room:updated');
+
+    const wrong = await rawRequest(one.url, 'DELETE', '/api/account', {
+      token: alice.auth.accessToken,
+      body: JSON.stringify({ password: 'wrong password' }),
+    });
+    expect(wrong.status).toBe(400);
+    await alice.client.http.deleteAccount({ password: PASSWORD });
+
+    expect(await ended.next()).toMatchObject({ reason: 'logged_out' });
+    expect((await updates.next((e) => e.room.ownerId === bob.id, 'the hand-over')).room.memberCount).toBe(1);
+    for (const app of apps) {
+      const me = await rawRequest(app.url, 'GET', '/api/auth/me', { token: alice.auth.accessToken });
+      expect([me.status, me.body.code]).toEqual([401, 'UNAUTHORIZED']);
+    }
+    const socket = new ChatClient({ baseUrl: one.url, token: alice.auth.accessToken }).socket({
+      reconnection: false,
+    });
+    sockets.push(socket);
+    await expect(socket.connect()).rejects.toBeDefined();
+    const login = await rawRequest(one.url, 'POST', '/api/auth/login', {
+      body: JSON.stringify({ username: alice.username, password: PASSWORD }),
+    });
+    expect(login.status).toBe(401);
+    // The old socket's recovery (same pid, same token) is refused too.
+    await expect(aliceSocket.connect()).rejects.toBeDefined();
+
+    const history = await bob.client.http.history(shared.id, { after: 0 });
+    const kept = history.messages.find((m: Message) => m.id === hello.id)!;
+    expect(kept).toMatchObject({
+      body: 'hello from alice',
+      sender: { id: alice.id, displayName: 'Deleted user', deleted: true },
+    });
+    expect(kept.sender.username).not.toBe(alice.username);
+    expect(history.messages.at(-1)!.system).toMatchObject({
+      kind: 'ownership_transferred',
+      actorId: alice.id,
+      targetId: bob.id,
+    });
+    expect((await bob.client.http.members(shared.id)).map((m) => [m.user.id, m.role])).toEqual([
+      [bob.id, 'owner'],
+    ]);
+    // Nobody is left in the other room: archived rather than handed to no one.
+    const { rows } = await db.query('SELECT archived_at, owner_id FROM rooms WHERE id = $1', [alone.id]);
+    expect(rows[0].archived_at).not.toBeNull();
+    // A deleted account can be found, messaged or added by no one, and its username is free again.
+    expect((await bob.client.http.searchUsers(alice.username)).length).toBe(0);
+    await expect(bob.client.http.directRoom(alice.id)).rejects.toMatchObject({ status: 404 });
+    await expect(
+      new ChatClient({ baseUrl: one.url }).http.register({ username: alice.username, password: PASSWORD }),
+    ).resolves.toBeDefined();
+  });
+});
