@@ -27,6 +27,8 @@ describe('attachments across 2 instances', () => {
     const env = {
       REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:att-${randomUUID().slice(0, 8)}`,
       ATTACHMENT_MAX_BYTES: String(MAX_BYTES),
+      // The budgets have their own test (below), with their own instance.
+      ATTACHMENT_UPLOAD_RATE_LIMIT: '1000000',
     };
     apps = [await startTestApp(env), await startTestApp(env)];
     db = new Client({ connectionString: process.env[RUN_DATABASE_URL_VAR] });
@@ -415,12 +417,16 @@ describe('attachments across 2 instances', () => {
         try {
           answer = await upload(one.url, alice.auth.accessToken, room.id, bytes, name, type);
         } catch (error) {
-          // undici refuses some names and types itself (e.g. a lone surrogate): nothing reached the server.
-          expect(error).toBeInstanceOf(TypeError);
+          // undici refuses some names and types itself (e.g. a lone surrogate): nothing reached the
+          // server. A TypeError from another realm (jest's vm), so by name; 'fetch failed' would be the server.
+          expect(error).toMatchObject({ name: 'TypeError' });
+          expect((error as Error).message).not.toBe('fetch failed');
           return;
         }
         assertContractHttpAnswer(answer);
-        if (size > MAX_BYTES) expect(answer.status).toBe(413);
+        // Too large, unless refused first as malformed (a name that is no valid part header, or an
+        // empty one, which busboy reads as a plain field).
+        if (size > MAX_BYTES) expect([400, 413]).toContain(answer.status);
         if (answer.status !== 201) return;
         const attachment = answer.body as Attachment;
         expect(attachment.size).toBe(size);
@@ -448,6 +454,18 @@ describe('attachments across 2 instances', () => {
     expect(deleted.attachments).toBeUndefined();
     expect(await storedFor(alice.id)).toEqual({ rows: 0, chunks: 0 });
     expect((await download(`${two.url}/api/attachments/${attachment.id}`, bearer(bob))).status).toBe(404);
+  });
+
+  it("removes a deleted room's files: its rows go with it and their keys to the collector", async () => {
+    const { one, alice, room } = await setUp();
+    const sent = await uploadOk(one, alice, room, await photoWithLocation(), 'room.jpg');
+    await (await connect(alice, one)).send(room.id, 'in a doomed room', { attachmentIds: [sent.id] });
+    await uploadOk(one, alice, room, randomFile(10), 'unsent.bin');
+    expect(await storedFor(alice.id)).toEqual({ rows: 2, chunks: 3 });
+    await alice.client.http.deleteRoom(room.id);
+    expect((await storedFor(alice.id)).rows).toBe(0);
+    await apps[0].app.get(AttachmentCollector).collect();
+    expect(await storedFor(alice.id)).toEqual({ rows: 0, chunks: 0 });
   });
 
   it('collects uploads never sent once the grace period is over, and keeps sent ones', async () => {

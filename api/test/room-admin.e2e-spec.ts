@@ -309,6 +309,12 @@ describe('room administration (2 instances)', () => {
       body: JSON.stringify({ text: 'x' }),
     });
     expect([byWebhook.status, byWebhook.body.code]).toEqual([409, 'ROOM_ARCHIVED']);
+    await expect(
+      member.client.http.uploadAttachment(room.id, new Blob(['x']), 'late.txt'),
+    ).rejects.toMatchObject({
+      status: 409,
+      code: 'ROOM_ARCHIVED',
+    });
     for (const [method, path, body] of [
       ['PATCH', `/rooms/${room.id}`, { topic: 'x' }],
       ['POST', `/rooms/${room.id}/members`, { userId: owner.id }],
@@ -332,11 +338,15 @@ describe('room administration (2 instances)', () => {
     ]);
   });
 
-  it('deletes a room with its messages; members on the other instance are told and unsubscribed', async () => {
+  it('deletes a room with its messages and attachments; members on the other instance are told and unsubscribed', async () => {
     const { owner, admin, member, room } = await team();
     const memberSocket = await connect(member, apps[1]);
     await memberSocket.join(room.id);
-    await memberSocket.send(room.id, 'soon gone');
+    const file = await member.client.http.uploadAttachment(room.id, new Blob(['the minutes']), 'minutes.txt');
+    await memberSocket.send(room.id, 'soon gone', { attachmentIds: [file.id] });
+    const {
+      rows: [stored],
+    } = await db.query('SELECT blob_key FROM attachments WHERE id = $1', [file.id]);
     const removed = new EventRecorder(memberSocket, 'room:removed');
 
     expect((await call(admin, 'DELETE', `/rooms/${room.id}`)).status).toBe(403);
@@ -346,6 +356,17 @@ describe('room administration (2 instances)', () => {
     await expect(member.client.http.history(room.id)).rejects.toMatchObject({ status: 404 });
     const { rows } = await db.query('SELECT count(*)::int AS n FROM messages WHERE room_id = $1', [room.id]);
     expect(rows[0].n).toBe(0);
+    // The attachment went too: its row at once, its bytes queued for the collector (or already deleted).
+    const download = await call(member, 'GET', `/attachments/${file.id}`, undefined, apps[1]);
+    expect(download.status).toBe(404);
+    const { rows: bytes } = await db.query(
+      `SELECT (SELECT count(*)::int FROM attachments WHERE id = $1) AS rows,
+         EXISTS (SELECT 1 FROM attachment_deletions WHERE key = $2) AS queued,
+         EXISTS (SELECT 1 FROM attachment_blob_chunks WHERE key = $2) AS stored`,
+      [file.id, stored.blob_key],
+    );
+    expect(bytes[0].rows).toBe(0);
+    expect(bytes[0].queued || !bytes[0].stored).toBe(true);
     expect((await owner.client.http.myRooms()).some((r) => r.id === room.id)).toBe(false);
     expect((await call(owner, 'DELETE', `/rooms/${room.id}`)).status).toBe(404);
   });

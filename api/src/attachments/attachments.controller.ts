@@ -116,6 +116,13 @@ export class AttachmentsController {
       response.end();
       return;
     }
-    await pipeline(await file.open(range), response);
+    try {
+      await pipeline(await file.open(range), response);
+    } catch (error) {
+      // Once bytes are on their way there is no error answer to give: the response is cut (the
+      // client sees a short body); a client that went away is no error at all.
+      if (!response.headersSent) throw error;
+      response.destroy();
+    }
   }
 }

@@ -56,7 +56,7 @@ export class AttachmentsService {
    * decodes: decoding needs it whole). Any failure removes the row and whatever was stored.
    */
   async upload(user: UserRef, roomId: string, request: Request): Promise<Attachment> {
-    await this.rooms.assertMember(roomId, user.id);
+    await this.rooms.assertCanWrite(roomId, user.id);
     const declared = Number(request.headers['content-length']);
     if (declared > this.maxBytes + MULTIPART_OVERHEAD) throw tooLarge(this.maxBytes);
     await this.budget.spend(user.id);

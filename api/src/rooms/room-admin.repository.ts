@@ -42,7 +42,10 @@ export class RoomAdminRepository {
     ]);
   }
 
-  /** Messages, memberships, bans and webhooks go with it (ON DELETE CASCADE). */
+  /**
+   * Messages, memberships, bans, webhooks and attachments go with it (ON DELETE CASCADE); deleting an
+   * attachment row queues its stored bytes for AttachmentCollector (a trigger, in this transaction).
+   */
   async delete(db: EntityManager, roomId: string): Promise<void> {
     await db.query(`DELETE FROM rooms WHERE id = $1`, [roomId]);
   }

@@ -13,7 +13,6 @@ import { UpdateRoomDto } from './dto/update-room.dto';
 import { RoomEntity } from './entities/room.entity';
 import { MembershipsRepository } from './memberships.repository';
 import { RoomAdminRepository, SystemEvent } from './room-admin.repository';
-import { RoomHooks } from './room-hooks';
 import {
   assertCanManage,
   assertCanModerate,
@@ -46,7 +45,6 @@ export class RoomAdminService {
     private readonly memberships: MembershipsRepository,
     private readonly admin: RoomAdminRepository,
     private readonly users: UsersRepository,
-    private readonly hooks: RoomHooks,
     private readonly broadcaster: RealtimeBroadcaster,
     config: ConfigService<AllConfig, true>,
   ) {
@@ -142,8 +140,8 @@ export class RoomAdminService {
   }
 
   /**
-   * The owner deletes the room: its messages, memberships, bans and webhooks go with the row, and
-   * RoomHooks remove what lives elsewhere (attachments). Every member is told `room:removed
+   * The owner deletes the room: its messages, memberships, bans, webhooks and attachments go with the
+   * row (the attachments' trigger queues their bytes for the collector). Every member is told `room:removed
    * {reason: 'deleted'}` and every socket, on every instance, leaves the room.
    */
   async delete(actorId: string, roomId: string): Promise<void> {
@@ -151,7 +149,6 @@ export class RoomAdminService {
       await lockGroupRoom(this.roomsRepo, db, roomId);
       assertOwnerRole(await this.memberships.roleOf(db, roomId, actorId), 'delete the room');
       const ids = await this.admin.memberIds(db, roomId);
-      await this.hooks.runDeleting(roomId, db);
       await this.admin.delete(db, roomId);
       return ids;
     });

@@ -5,7 +5,6 @@ import { UsersModule } from '../users/users.module';
 import { RoomAdminController } from './room-admin.controller';
 import { RoomAdminRepository } from './room-admin.repository';
 import { RoomAdminService } from './room-admin.service';
-import { RoomHooks } from './room-hooks';
 import { RoomsDataModule } from './rooms-data.module';
 import { RoomsController } from './rooms.controller';
 import { RoomsService } from './rooms.service';
@@ -13,7 +12,7 @@ import { RoomsService } from './rooms.service';
 @Module({
   imports: [PresenceModule, RoomsDataModule, UsersModule],
   controllers: [RoomsController, RoomAdminController],
-  providers: [RoomsService, RoomAdminService, RoomAdminRepository, RoomHooks],
-  exports: [RoomsService, RoomAdminService, RoomHooks],
+  providers: [RoomsService, RoomAdminService, RoomAdminRepository],
+  exports: [RoomsService, RoomAdminService],
 })
 export class RoomsModule {}

@@ -15,6 +15,7 @@ export interface RoomAccess {
   visibility: Room['visibility'];
   ownerId: string | null;
   role: Member['role'] | null;
+  archived: boolean;
 }
 
 /**
@@ -82,12 +83,21 @@ export class RoomsRepository {
       visibility: Room['visibility'];
       owner_id: string | null;
       role: Member['role'] | null;
+      archived: boolean;
     }[] = await this.manager.query(
-      `SELECT r.kind, r.visibility, r.owner_id, m.role FROM rooms r
+      `SELECT r.kind, r.visibility, r.owner_id, m.role, r.archived_at IS NOT NULL AS archived FROM rooms r
          LEFT JOIN memberships m ON m.room_id = r.id AND m.user_id = $2 WHERE r.id = $1`,
       [roomId, userId],
     );
-    return row ? { kind: row.kind, visibility: row.visibility, ownerId: row.owner_id, role: row.role } : null;
+    return row
+      ? {
+          kind: row.kind,
+          visibility: row.visibility,
+          ownerId: row.owner_id,
+          role: row.role,
+          archived: row.archived,
+        }
+      : null;
   }
 
   /** The user's rooms, most recently active first, with unread counts and the last message. */

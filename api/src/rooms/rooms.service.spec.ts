@@ -11,7 +11,6 @@ import type { RoomEntity } from './entities/room.entity';
 import type { MembershipsRepository, StoredMember } from './memberships.repository';
 import type { RoomAdminRepository, SystemEvent } from './room-admin.repository';
 import { RoomAdminService } from './room-admin.service';
-import { RoomHooks } from './room-hooks';
 import type { RoomsRepository } from './rooms.repository';
 import { RoomsService } from './rooms.service';
 
@@ -139,7 +138,6 @@ function setup() {
     store.memberships as unknown as MembershipsRepository,
     store.adminRepo as unknown as RoomAdminRepository,
     store.usersRepo as unknown as UsersRepository,
-    new RoomHooks(),
     broadcaster as unknown as RealtimeBroadcaster,
     { get: () => 'test-instance' } as unknown as ConfigService<AllConfig, true>,
   );

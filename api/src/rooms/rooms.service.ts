@@ -198,6 +198,13 @@ export class RoomsService {
     return access;
   }
 
+  /** A member about to write (upload a file…): FORBIDDEN for others, ROOM_ARCHIVED in an archived room. */
+  async assertCanWrite(roomId: string, userId: string): Promise<RoomAccess> {
+    const access = await this.assertMember(roomId, userId);
+    assertWritable({ archivedAt: access.archived ? 'archived' : null });
+    return access;
+  }
+
   memberIds(roomId: string): Promise<string[]> {
     return this.memberships.userIdsOf(roomId);
   }

@@ -9,7 +9,8 @@ import { Client } from 'pg';
 
 import { ClientSpec, TargetKind } from './protocol';
 
-const API_MAIN = resolve(__dirname, '../../../../api/api/src/main.js');
+/** The built API to run; `BENCH_API_MAIN` points at another build (e.g. of main, for a before/after). */
+const API_MAIN = process.env.BENCH_API_MAIN ?? resolve(__dirname, '../../../../api/api/src/main.js');
 /** Extra node flags for the project's instances, e.g. `--cpu-prof --cpu-prof-dir=dist/prof` to profile them. */
 const API_NODE_ARGS = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const BASELINE_SERVER = join(__dirname, 'baseline-server.js');
