@@ -1,8 +1,8 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 
 import type { AuthUser } from '../auth/auth-user';
+import { BearerAuth } from '../auth/bearer-auth';
 import { AppError } from '../common/app-error';
 import { AttachmentsService } from './attachments.service';
 
@@ -18,16 +18,17 @@ export interface AttachmentReaderRequest extends Request {
  * anything else needs a Bearer token as on every other route. Membership is checked after, by the service.
  */
 @Injectable()
-export class AttachmentReaderGuard extends AuthGuard('jwt') {
-  constructor(private readonly attachments: AttachmentsService) {
-    super();
-  }
+export class AttachmentReaderGuard implements CanActivate {
+  constructor(
+    private readonly attachments: AttachmentsService,
+    private readonly bearer: BearerAuth,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AttachmentReaderRequest>();
     if (request.query.sig === undefined) {
-      await super.canActivate(context);
-      request.readerId = request.user!.id;
+      request.user = await this.bearer.authenticate(request);
+      request.readerId = request.user.id;
       return true;
     }
     const id = String(request.params.id ?? '').toLowerCase();
@@ -36,11 +37,5 @@ export class AttachmentReaderGuard extends AuthGuard('jwt') {
     if (!readerId) throw AppError.unauthorized('Invalid or expired download link');
     request.readerId = readerId;
     return true;
-  }
-
-  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
-    if (error) throw error;
-    if (!user) throw AppError.unauthorized('Invalid or missing token');
-    return user;
   }
 }

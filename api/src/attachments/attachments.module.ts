@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 
+import { AuthModule } from '../auth/auth.module';
 import { JWT_SECRET, JwtKey, jwtSecretProvider } from '../auth/jwt-secret.provider';
 import { AllConfig } from '../config/config.type';
 import { RoomsModule } from '../rooms/rooms.module';
@@ -18,7 +19,7 @@ import { UploadBudget } from './upload-budget';
 
 /** Uploads, downloads (bearer or signed URL), and the collection of files nobody may read any more. */
 @Module({
-  imports: [RoomsModule, AttachmentsDataModule],
+  imports: [AuthModule, RoomsModule, AttachmentsDataModule],
   controllers: [AttachmentsController],
   providers: [
     AttachmentsService,

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { AddressLimiter } from '../common/address-limiter';
@@ -12,10 +11,10 @@ import { UsersModule } from '../users/users.module';
 import { AuthSessions } from './auth-sessions';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { BearerAuth } from './bearer-auth';
 import { AuthSessionEntity } from './entities/auth-session.entity';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JWT_SECRET, JwtKey, jwtSecretProvider } from './jwt-secret.provider';
-import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { SessionsService } from './sessions.service';
@@ -25,7 +24,6 @@ import { TokenRevocations } from './token-revocations';
 @Module({
   imports: [
     UsersModule,
-    PassportModule,
     TypeOrmModule.forFeature([AuthSessionEntity]),
     JwtModule.registerAsync({
       extraProviders: [jwtSecretProvider],
@@ -77,10 +75,18 @@ import { TokenRevocations } from './token-revocations';
           redis.client ? { client: redis.client, keyPrefix: redis.key('login-attempts') } : null,
         ),
     },
-    JwtStrategy,
+    BearerAuth,
     jwtSecretProvider,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AuthService, TokenRevocations, SessionsService, AuthSessions, PasswordHasher, LoginThrottle],
+  exports: [
+    AuthService,
+    BearerAuth,
+    TokenRevocations,
+    SessionsService,
+    AuthSessions,
+    PasswordHasher,
+    LoginThrottle,
+  ],
 })
 export class AuthModule {}

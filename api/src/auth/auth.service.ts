@@ -71,15 +71,10 @@ export class AuthService {
   /**
    * A token → its session: the user, read from the database so a deleted or suspended account is
    * refused even while its token has not expired, the token's id and its expiry. The socket handshake
-   * and `auth:refresh` use it; the HTTP strategy goes through userOfClaims.
+   * and `auth:refresh` use it; HTTP requests go through BearerAuth.
    */
   async verify(token: string): Promise<AuthSession> {
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
-    } catch {
-      throw AppError.unauthorized('Invalid or expired token');
-    }
+    const claims = await this.claimsOf(token);
     const user = await this.userOfClaims(claims);
     return {
       user,
@@ -87,6 +82,15 @@ export class AuthService {
       sessionId: claims.sid ?? null,
       expiresAtMs: (claims.exp ?? 0) * 1000,
     };
+  }
+
+  /** A token's claims once its HS256 signature and expiry check out; UNAUTHORIZED otherwise. */
+  async claimsOf(token: string, refusal = 'Invalid or expired token'): Promise<TokenClaims> {
+    try {
+      return await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
+    } catch {
+      throw AppError.unauthorized(refusal);
+    }
   }
 
   /** The user read and the revocation checked at once; refused for a missing or deleted user first, then revoked, then suspended. */

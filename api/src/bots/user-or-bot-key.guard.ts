@@ -1,8 +1,8 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 
 import type { AuthUser } from '../auth/auth-user';
+import { BearerAuth } from '../auth/bearer-auth';
 import { AppError } from '../common/app-error';
 import { isApiKey } from './api-key';
 import { BotKeys } from './bot-keys';
@@ -16,29 +16,27 @@ export interface UserOrBotRequest extends Request {
 
 /**
  * For routes marked @Public() (so the global JWT guard stands aside): a bot's API key is checked here,
- * anything else goes through the same JWT strategy as every other route.
+ * anything else goes through the same token check (BearerAuth) as every other route.
  */
 @Injectable()
-export class UserOrBotKeyGuard extends AuthGuard('jwt') {
-  constructor(private readonly botKeys: BotKeys) {
-    super();
-  }
+export class UserOrBotKeyGuard implements CanActivate {
+  constructor(
+    private readonly botKeys: BotKeys,
+    private readonly bearer: BearerAuth,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<UserOrBotRequest>();
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (!token || !isApiKey(token)) return (await super.canActivate(context)) as boolean;
+    if (!token || !isApiKey(token)) {
+      request.user = await this.bearer.authenticate(request);
+      return true;
+    }
     const bot = await this.botKeys.authenticate(token);
     if (!bot) throw AppError.unauthorized('Invalid or revoked API key');
     request.user = bot.user;
     request.botKeyRoomIds = bot.roomIds;
     return true;
-  }
-
-  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
-    if (error) throw error;
-    if (!user) throw AppError.unauthorized('Invalid or missing token');
-    return user;
   }
 }
 
