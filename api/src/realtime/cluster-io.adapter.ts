@@ -140,7 +140,7 @@ export class ClusterIoAdapter extends IoAdapter {
           subscriptionMode: 'dynamic',
         });
       case 'redis-streams':
-        return createStreamsAdapter(this.publisher('xadd'), { streamName: prefix });
+        return createStreamsAdapter(this.streamsPublisher(), { streamName: prefix });
     }
   }
 
@@ -164,6 +164,27 @@ export class ClusterIoAdapter extends IoAdapter {
         }
         return null;
       });
+    return client;
+  }
+
+  /**
+   * The streams adapter subscribes (for its ephemeral messages) on a duplicate of this client without
+   * handling a failed SUBSCRIBE: an instance closed before that subscription was answered (a deploy
+   * that stops an instance just started) disconnects the duplicate and leaves an unhandled rejection.
+   */
+  private streamsPublisher(): RedisClient {
+    const client = this.publisher('xadd');
+    const duplicate = client.duplicate.bind(client) as () => RedisClient;
+    (client as unknown as Record<string, unknown>).duplicate = () => {
+      const subscriber = duplicate();
+      const subscribe = subscriber.subscribe.bind(subscriber) as (...args: unknown[]) => Promise<unknown>;
+      (subscriber as unknown as Record<string, unknown>).subscribe = (...args: unknown[]) =>
+        subscribe(...args).catch((error: Error) => {
+          this.logger.warn(`Redis subscribe failed: ${error.message}`);
+          return null;
+        });
+      return subscriber;
+    };
     return client;
   }
 
