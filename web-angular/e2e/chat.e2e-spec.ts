@@ -141,6 +141,7 @@ describe('web app in a browser, across two instances', () => {
       expect(await bob.messages(hostile).count()).toBe(0);
 
       await own.getByRole('button', { name: 'Delete' }).click();
+      await own.getByRole('button', { name: 'Yes, delete' }).click();
       await bob.page.getByRole('log', { name: 'Messages' }).getByText('Message deleted').waitFor();
       expect(await bob.messages('Edited: nothing to see').count()).toBe(0);
     },

@@ -9,15 +9,19 @@ import {
   input,
   signal,
   untracked,
+  viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
-import { Router, RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 
 import { Message, User } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
+import { defaultNotifyLevel } from '../notifications/notification-rules';
+import { Notifier } from '../notifications/notifier';
 import { UserPickerComponent } from '../people/user-picker.component';
 import { ChatConnection } from '../realtime/chat-connection';
 import { roomTitle } from '../rooms/room-summaries';
@@ -28,6 +32,7 @@ import { ComposerComponent } from './composer.component';
 import { MembersPanelComponent } from './members-panel.component';
 import { MessageListComponent } from './message-list.component';
 import { RoomSettingsComponent } from './room-settings.component';
+import { ThreadStore } from './thread.store';
 
 const REMOVED_NOTICE = {
   removed: 'You were removed from this room',
@@ -40,6 +45,7 @@ const REMOVED_NOTICE = {
   selector: 'app-chat-room-page',
   imports: [
     MatButtonModule,
+    MatSlideToggleModule,
     RouterLink,
     MessageListComponent,
     ComposerComponent,
@@ -47,7 +53,7 @@ const REMOVED_NOTICE = {
     RoomSettingsComponent,
     UserPickerComponent,
   ],
-  providers: [ChatRoomStore],
+  providers: [ChatRoomStore, ThreadStore],
   templateUrl: './chat-room.page.html',
   styleUrl: './chat-room.page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -56,15 +62,22 @@ export class ChatRoomPage {
   private readonly auth = inject(AuthStore);
   private readonly rooms = inject(RoomsStore);
   private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
   private readonly snackBar = inject(MatSnackBar);
   private readonly document = inject(DOCUMENT);
   protected readonly store = inject(ChatRoomStore);
+  protected readonly thread = inject(ThreadStore);
   protected readonly connection = inject(ChatConnection);
+  protected readonly notifier = inject(Notifier);
 
   /** From the route (`rooms/:roomId`). */
   readonly roomId = input.required<string>();
   /** From the query (`?around=<seq>`, a search hit): open the room at that message. */
   readonly around = input<string | undefined>();
+  /** From the query (`?thread=<root id>`): the thread open beside the timeline. */
+  readonly threadId = input<string | undefined>(undefined, { alias: 'thread' });
+  /** The message whose editor is open in the thread panel. */
+  protected readonly threadEditingId = signal<string | null>(null);
 
   protected readonly title = computed(() => {
     const room = this.store.room();
@@ -85,6 +98,11 @@ export class ChatRoomPage {
   protected readonly showMembers = signal(false);
   protected readonly showSettings = signal(false);
   protected readonly showAddMember = signal(false);
+  /** The message whose editor is open (at most one). */
+  protected readonly editingId = signal<string | null>(null);
+  protected readonly memberUsers = computed(() => this.store.members().map((member) => member.user));
+  protected readonly me = computed(() => this.auth.user() ?? null);
+  private readonly composer = viewChild.required(ComposerComponent);
   private readonly atBottom = signal(true);
   private readonly pageVisible = signal(true);
 
@@ -94,8 +112,18 @@ export class ChatRoomPage {
       const around = Number(this.around());
       untracked(() => {
         this.showAddMember.set(false);
+        this.editingId.set(null);
         this.showSettings.set(false);
         void this.store.open(roomId, Number.isSafeInteger(around) && around > 0 ? around : null);
+      });
+    });
+    effect(() => {
+      const roomId = this.roomId();
+      const rootId = this.threadId();
+      untracked(() => {
+        this.threadEditingId.set(null);
+        if (rootId) void this.thread.open(roomId, rootId);
+        else if (this.thread.rootId()) this.thread.close();
       });
     });
     // Removed, banned, or the room deleted, while looking at it: say so and leave the page.
@@ -123,12 +151,69 @@ export class ChatRoomPage {
     this.atBottom.set(atBottom);
   }
 
+  protected openThread(root: Message): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: { thread: root.id },
+      queryParamsHandling: 'merge',
+    });
+  }
+
+  protected closeThread(): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: { thread: null },
+      queryParamsHandling: 'merge',
+    });
+  }
+
+  protected async reactInThread(message: Message, emoji: string, add: boolean): Promise<void> {
+    await this.thread.react(message.id, emoji, add).catch((error: unknown) => this.tell(errorText(error)));
+  }
+
+  protected async editInThread(message: Message, body: string): Promise<void> {
+    await this.thread.edit(message.id, body).catch((error: unknown) => this.tell(errorText(error)));
+  }
+
+  protected async removeInThread(message: Message): Promise<void> {
+    await this.thread.delete(message.id).catch((error: unknown) => this.tell(errorText(error)));
+  }
+
+  /** Leaves the search hit the room was opened at for its newest messages. */
+  protected openLatest(): void {
+    void this.router.navigate(['/rooms', this.roomId()]);
+  }
+
+  protected editLast(): void {
+    const last = this.store.lastOwnMessage();
+    if (last) this.editingId.set(last.id);
+  }
+
+  protected setEditing(messageId: string | null): void {
+    this.editingId.set(messageId);
+    // Closing an editor (Escape, Save, Cancel) returns to where the user writes.
+    if (messageId === null) this.composer().focus();
+  }
+
   protected async edit(message: Message, body: string): Promise<void> {
     await this.store.edit(message.id, body).catch((error: unknown) => this.tell(errorText(error)));
   }
 
+  protected async react(message: Message, emoji: string, add: boolean): Promise<void> {
+    await this.store.react(message.id, emoji, add).catch((error: unknown) => this.tell(errorText(error)));
+  }
+
   protected async remove(message: Message): Promise<void> {
     await this.store.delete(message.id).catch((error: unknown) => this.tell(errorText(error)));
+  }
+
+  /** Mute: no notifications and no count in the title; unmuting returns to the room kind's default. */
+  protected async setMuted(muted: boolean): Promise<void> {
+    const room = this.store.room();
+    if (!room) return;
+    await this.rooms
+      .setNotify(room.id, muted ? 'none' : defaultNotifyLevel(room.kind))
+      .catch((error: unknown) => this.tell(errorText(error)));
   }
 
   protected async addMember(user: User): Promise<void> {

@@ -2,7 +2,8 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { filter } from 'rxjs';
 
-import { Limits, Member, Message, UpdateRoomRequest, User, UserRef } from '@chat/contracts';
+import { Limits, Member, Message, Reaction, UpdateRoomRequest, User, UserRef } from '@chat/contracts';
+import { ReactionVersions, withReplyCounters } from '@chat/sdk';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
@@ -30,6 +31,8 @@ export class ChatRoomStore {
   private readonly outbox = inject(Outbox);
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private openGeneration = 0;
+  /** `message:reactions` events of other instances can overtake each other: the newest wins. */
+  private reactionVersions = new ReactionVersions();
 
   readonly roomId = signal<string | null>(null);
   readonly room = computed(() => {
@@ -54,9 +57,36 @@ export class ChatRoomStore {
   private readonly typingIds = signal<string[]>([]);
 
   readonly myUserId = computed(() => this.auth.user()?.id ?? null);
-  readonly pending = computed(() => this.outbox.entries().filter((entry) => entry.roomId === this.roomId()));
-  readonly lastSeq = computed(() => this.messages().at(-1)?.seq ?? 0);
-  readonly onlineCount = computed(() => this.members().filter((member) => member.online).length);
+  readonly pending = computed(() =>
+    this.outbox.entries().filter((entry) => entry.roomId === this.roomId() && !entry.threadRootId),
+  );
+  /** The newest seq seen in the room, replies included (they are not in the main timeline). */
+  private readonly newestSeq = signal(0);
+  readonly lastSeq = computed(() => Math.max(this.newestSeq(), this.messages().at(-1)?.seq ?? 0));
+  /** Every seq loaded, replies included: where the pages loaded around a search hit end. */
+  private seenSeqs = new Set<number>();
+  /** The thread open beside the timeline. */
+  readonly openThreadId = signal<string | null>(null);
+  /** Replies that arrived, in threads the user took part in, while those threads were not open. */
+  readonly unreadReplies = signal<ReadonlyMap<string, number>>(new Map());
+  readonly unreadReplyTotal = computed(() => [...this.unreadReplies().values()].reduce((a, b) => a + b, 0));
+  /** Roots of threads the user replied in (as far as this page has seen). */
+  private readonly repliedIn = new Set<string>();
+  /** The user counts as online from the moment they are connected, before presence says so. */
+  readonly onlineCount = computed(
+    () =>
+      this.members().filter(
+        (member) => member.online || (member.user.id === this.myUserId() && this.connection.online()),
+      ).length,
+  );
+  /** Where "New messages" starts: the first unread when the room was opened, or the first that came unseen. */
+  readonly firstUnreadSeq = signal<number | null>(null);
+  /** The user's newest message still standing, which Up-arrow edits. */
+  readonly lastOwnMessage = computed(() =>
+    this.messages()
+      .filter((message) => message.senderId === this.myUserId() && !message.deletedAt)
+      .at(-1),
+  );
 
   /** "Alice (@alice) is typing…", "Alice (@alice) and Bob (@bob) are typing…", "3 people are typing…". */
   readonly typingText = computed(() => {
@@ -66,6 +96,11 @@ export class ChatRoomStore {
     if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
     return `${names.length} people are typing…`;
   });
+
+  /** Labels of the loaded members by user id ("who reacted"). */
+  readonly memberNames = computed(
+    () => new Map(this.members().map((member) => [member.user.id, userLabel(member.user)])),
+  );
 
   /** Seq → names of the other members whose read marker is exactly there ("seen by …"). */
   readonly seenBy = computed(() => {
@@ -93,6 +128,9 @@ export class ChatRoomStore {
     this.connection.updates
       .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
       .subscribe((message) => this.merge([message]));
+    this.connection.reactions.pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef)).subscribe((event) => {
+      if (this.reactionVersions.accept(event)) this.setReactions(event.messageId, event.reactions);
+    });
     this.connection.typing
       .pipe(filter(inThisRoom), takeUntilDestroyed(destroyRef))
       .subscribe(({ userId, isTyping }) => {
@@ -134,18 +172,29 @@ export class ChatRoomStore {
     const generation = ++this.openGeneration;
     this.roomId.set(roomId);
     this.messages.set([]);
+    this.newestSeq.set(0);
+    this.seenSeqs = new Set();
+    this.unreadReplies.set(new Map());
+    this.repliedIn.clear();
+    this.reactionVersions = new ReactionVersions();
     this.members.set([]);
     this.membersCursor.set(null);
     this.hasOlder.set(false);
     this.hasNewer.set(false);
     this.focusSeq.set(aroundSeq);
     this.loadError.set(null);
+    const known = this.rooms.byId(roomId);
+    this.firstUnreadSeq.set(known && known.lastSeq > known.lastReadSeq ? known.lastReadSeq + 1 : null);
     this.clearTyping();
     this.loading.set(true);
     try {
       const limit = Limits.HISTORY_PAGE_DEFAULT;
       const [page] = await Promise.all([
-        this.api.http.history(roomId, aroundSeq === null ? { limit } : { around: aroundSeq, limit }),
+        // The main timeline holds top-level messages; replies live in their thread's panel.
+        this.api.http.history(
+          roomId,
+          aroundSeq === null ? { limit, topLevel: true } : { around: aroundSeq, limit },
+        ),
         this.loadMembers(),
       ]);
       if (generation !== this.openGeneration) return;
@@ -173,6 +222,7 @@ export class ChatRoomStore {
       const page = await this.api.http.history(roomId, {
         before: oldest,
         limit: Limits.HISTORY_PAGE_DEFAULT,
+        ...(this.hasNewer() ? {} : { topLevel: true }),
       });
       if (roomId !== this.roomId()) return;
       this.merge(page.messages);
@@ -204,18 +254,20 @@ export class ChatRoomStore {
 
   /** The last seq before the first gap: live messages may have arrived beyond the pages loaded. */
   private newestContiguousSeq(): number {
-    const messages = this.messages();
-    let seq = messages[0]?.seq ?? 0;
-    for (const message of messages) {
-      if (message.seq > seq + 1) break;
-      seq = message.seq;
+    const seqs = [...this.seenSeqs].sort((a, b) => a - b);
+    let seq = seqs[0] ?? 0;
+    for (const next of seqs) {
+      if (next > seq + 1) break;
+      seq = next;
     }
     return seq;
   }
 
   send(draft: ComposerDraft): void {
     const roomId = this.roomId();
-    if (roomId) this.outbox.enqueue(roomId, draft.body, draft.files);
+    if (!roomId) return;
+    this.firstUnreadSeq.set(null); // answering means the rest was seen
+    this.outbox.enqueue(roomId, draft.body, draft.files);
   }
 
   retry(clientMsgId: string): void {
@@ -295,6 +347,22 @@ export class ChatRoomStore {
     this.merge([message]);
   }
 
+  /** Adds or takes back the user's reaction; live events bring everyone else's. */
+  async react(messageId: string, emoji: string, add: boolean): Promise<void> {
+    const versions = this.reactionVersions;
+    let overtaken = false;
+    const watch = this.connection.reactions.subscribe(
+      (event) => (overtaken ||= event.messageId === messageId),
+    );
+    try {
+      const result = await this.connection.react(messageId, emoji, add);
+      // An event that came meanwhile is at least as new as this ack: it already holds the state.
+      if (!overtaken && versions === this.reactionVersions) this.setReactions(messageId, result.reactions);
+    } finally {
+      watch.unsubscribe();
+    }
+  }
+
   /** Marks everything shown as read, once per new seq. */
   async markRead(): Promise<void> {
     const roomId = this.roomId();
@@ -315,6 +383,13 @@ export class ChatRoomStore {
   }
 
   private receive(message: Message): void {
+    if (message.threadRootId && !this.seenSeqs.has(message.seq)) this.noteReply(message);
+    const unseen =
+      !message.threadRootId &&
+      message.senderId !== this.myUserId() &&
+      this.rooms.readingRoomId() !== message.roomId &&
+      !this.messages().some((known) => known.seq === message.seq);
+    if (unseen && this.firstUnreadSeq() === null) this.firstUnreadSeq.set(message.seq);
     this.merge([message]);
     this.setTyping(message.senderId, false);
     this.noticeMember(message.senderId);
@@ -326,8 +401,51 @@ export class ChatRoomStore {
     if (!this.members().some((member) => member.user.id === userId)) void this.loadMembers();
   }
 
+  private setReactions(messageId: string, reactions: Reaction[]): void {
+    this.messages.update((messages) =>
+      messages.map((message) => (message.id === messageId ? { ...message, reactions } : message)),
+    );
+  }
+
+  /** Top-level messages join the timeline; a reply only moves its root's counters. */
   private merge(messages: readonly Message[]): void {
-    this.messages.update((current) => mergeMessages(current, messages));
+    const replies = messages.filter((message) => message.threadRootId);
+    const topLevel = replies.length === 0 ? messages : messages.filter((message) => !message.threadRootId);
+    for (const message of messages) this.seenSeqs.add(message.seq);
+    const newest = Math.max(0, ...messages.map((message) => message.seq));
+    if (newest > this.newestSeq()) this.newestSeq.set(newest);
+    this.messages.update((current) => {
+      const merged = mergeMessages(current, topLevel);
+      if (replies.length === 0) return merged;
+      return merged.map((root) => replies.reduce((latest, reply) => withReplyCounters(latest, reply), root));
+    });
+  }
+
+  /** A reply came live: counts as unread in a thread the user took part in and does not have open. */
+  private noteReply(reply: Message): void {
+    const rootId = reply.threadRootId;
+    if (!rootId) return;
+    if (reply.senderId === this.myUserId()) {
+      this.repliedIn.add(rootId);
+      return;
+    }
+    const root = this.messages().find((message) => message.id === rootId);
+    const tookPart = this.repliedIn.has(rootId) || root?.senderId === this.myUserId();
+    if (!tookPart || this.openThreadId() === rootId) return;
+    this.unreadReplies.update((counts) => new Map(counts).set(rootId, (counts.get(rootId) ?? 0) + 1));
+  }
+
+  /** The thread is on screen: its replies are read; the user's own replies make it theirs. */
+  threadOpened(rootId: string | null, repliers: readonly string[] = []): void {
+    this.openThreadId.set(rootId);
+    if (!rootId) return;
+    if (repliers.includes(this.myUserId() ?? '')) this.repliedIn.add(rootId);
+    if (this.unreadReplies().has(rootId))
+      this.unreadReplies.update((counts) => {
+        const next = new Map(counts);
+        next.delete(rootId);
+        return next;
+      });
   }
 
   private async loadMembers(): Promise<void> {

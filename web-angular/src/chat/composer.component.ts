@@ -2,19 +2,22 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  ElementRef,
   computed,
   inject,
   input,
   output,
   signal,
+  viewChild,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 
-import { Limits } from '@chat/contracts';
+import { Limits, UserRef } from '@chat/contracts';
 
 import { fileSize } from '../shared/file-size';
+import { insertMention, mentionAt, suggestMembers } from './mention-suggestions';
 
 /** What the composer hands over: the text and the files to go with it. */
 export interface ComposerDraft {
@@ -25,11 +28,14 @@ export interface ComposerDraft {
 /** Typing signals are renewed this often while the user keeps typing, and dropped after this idle time. */
 const TYPING_RENEW_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
+/** Gives each composer's suggestion list its own id (a room page has two: timeline and thread). */
+let composers = 0;
 
 /**
- * The message box: Enter sends, Shift+Enter breaks the line; announces typing while in use. Files
- * come from the attach button, a drop on the box, or a paste (a screenshot); each shows as a chip
- * with its size until sent.
+ * The message box: Enter sends, Shift+Enter breaks the line, Up in an empty box edits the user's
+ * last message, `@` suggests room members (arrows move, Enter or Tab picks, Escape dismisses);
+ * announces typing while in use. Files come from the attach button, a drop on the box, or a paste
+ * (a screenshot); each shows as a chip with its size until sent.
  */
 @Component({
   selector: 'app-composer',
@@ -61,6 +67,21 @@ const TYPING_IDLE_MS = 4_000;
           }
         </ul>
       }
+      @if (suggestions().length > 0) {
+        <ul class="mentions" role="listbox" [id]="listId" aria-label="Mention someone">
+          @for (user of suggestions(); track user.id; let index = $index) {
+            <li
+              role="option"
+              class="mentions__option"
+              [id]="listId + '-' + index"
+              [attr.aria-selected]="index === active()"
+              (mousedown)="$event.preventDefault(); pick(user)"
+            >
+              <strong>{{ user.displayName || user.username }}</strong> &#64;{{ user.username }}
+            </li>
+          }
+        </ul>
+      }
       <input #picker type="file" multiple hidden data-testid="file-input" (change)="onPicked($event)" />
       <button
         matIconButton
@@ -72,13 +93,22 @@ const TYPING_IDLE_MS = 4_000;
         📎
       </button>
       <mat-form-field appearance="outline" class="composer__field" subscriptSizing="dynamic">
-        <mat-label>Message</mat-label>
+        <mat-label>{{ label() }}</mat-label>
         <textarea
           matInput
+          #box
           rows="1"
           [value]="draft()"
           (input)="onInput($event)"
           (keydown.enter)="onEnter($event)"
+          (keydown.arrowup)="onArrowUp($event)"
+          (keydown.arrowdown)="onArrowDown($event)"
+          (keydown.tab)="onTab($event)"
+          (keydown.escape)="mention.set(null)"
+          (click)="findMention()"
+          aria-autocomplete="list"
+          [attr.aria-controls]="suggestions().length > 0 ? listId : null"
+          [attr.aria-activedescendant]="suggestions().length > 0 ? listId + '-' + active() : null"
           (paste)="onPaste($event)"
           (blur)="stopTyping()"
           [attr.maxlength]="maxLength"
@@ -92,6 +122,7 @@ const TYPING_IDLE_MS = 4_000;
   `,
   styles: `
     .composer {
+      position: relative;
       display: flex;
       flex-wrap: wrap;
       align-items: center;
@@ -138,6 +169,31 @@ const TYPING_IDLE_MS = 4_000;
     .composer__field {
       flex: 1;
     }
+    .mentions {
+      position: absolute;
+      left: 12px;
+      bottom: 100%;
+      z-index: 2;
+      min-width: 240px;
+      margin: 0;
+      padding: 4px 0;
+      list-style: none;
+      border-radius: 8px;
+      background: var(--mat-sys-surface-container);
+      box-shadow: var(--mat-sys-level2);
+    }
+    .mentions__option {
+      padding: 6px 12px;
+      cursor: pointer;
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .mentions__option strong {
+      color: var(--mat-sys-on-surface);
+      font-weight: 500;
+    }
+    .mentions__option[aria-selected='true'] {
+      background: var(--mat-sys-secondary-container);
+    }
     textarea {
       max-height: 160px;
       field-sizing: content;
@@ -147,8 +203,13 @@ const TYPING_IDLE_MS = 4_000;
 })
 export class ComposerComponent {
   readonly disabled = input(false);
+  readonly label = input('Message');
+  /** Who `@` suggests: the room's members. */
+  readonly members = input<readonly UserRef[]>([]);
+  readonly myUserId = input<string | null>(null);
   readonly sent = output<ComposerDraft>();
   readonly typing = output<boolean>();
+  readonly editLast = output<void>();
 
   protected readonly maxLength = Limits.MESSAGE_BODY_MAX;
   protected readonly draft = signal('');
@@ -163,6 +224,14 @@ export class ComposerComponent {
       this.remaining() >= 0 &&
       this.files().length <= Limits.ATTACHMENTS_PER_MESSAGE,
   );
+  protected readonly listId = `mentions-${++composers}`;
+  protected readonly mention = signal<{ start: number; query: string } | null>(null);
+  protected readonly active = signal(0);
+  protected readonly suggestions = computed(() => {
+    const mention = this.mention();
+    return mention ? suggestMembers(this.members(), mention.query, this.myUserId()) : [];
+  });
+  private readonly box = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
   private typingSince = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -172,6 +241,7 @@ export class ComposerComponent {
 
   protected onInput(event: Event): void {
     this.draft.set((event.target as HTMLTextAreaElement).value);
+    this.findMention();
     if (!this.draft()) {
       this.stopTyping();
       return;
@@ -185,10 +255,64 @@ export class ComposerComponent {
     this.idleTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
   }
 
+  protected findMention(): void {
+    const box = this.box().nativeElement;
+    const found = box.selectionStart === box.selectionEnd ? mentionAt(box.value, box.selectionStart) : null;
+    if (found?.start !== this.mention()?.start) this.active.set(0);
+    this.mention.set(found);
+  }
+
+  protected pick(user: UserRef): void {
+    const mention = this.mention();
+    if (!mention) return;
+    const { text, caret } = insertMention(this.draft(), mention, user.username);
+    this.draft.set(text);
+    this.mention.set(null);
+    const box = this.box().nativeElement;
+    box.value = text;
+    box.setSelectionRange(caret, caret);
+    box.focus();
+  }
+
+  protected onArrowDown(event: Event): void {
+    if (this.suggestions().length === 0) return;
+    event.preventDefault();
+    this.active.update((index) => (index + 1) % this.suggestions().length);
+  }
+
+  protected onTab(event: Event): void {
+    const user = this.suggestions()[this.active()];
+    if (!user) return;
+    event.preventDefault();
+    this.pick(user);
+  }
+
   protected onEnter(event: Event): void {
     if ((event as KeyboardEvent).shiftKey || (event as KeyboardEvent).isComposing) return;
+    const suggested = this.suggestions()[this.active()];
+    if (suggested) {
+      event.preventDefault();
+      this.pick(suggested);
+      return;
+    }
     event.preventDefault();
     this.submit();
+  }
+
+  focus(): void {
+    this.box().nativeElement.focus();
+  }
+
+  protected onArrowUp(event: Event): void {
+    const count = this.suggestions().length;
+    if (count > 0) {
+      event.preventDefault();
+      this.active.update((index) => (index + count - 1) % count);
+      return;
+    }
+    if (this.draft()) return;
+    event.preventDefault();
+    this.editLast.emit();
   }
 
   protected submit(): void {

@@ -3,25 +3,29 @@ import {
   Component,
   ElementRef,
   afterRenderEffect,
+  computed,
   input,
   output,
+  signal,
   viewChild,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 
-import { Message } from '@chat/contracts';
+import { Message, UserRef } from '@chat/contracts';
 
 import { fileSize } from '../shared/file-size';
 import { MessageBubbleComponent } from './message-bubble.component';
 import { OutboxEntry, uploadsDone } from './outbox';
 import { isSystem, systemText } from './system-message';
+import { buildTimeline } from './timeline';
 
 /** Within this many pixels of an edge counts as at it. */
 const EDGE_PX = 80;
 
 /**
- * The scrolling timeline. Sticks to the bottom while the user is there; keeps what they are reading
- * in place when older messages are added above; asks for older ones near the top.
+ * The scrolling timeline: day separators, grouped messages, a "New messages" divider. Sticks to
+ * the bottom while the user is there (else offers "Jump to latest"); keeps what they are reading in
+ * place when older messages are added above; asks for older ones near the top.
  */
 @Component({
   selector: 'app-message-list',
@@ -34,6 +38,13 @@ export class MessageListComponent {
   readonly messages = input.required<readonly Message[]>();
   readonly pending = input<readonly OutboxEntry[]>([]);
   readonly myUserId = input<string | null>(null);
+  readonly me = input<Pick<UserRef, 'id' | 'username'> | null>(null);
+  /** Labels of the room's loaded members by id, for "who reacted". */
+  readonly names = input<ReadonlyMap<string, string>>(new Map());
+  /** Where the "New messages" divider goes; null for none. */
+  readonly firstUnreadSeq = input<number | null>(null);
+  /** The message whose editor is open. */
+  readonly editingId = input<string | null>(null);
   readonly seenBy = input<ReadonlyMap<number, string[]>>(new Map());
   readonly hasOlder = input(false);
   readonly loadingOlder = input(false);
@@ -42,14 +53,22 @@ export class MessageListComponent {
   /** A message to scroll to and mark once it is shown (the room was opened at a search hit). */
   readonly focusSeq = input<number | null>(null);
   readonly browserOffline = input(false);
+  /** Thread summaries and "Reply" under messages: the main timeline, not the thread panel. */
+  readonly threadActions = input(true);
+  readonly unreadReplies = input<ReadonlyMap<string, number>>(new Map());
   /** An archived room: messages can no longer be edited or deleted. */
   readonly readOnly = input(false);
 
   readonly loadOlder = output<void>();
   readonly loadNewer = output<void>();
+  /** "Jump to latest" while the newest messages are not loaded (opened at a search hit). */
+  readonly openLatest = output<void>();
   readonly atBottom = output<boolean>();
   readonly edit = output<{ message: Message; body: string }>();
   readonly remove = output<Message>();
+  readonly editingIdChange = output<string | null>();
+  readonly openThread = output<Message>();
+  readonly react = output<{ message: Message; emoji: string; add: boolean }>();
   readonly retry = output<string>();
   readonly discard = output<string>();
 
@@ -58,6 +77,11 @@ export class MessageListComponent {
   }
 
   private readonly viewport = viewChild.required<ElementRef<HTMLElement>>('viewport');
+  protected readonly items = computed(() =>
+    buildTimeline(this.messages(), { firstUnreadSeq: this.firstUnreadSeq() }),
+  );
+  /** Scrolled away from the newest messages: "Jump to latest" shows. */
+  protected readonly scrolledUp = signal(false);
   private stickToBottom = true;
   /** Distance from the content's bottom to the viewport's top, kept when older messages are added. */
   private fromBottom = 0;
@@ -91,6 +115,7 @@ export class MessageListComponent {
     const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < EDGE_PX;
     if (atBottom !== this.stickToBottom) {
       this.stickToBottom = atBottom;
+      this.scrolledUp.set(!atBottom);
       this.atBottom.emit(atBottom);
     }
     if (element.scrollTop < EDGE_PX && this.hasOlder() && !this.loadingOlder()) this.loadOlder.emit();
@@ -111,10 +136,20 @@ export class MessageListComponent {
     if (!bubble) return false;
     this.focused = seq;
     this.stickToBottom = false;
+    this.scrolledUp.set(true);
     this.atBottom.emit(false);
     bubble.scrollIntoView({ block: 'center' });
     this.fromBottom = element.scrollHeight - element.scrollTop;
     return true;
+  }
+
+  protected jumpToLatest(): void {
+    if (this.hasNewer()) {
+      this.openLatest.emit();
+      return;
+    }
+    const element = this.viewport().nativeElement;
+    element.scrollTo({ top: element.scrollHeight, behavior: 'smooth' });
   }
 
   protected readonly size = fileSize;

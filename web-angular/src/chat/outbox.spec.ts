@@ -16,6 +16,7 @@ type Send = (
   body: string,
   clientMsgId: string,
   attachmentIds?: string[],
+  threadRootId?: string,
 ) => Promise<MessageSendResult>;
 type Upload = ChatApi['upload'];
 
@@ -83,6 +84,21 @@ describe('Outbox', () => {
     expect(storage.length).toBe(0);
   });
 
+  it('sends a thread reply with its root, in order with the room’s other messages', async () => {
+    const outbox = createOutbox();
+    outbox.enqueue('room-1', 'top level');
+    outbox.enqueue('room-1', 'a reply', [], 'root-7');
+    expect(outbox.entries()[1].threadRootId).toBe('root-7');
+    online.set(true);
+    TestBed.tick();
+    await settle();
+    await settle();
+    expect(send.mock.calls.map(([, body, , , root]) => [body, root])).toEqual([
+      ['top level', undefined],
+      ['a reply', 'root-7'],
+    ]);
+  });
+
   it('requeues a send cut off by a disconnect and resends it with the same clientMsgId', async () => {
     online.set(true);
     send.mockImplementationOnce(async () => {
@@ -134,7 +150,13 @@ describe('Outbox', () => {
     const after = createOutbox();
     expect(after.entries()).toHaveLength(1);
     await settle();
-    expect(send).toHaveBeenCalledWith('room-1', 'typed before the reload', stored[0].clientMsgId, undefined);
+    expect(send).toHaveBeenCalledWith(
+      'room-1',
+      'typed before the reload',
+      stored[0].clientMsgId,
+      undefined,
+      undefined,
+    );
     expect(after.entries()).toEqual([]);
   });
 

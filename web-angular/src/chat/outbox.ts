@@ -27,6 +27,8 @@ export interface OutboxEntry {
   clientMsgId: string;
   roomId: string;
   body: string;
+  /** A reply in this thread; absent for a top-level message. */
+  threadRootId?: string;
   status: OutboxStatus;
   queuedAt: string;
   error?: string;
@@ -73,8 +75,11 @@ export class Outbox {
     inject(DestroyRef).onDestroy(() => this.delivered.complete());
   }
 
-  /** Queues a message (uploading its files first) and sends it as soon as possible; it shows as pending meanwhile. */
-  enqueue(roomId: string, body: string, files: readonly File[] = []): OutboxEntry {
+  /**
+   * Queues a message (uploading its files first) and sends it as soon as possible; it shows as
+   * pending meanwhile. With `threadRootId`, a reply in that thread.
+   */
+  enqueue(roomId: string, body: string, files: readonly File[] = [], threadRootId?: string): OutboxEntry {
     const uploads = files.map((file) => {
       const upload: OutboxUpload = { localId: randomUuid(), name: file.name, size: file.size, progress: 0 };
       this.files.set(upload.localId, file);
@@ -84,6 +89,7 @@ export class Outbox {
       clientMsgId: randomUuid(),
       roomId,
       body,
+      ...(threadRootId && { threadRootId }),
       status: 'queued',
       queuedAt: new Date().toISOString(),
       ...(uploads.length > 0 && { uploads }),
@@ -183,6 +189,7 @@ export class Outbox {
           next.body,
           next.clientMsgId,
           attachmentIds,
+          next.threadRootId,
         );
         this.discard(next.clientMsgId);
         this.delivered.next(message);

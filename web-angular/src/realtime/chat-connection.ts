@@ -12,10 +12,13 @@ import {
 import { Subject } from 'rxjs';
 
 import {
+  MentionEvent,
   Message,
+  MessageReactionsEvent,
   MessageSendResult,
   MessageUpdateResult,
   PresenceEvent,
+  ReactionResult,
   ReceiptEvent,
   RoomAddedEvent,
   RoomRemovedEvent,
@@ -66,6 +69,10 @@ export class ChatConnection {
   /** Each message of a watched room once, in seq order per room, including catch-up after reconnects. */
   readonly messages = new Subject<Message>();
   readonly updates = new Subject<Message>();
+  /** Reactions of a message changed (carries a version: keep the highest seen). */
+  readonly reactions = new Subject<MessageReactionsEvent>();
+  /** A message mentions the user, or came in a direct conversation: on any instance, any room. */
+  readonly mentions = new Subject<MentionEvent>();
   readonly typing = new Subject<TypingEvent>();
   readonly receipts = new Subject<ReceiptEvent>();
   readonly presence = new Subject<PresenceEvent>();
@@ -106,8 +113,19 @@ export class ChatConnection {
     this.socket?.leave(roomId).catch(() => undefined);
   }
 
-  send(roomId: string, body: string, clientMsgId: string, attachmentIds?: string[]): Promise<MessageSendResult> {
-    return this.requireSocket().send(roomId, body, { clientMsgId, attachmentIds, retries: SEND_RETRIES });
+  send(
+    roomId: string,
+    body: string,
+    clientMsgId: string,
+    attachmentIds?: string[],
+    threadRootId?: string,
+  ): Promise<MessageSendResult> {
+    return this.requireSocket().send(roomId, body, {
+      clientMsgId,
+      attachmentIds,
+      threadRootId,
+      retries: SEND_RETRIES,
+    });
   }
 
   edit(messageId: string, body: string): Promise<MessageUpdateResult> {
@@ -116,6 +134,11 @@ export class ChatConnection {
 
   delete(messageId: string): Promise<MessageUpdateResult> {
     return this.requireSocket().delete(messageId);
+  }
+
+  react(messageId: string, emoji: string, add: boolean): Promise<ReactionResult> {
+    const socket = this.requireSocket();
+    return add ? socket.react(messageId, emoji) : socket.unreact(messageId, emoji);
   }
 
   async markRead(roomId: string, seq: number): Promise<void> {
@@ -135,6 +158,8 @@ export class ChatConnection {
       socket.on('session', (session) => this.instance.set(session.instanceId)),
       socket.on('message:new', (message) => this.messages.next(message)),
       socket.on('message:updated', (message) => this.updates.next(message)),
+      socket.on('message:reactions', (event) => this.reactions.next(event)),
+      socket.on('mention', (event) => this.mentions.next(event)),
       socket.on('typing', (event) => this.typing.next(event)),
       socket.on('receipt', (event) => this.receipts.next(event)),
       socket.on('presence', (event) => this.presence.next(event)),

@@ -43,8 +43,21 @@ export function withReadUpTo(rooms: readonly MyRoom[], roomId: string, seq: numb
     const lastReadSeq = Math.min(seq, room.lastSeq);
     // Exact when everything is read; otherwise the count of messages between is unknown here, keep
     // the server's figure until the next list refresh.
-    return { ...room, lastReadSeq, unreadCount: lastReadSeq >= room.lastSeq ? 0 : room.unreadCount };
+    const allRead = lastReadSeq >= room.lastSeq;
+    return {
+      ...room,
+      lastReadSeq,
+      unreadCount: allRead ? 0 : room.unreadCount,
+      unreadMentions: allRead ? 0 : room.unreadMentions,
+    };
   });
+}
+
+/** A message mentioning the user arrived in a room they are not reading. */
+export function withMention(rooms: readonly MyRoom[], roomId: string): MyRoom[] {
+  return rooms.map((room) =>
+    room.id === roomId ? { ...room, unreadMentions: room.unreadMentions + 1 } : room,
+  );
 }
 
 export function sortByActivity(rooms: MyRoom[]): MyRoom[] {

@@ -29,6 +29,7 @@ describe('RoomsStore mutations', () => {
     unwatch: jest.fn(),
     messages: new Subject(),
     updates: new Subject(),
+    mentions: new Subject(),
     roomsAdded: new Subject(),
     roomsRemoved: new Subject(),
     roomsUpdated: new Subject(),

@@ -1,13 +1,19 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 
-import { CreateRoomRequest, MyRoom, Room } from '@chat/contracts';
+import { CreateRoomRequest, MyRoom, NotifyLevel, Room } from '@chat/contracts';
 
 import { AuthStore } from '../auth/auth-store';
 import { ChatConnection } from '../realtime/chat-connection';
 import { ChatApi } from '../shared/chat-api';
 import { errorText } from '../shared/error-text';
-import { sortByActivity, withIncomingMessage, withReadUpTo, withUpdatedMessage } from './room-summaries';
+import {
+  sortByActivity,
+  withIncomingMessage,
+  withMention,
+  withReadUpTo,
+  withUpdatedMessage,
+} from './room-summaries';
 
 /**
  * The signed-in user's rooms, with unread counts and last messages kept live: every room is
@@ -27,6 +33,10 @@ export class RoomsStore {
   /** The room on screen, whose messages are read as they arrive. */
   readonly readingRoomId = signal<string | null>(null);
   readonly totalUnread = computed(() => this.list().reduce((sum, room) => sum + room.unreadCount, 0));
+  /** Unread messages outside muted rooms: the count the page title leads with. */
+  readonly notifiableUnread = computed(() =>
+    this.list().reduce((sum, room) => sum + (room.notify === 'none' ? 0 : room.unreadCount), 0),
+  );
 
   constructor() {
     effect(() => {
@@ -49,6 +59,10 @@ export class RoomsStore {
           readingRoomId: this.readingRoomId(),
         }),
       );
+    });
+    this.connection.mentions.pipe(takeUntilDestroyed(destroyRef)).subscribe((event) => {
+      if (event.reason === 'mention' && this.readingRoomId() !== event.roomId)
+        this.list.update((rooms) => withMention(rooms, event.roomId));
     });
     this.connection.updates
       .pipe(takeUntilDestroyed(destroyRef))
@@ -112,6 +126,14 @@ export class RoomsStore {
   private async listed(room: Room): Promise<Room> {
     await this.added(room.id);
     return room;
+  }
+
+  /** Stores the user's notification preference for a room (server-side, so every device follows it). */
+  async setNotify(roomId: string, level: NotifyLevel): Promise<void> {
+    const saved = await this.api.http.setNotificationPreference(roomId, level);
+    this.list.update((rooms) =>
+      rooms.map((room) => (room.id === roomId ? { ...room, notify: saved.level } : room)),
+    );
   }
 
   markRead(roomId: string, seq: number): void {

@@ -10,6 +10,7 @@ import { filter, map } from 'rxjs';
 
 import { AuthStore } from '../auth/auth-store';
 import { Outbox } from '../chat/outbox';
+import { Notifier } from '../notifications/notifier';
 import { ChatConnection } from '../realtime/chat-connection';
 import { ClusterStatsStore } from '../realtime/cluster-stats';
 import { RoomListComponent } from '../rooms/room-list.component';
@@ -40,7 +41,11 @@ export class ShellComponent {
   protected readonly state = this.connection.state;
   protected readonly stateLabel = computed(() => CONNECTION_LABELS[this.state()]);
   protected readonly instanceId = this.connection.instanceId;
-  protected readonly onlineUsers = computed(() => this.clusterStats.stats()?.onlineUsers ?? null);
+  /** The polled figure lags a fresh connection by up to a poll: the user is online once connected. */
+  protected readonly onlineUsers = computed(() => {
+    const stats = this.clusterStats.stats();
+    return stats ? Math.max(stats.onlineUsers, this.connection.online() ? 1 : 0) : null;
+  });
   protected readonly instanceCount = computed(() => this.clusterStats.stats()?.instances.length ?? null);
   protected readonly outboxSize = this.outbox.size;
 
@@ -53,6 +58,7 @@ export class ShellComponent {
   protected readonly navOpen = signal(false);
 
   constructor() {
+    inject(Notifier); // notifications run while signed in, whichever page is open
     const router = inject(Router);
     // On a phone the room list covers the chat: close it once the user picked somewhere to go.
     router.events

@@ -1,6 +1,9 @@
+import { BreakpointObserver } from '@angular/cdk/layout';
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { RouterLink } from '@angular/router';
+import { map } from 'rxjs';
 
 import { AuthStore } from '../auth/auth-store';
 import { RoomsStore } from '../rooms/rooms-store';
@@ -15,7 +18,7 @@ import { RoomsStore } from '../rooms/rooms-store';
       @if (rooms.loaded() && rooms.rooms().length === 0) {
         <p>You are not in any room yet.</p>
       } @else {
-        <p>Pick a room on the left, or:</p>
+        <p>{{ handset() ? 'Pick a room from “Rooms” above, or:' : 'Pick a room on the left, or:' }}</p>
       }
       <nav class="welcome__actions" aria-label="Get started">
         <a matButton="filled" routerLink="/rooms/browse">Browse public rooms</a>
@@ -41,4 +44,11 @@ import { RoomsStore } from '../rooms/rooms-store';
 export class WelcomePage {
   protected readonly user = inject(AuthStore).user;
   protected readonly rooms = inject(RoomsStore);
+  /** The shell folds the room list behind its "Rooms" button at this width. */
+  protected readonly handset = toSignal(
+    inject(BreakpointObserver)
+      .observe('(max-width: 799px)')
+      .pipe(map((result) => result.matches)),
+    { initialValue: false },
+  );
 }
