@@ -181,6 +181,36 @@ describe('room administration (2 instances)', () => {
     expect(afterDrop.events.some((m) => m.id === missed.id)).toBe(false);
   });
 
+  it("cuts a removed member off the room's files and search: no upload, no download, no signed link made before, no hit", async () => {
+    const { owner, member, room } = await team();
+    const file = await member.client.http.uploadAttachment(room.id, new Blob(['plans']), 'plans.txt');
+    const { message } = await owner.client.http.postMessage(room.id, 'zanzibar roadmap', randomUUID(), {});
+    const {
+      urls: [link],
+    } = await member.client.http.attachmentUrls([file.id]);
+    expect((await fetch(link.url)).status).toBe(200);
+    const found = await call(member, 'GET', `/search?q=zanzibar&roomId=${room.id}`, undefined, apps[1]);
+    expect(found.body.hits.map((hit: { message: { id: string } }) => hit.message.id)).toEqual([message.id]);
+
+    expect((await call(owner, 'DELETE', `/rooms/${room.id}/members/${member.id}`)).status).toBe(204);
+
+    // Every path, on the instance that did not remove them.
+    await expect(
+      new ChatClient({ baseUrl: apps[1].url, token: member.auth.accessToken }).http.uploadAttachment(
+        room.id,
+        new Blob(['more']),
+        'more.txt',
+      ),
+    ).rejects.toMatchObject({ status: 403 });
+    expect((await call(member, 'GET', `/attachments/${file.id}`, undefined, apps[1])).status).toBe(404);
+    expect((await fetch(link.url.replace(apps[0].url, apps[1].url))).status).toBe(404);
+    expect(
+      (await call(member, 'POST', '/attachments/signed-urls', { attachmentIds: [file.id] }, apps[1])).body,
+    ).toMatchObject({ urls: [] });
+    const afterRemoval = await call(member, 'GET', '/search?q=zanzibar', undefined, apps[1]);
+    expect([afterRemoval.status, afterRemoval.body.hits]).toEqual([200, []]);
+  });
+
   it('refuses every administrative action to a member, and to an admin against the owner or another admin', async () => {
     const { owner, admin, member, room } = await team();
     const other = await registerUser(apps[0].url, 'other');
