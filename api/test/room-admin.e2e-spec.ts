@@ -157,25 +157,26 @@ describe('room administration (2 instances)', () => {
       urls: [link],
     } = await member.client.http.attachmentUrls([file.id]);
     expect((await fetch(link.url)).status).toBe(200);
-    const found = await call(member, 'GET', `/search?q=zanzibar&roomId=${room.id}`, undefined, apps[1]);
+    const found = await call(member, 'GET', `/search?q=zanzibar&roomId=${room.id}`, undefined, suite.apps[1]);
     expect(found.body.hits.map((hit: { message: { id: string } }) => hit.message.id)).toEqual([message.id]);
 
     expect((await call(owner, 'DELETE', `/rooms/${room.id}/members/${member.id}`)).status).toBe(204);
 
     // Every path, on the instance that did not remove them.
     await expect(
-      new ChatClient({ baseUrl: apps[1].url, token: member.auth.accessToken }).http.uploadAttachment(
+      new ChatClient({ baseUrl: suite.apps[1].url, token: member.auth.accessToken }).http.uploadAttachment(
         room.id,
         new Blob(['more']),
         'more.txt',
       ),
     ).rejects.toMatchObject({ status: 403 });
-    expect((await call(member, 'GET', `/attachments/${file.id}`, undefined, apps[1])).status).toBe(404);
-    expect((await fetch(link.url.replace(apps[0].url, apps[1].url))).status).toBe(404);
+    expect((await call(member, 'GET', `/attachments/${file.id}`, undefined, suite.apps[1])).status).toBe(404);
+    expect((await fetch(link.url.replace(suite.apps[0].url, suite.apps[1].url))).status).toBe(404);
     expect(
-      (await call(member, 'POST', '/attachments/signed-urls', { attachmentIds: [file.id] }, apps[1])).body,
+      (await call(member, 'POST', '/attachments/signed-urls', { attachmentIds: [file.id] }, suite.apps[1]))
+        .body,
     ).toMatchObject({ urls: [] });
-    const afterRemoval = await call(member, 'GET', '/search?q=zanzibar', undefined, apps[1]);
+    const afterRemoval = await call(member, 'GET', '/search?q=zanzibar', undefined, suite.apps[1]);
     expect([afterRemoval.status, afterRemoval.body.hits]).toEqual([200, []]);
   });
 

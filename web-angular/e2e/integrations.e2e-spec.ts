@@ -95,7 +95,7 @@ describe('Integrations panel in a browser, across two instances', () => {
     'adds an outgoing webhook that receives a signed delivery, shown in the panel’s delivery log',
     async () => {
       await owner.page.getByRole('link', { name: 'Integrations' }).click();
-      await owner.page.getByLabel('Webhook URL').fill(receiver.url);
+      await owner.page.getByRole('textbox', { name: 'Webhook URL' }).fill(receiver.url);
       await owner.page.getByRole('checkbox', { name: 'message.updated' }).uncheck();
       await owner.page.getByRole('button', { name: 'Add webhook' }).click();
       const reveal = owner.page.getByRole('alert', { name: `Signing secret for ${receiver.url}` });
