@@ -1,62 +1,36 @@
 import fc from 'fast-check';
 import { createSecretKey, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import sharp from 'sharp';
 
 import type { Attachment, Room } from '@chat/contracts';
-import { ChatApiError, ChatClient, ChatSocket } from '@chat/sdk';
+import { ChatApiError } from '@chat/sdk';
 
 import { AttachmentCollector } from '../src/attachments/attachment-collector';
 import { SignedUrls } from '../src/attachments/signed-urls';
 import { download, photoWithLocation, randomFile, upload } from './support/attachments';
 import { EventRecorder, rawAck } from './support/events';
 import { anyText, assertContractHttpAnswer } from './support/fuzz';
-import { TEST_JWT_SECRET, TestApp, startTestApp } from './support/test-app';
-import { RUN_DATABASE_URL_VAR, RUN_REDIS_PREFIX_VAR } from './support/test-env';
-import { TestUser, registerUser } from './support/users';
+import { TEST_JWT_SECRET, TestApp } from './support/test-app';
+import { useTwoApps } from './support/two-apps';
+import { TestUser, createRoomWith, registerUser } from './support/users';
 
 const MAX_BYTES = 1_000_000;
 
 /** Attachments with the default (Postgres) storage, across two instances, from the attacker's side too. */
 describe('attachments across 2 instances', () => {
-  let apps: TestApp[];
-  let db: Client;
-  const sockets: ChatSocket[] = [];
-
-  beforeAll(async () => {
-    const env = {
-      REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:att-${randomUUID().slice(0, 8)}`,
-      ATTACHMENT_MAX_BYTES: String(MAX_BYTES),
-      // The budgets have their own test (below), with their own instance.
-      ATTACHMENT_UPLOAD_RATE_LIMIT: '1000000',
-    };
-    apps = [await startTestApp(env), await startTestApp(env)];
-    db = new Client({ connectionString: process.env[RUN_DATABASE_URL_VAR] });
-    await db.connect();
+  const suite = useTwoApps('att', {
+    ATTACHMENT_MAX_BYTES: String(MAX_BYTES),
+    // The budgets have their own test (below), with their own instance.
+    ATTACHMENT_UPLOAD_RATE_LIMIT: '1000000',
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.disconnect();
-  });
-  afterAll(async () => {
-    await db.end();
-    await Promise.all(apps.map((app) => app.close()));
-  });
-
-  async function connect(user: TestUser, app: TestApp): Promise<ChatSocket> {
-    const socket = new ChatClient({ baseUrl: app.url, token: user.auth.accessToken }).socket();
-    sockets.push(socket);
-    await socket.connect();
-    return socket;
-  }
 
   /** Alice (instance one) and Bob (instance two) in a room; Carol outside it. */
   async function setUp() {
-    const [one, two] = apps;
+    const [one, two] = suite.apps;
     const alice = await registerUser(one.url, 'alice');
     const bob = await registerUser(two.url, 'bob');
     const carol = await registerUser(two.url, 'carol');
-    const room = await alice.client.http.createRoom({ name: 'Files', visibility: 'public' });
-    await bob.client.http.joinRoom(room.id);
+    const room = await createRoomWith(alice, [bob], 'Files');
     return { one, two, alice, bob, carol, room };
   }
 
@@ -75,12 +49,13 @@ describe('attachments across 2 instances', () => {
 
   /** Rows and stored chunks of the user's uploads: what "nothing left in storage" is checked against. */
   async function storedFor(userId: string) {
-    const rows = await db.query('SELECT count(*)::int AS n FROM attachments WHERE uploader_id = $1', [
+    const rows = await suite.db.query('SELECT count(*)::int AS n FROM attachments WHERE uploader_id = $1', [
       userId,
     ]);
-    const chunks = await db.query(`SELECT count(*)::int AS n FROM attachment_blob_chunks WHERE key LIKE $1`, [
-      `${userId}/%`,
-    ]);
+    const chunks = await suite.db.query(
+      `SELECT count(*)::int AS n FROM attachment_blob_chunks WHERE key LIKE $1`,
+      [`${userId}/%`],
+    );
     return { rows: rows.rows[0].n as number, chunks: chunks.rows[0].n as number };
   }
 
@@ -99,10 +74,10 @@ describe('attachments across 2 instances', () => {
       height: 40,
     });
 
-    const bobSocket = await connect(bob, two);
+    const bobSocket = await suite.connect(bob, two);
     await bobSocket.join(room.id);
     const bobMessages = new EventRecorder(bobSocket, 'message:new');
-    const aliceSocket = await connect(alice, one);
+    const aliceSocket = await suite.connect(alice, one);
     const { message } = await aliceSocket.send(room.id, '', { attachmentIds: [attachment.id] });
     expect(message.attachments).toEqual([attachment]);
     const received = await bobMessages.next((m) => m.id === message.id, 'the message with the photo');
@@ -161,7 +136,7 @@ describe('attachments across 2 instances', () => {
   it('is for current members only: upload, download, thumbnail and signed URLs', async () => {
     const { one, two, alice, bob, carol, room } = await setUp();
     const attachment = await uploadOk(one, alice, room, await photoWithLocation(), 'p.jpg');
-    await (await connect(alice, one)).send(room.id, 'photo', { attachmentIds: [attachment.id] });
+    await (await suite.connect(alice, one)).send(room.id, 'photo', { attachmentIds: [attachment.id] });
 
     expect(
       (await upload(two.url, carol.auth.accessToken, room.id, randomFile(10), 'x.bin')).body,
@@ -189,7 +164,7 @@ describe('attachments across 2 instances', () => {
   it('refuses expired, forged and re-targeted signed URLs', async () => {
     const { one, two, alice, bob, carol, room } = await setUp();
     const attachment = await uploadOk(one, alice, room, await photoWithLocation(), 'p.jpg');
-    await (await connect(alice, one)).send(room.id, 'photo', { attachmentIds: [attachment.id] });
+    await (await suite.connect(alice, one)).send(room.id, 'photo', { attachmentIds: [attachment.id] });
     const { urls } = await bob.client.http.attachmentUrls([attachment.id]);
     const signed = new URL(urls[0].url);
     const variant = (change: (url: URL) => void) => {
@@ -230,7 +205,7 @@ describe('attachments across 2 instances', () => {
     const bobsElsewhere = await uploadOk(two, bob, room, randomFile(100), 'b.bin');
     await bob.client.http.joinRoom(other.id);
     const bobsOther = await uploadOk(two, bob, other, randomFile(100), 'c.bin');
-    const bobSocket = await connect(bob, two);
+    const bobSocket = await suite.connect(bob, two);
 
     for (const ids of [[alices.id], [bobsOther.id], [randomUUID()], [bobsElsewhere.id, alices.id]]) {
       const ack = await rawAck(bobSocket, 'message:send', {
@@ -267,14 +242,14 @@ describe('attachments across 2 instances', () => {
   it('puts one upload on one message when two sends race on two instances', async () => {
     const { one, two, alice, room } = await setUp();
     const attachment = await uploadOk(one, alice, room, randomFile(100), 'race.bin');
-    const sockets = [await connect(alice, one), await connect(alice, two)];
+    const sockets = [await suite.connect(alice, one), await suite.connect(alice, two)];
     const outcomes = await Promise.allSettled(
       sockets.flatMap((socket) =>
         [1, 2].map(() => socket.send(room.id, 'race', { attachmentIds: [attachment.id], retries: 0 })),
       ),
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    const owners = await db.query('SELECT message_id FROM attachments WHERE id = $1', [attachment.id]);
+    const owners = await suite.db.query('SELECT message_id FROM attachments WHERE id = $1', [attachment.id]);
     expect(owners.rows[0].message_id).toBe(
       (outcomes.find((o) => o.status === 'fulfilled') as any).value.message.id,
     );
@@ -351,7 +326,7 @@ describe('attachments across 2 instances', () => {
         size: bytes.length,
         contentType: 'application/octet-stream',
       });
-      await (await connect(alice, one)).send(room.id, name, { attachmentIds: [attachment.id] });
+      await (await suite.connect(alice, one)).send(room.id, name, { attachmentIds: [attachment.id] });
       const served = await download(`${two.url}/api/attachments/${attachment.id}`, bearer(bob));
       expect(served.headers.get('content-type')).toBe('application/octet-stream');
       expect(served.headers.get('content-disposition')).toMatch(/^attachment; /);
@@ -447,7 +422,7 @@ describe('attachments across 2 instances', () => {
   it('deletes the files of a deleted message from storage', async () => {
     const { one, two, alice, bob, room } = await setUp();
     const attachment = await uploadOk(one, alice, room, await photoWithLocation(), 'gone.jpg');
-    const socket = await connect(alice, one);
+    const socket = await suite.connect(alice, one);
     const { message } = await socket.send(room.id, 'soon gone', { attachmentIds: [attachment.id] });
     expect((await storedFor(alice.id)).chunks).toBe(2);
     const { message: deleted } = await socket.delete(message.id);
@@ -459,12 +434,12 @@ describe('attachments across 2 instances', () => {
   it("removes a deleted room's files: its rows go with it and their keys to the collector", async () => {
     const { one, alice, room } = await setUp();
     const sent = await uploadOk(one, alice, room, await photoWithLocation(), 'room.jpg');
-    await (await connect(alice, one)).send(room.id, 'in a doomed room', { attachmentIds: [sent.id] });
+    await (await suite.connect(alice, one)).send(room.id, 'in a doomed room', { attachmentIds: [sent.id] });
     await uploadOk(one, alice, room, randomFile(10), 'unsent.bin');
     expect(await storedFor(alice.id)).toEqual({ rows: 2, chunks: 3 });
     await alice.client.http.deleteRoom(room.id);
     expect((await storedFor(alice.id)).rows).toBe(0);
-    await apps[0].app.get(AttachmentCollector).collect();
+    await suite.apps[0].app.get(AttachmentCollector).collect();
     expect(await storedFor(alice.id)).toEqual({ rows: 0, chunks: 0 });
   });
 
@@ -472,14 +447,14 @@ describe('attachments across 2 instances', () => {
     const { one, alice, room } = await setUp();
     const unsent = await uploadOk(one, alice, room, randomFile(300_000), 'unsent.bin');
     const sent = await uploadOk(one, alice, room, randomFile(10), 'sent.bin');
-    await (await connect(alice, one)).send(room.id, 'kept', { attachmentIds: [sent.id] });
+    await (await suite.connect(alice, one)).send(room.id, 'kept', { attachmentIds: [sent.id] });
     const fresh = await uploadOk(one, alice, room, randomFile(10), 'fresh.bin');
-    await db.query(
+    await suite.db.query(
       `UPDATE attachments SET created_at = now() - interval '2 days' WHERE id = ANY($1::uuid[])`,
       [[unsent.id, sent.id]],
     );
-    await apps[1].app.get(AttachmentCollector).collect();
-    const left = await db.query('SELECT id FROM attachments WHERE uploader_id = $1 ORDER BY name', [
+    await suite.apps[1].app.get(AttachmentCollector).collect();
+    const left = await suite.db.query('SELECT id FROM attachments WHERE uploader_id = $1 ORDER BY name', [
       alice.id,
     ]);
     expect(left.rows.map((r) => r.id).sort()).toEqual([fresh.id, sent.id].sort());

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 
 import type { BotApiKey, CreateBotResponse, IncomingWebhook, Message } from '@chat/contracts';
-import { ChatClient, ChatSocket } from '@chat/sdk';
+import { ChatClient } from '@chat/sdk';
 
 import { EventRecorder, rawAck } from './support/events';
 import { TestApp, startTestApp } from './support/test-app';
-import { RUN_DATABASE_URL_VAR, RUN_REDIS_PREFIX_VAR } from './support/test-env';
-import { TestUser, rawRequest, registerUser } from './support/users';
+import { RUN_REDIS_PREFIX_VAR } from './support/test-env';
+import { useTwoApps } from './support/two-apps';
+import { TestUser, createRoomWith, rawRequest, registerUser } from './support/users';
 
 const post = (app: TestApp, roomId: string, key: string | undefined, body: object) =>
   rawRequest(app.url, 'POST', `/api/rooms/${roomId}/messages`, { token: key, body: JSON.stringify(body) });
@@ -23,37 +23,13 @@ async function createBot(app: TestApp, owner: TestUser, roomId: string): Promise
 
 /** Bots post through POST /api/rooms/:id/messages with an API key, by the rules people follow. */
 describe('bots and their API keys (2 instances)', () => {
-  let apps: TestApp[];
-  let db: Client;
-  const sockets: ChatSocket[] = [];
-
-  beforeAll(async () => {
-    const env = { REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:bots-${randomUUID().slice(0, 8)}` };
-    apps = [await startTestApp(env), await startTestApp(env)];
-    db = new Client({ connectionString: process.env[RUN_DATABASE_URL_VAR] });
-    await db.connect();
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.disconnect();
-  });
-  afterAll(async () => {
-    await db.end();
-    await Promise.all(apps.map((app) => app.close()));
-  });
-
-  async function connect(user: TestUser, app: TestApp): Promise<ChatSocket> {
-    const socket = new ChatClient({ baseUrl: app.url, token: user.auth.accessToken }).socket();
-    sockets.push(socket);
-    await socket.connect();
-    return socket;
-  }
+  const suite = useTwoApps('bots');
 
   it('is created by the room owner only; its key is shown once and kept only as a hash', async () => {
-    const [one] = apps;
+    const [one] = suite.apps;
     const owner = await registerUser(one.url, 'botowner');
     const member = await registerUser(one.url, 'botmember');
-    const room = await owner.client.http.createRoom({ name: 'With a bot', visibility: 'public' });
-    await member.client.http.joinRoom(room.id);
+    const room = await createRoomWith(owner, [member], 'With a bot');
 
     const refused = await rawRequest(one.url, 'POST', `/api/rooms/${room.id}/bots`, {
       token: member.auth.accessToken,
@@ -73,7 +49,7 @@ describe('bots and their API keys (2 instances)', () => {
     const { key: _shownOnce, ...withoutSecret } = apiKey;
     expect(listed.body).toEqual([withoutSecret]);
     const secret = apiKey.key!.split('_').pop()!;
-    const { rows } = await db.query(
+    const { rows } = await suite.db.query(
       'SELECT row_to_json(k)::text AS stored FROM bot_api_keys k WHERE id = $1',
       [apiKey.id],
     );
@@ -86,11 +62,10 @@ describe('bots and their API keys (2 instances)', () => {
   });
 
   it('lists the room’s bots with their keys to the owner, and refuses every panel call from anyone else', async () => {
-    const [one, two] = apps;
+    const [one, two] = suite.apps;
     const owner = await registerUser(one.url, 'panelowner');
     const member = await registerUser(one.url, 'panelmember');
-    const room = await owner.client.http.createRoom({ name: 'Panel', visibility: 'public' });
-    await member.client.http.joinRoom(room.id);
+    const room = await createRoomWith(owner, [member], 'Panel');
     const { bot, apiKey } = await createBot(one, owner, room.id);
     const hook = await owner.client.http.createIncomingWebhook(bot.id, room.id);
 
@@ -168,11 +143,11 @@ describe('bots and their API keys (2 instances)', () => {
   });
 
   it('posts like a person: seq, broadcast (marked as a bot) on every instance, idempotent by clientMsgId', async () => {
-    const [one, two] = apps;
+    const [one, two] = suite.apps;
     const owner = await registerUser(one.url, 'botowner');
     const room = await owner.client.http.createRoom({ name: 'Bot talk', visibility: 'public' });
     const { bot, apiKey } = await createBot(one, owner, room.id);
-    const ownerSocket = await connect(owner, one);
+    const ownerSocket = await suite.connect(owner, one);
     await ownerSocket.join(room.id);
     const received = new EventRecorder(ownerSocket, 'message:new');
 
@@ -215,7 +190,7 @@ describe('bots and their API keys (2 instances)', () => {
   });
 
   it('reaches only the rooms its key is scoped to and still a member of; a revoked key reaches nothing', async () => {
-    const [one, two] = apps;
+    const [one, two] = suite.apps;
     const owner = await registerUser(one.url, 'botowner');
     const first = await owner.client.http.createRoom({ name: 'Scoped', visibility: 'private' });
     const second = await owner.client.http.createRoom({ name: 'Other', visibility: 'private' });
@@ -245,7 +220,7 @@ describe('bots and their API keys (2 instances)', () => {
       token: owner.auth.accessToken,
     });
     expect(revoke.status).toBe(204);
-    for (const app of apps) {
+    for (const app of suite.apps) {
       const refused = await post(app, first.id, apiKey.key, message());
       expect(refused.status).toBe(401);
       expect(refused.body.code).toBe('UNAUTHORIZED');
@@ -269,16 +244,14 @@ describe('bots and their API keys (2 instances)', () => {
   });
 
   it('receives events over Socket.IO in the rooms its key is scoped to, until the key is revoked', async () => {
-    const [one, two] = apps;
+    const [one, two] = suite.apps;
     const owner = await registerUser(one.url, 'botowner');
     const scoped = await owner.client.http.createRoom({ name: 'Bot listens', visibility: 'private' });
     const other = await owner.client.http.createRoom({ name: 'Bot not here', visibility: 'private' });
     const { bot, apiKey } = await createBot(one, owner, scoped.id);
     await owner.client.http.addMember(other.id, bot.id);
 
-    const botSocket = new ChatClient({ baseUrl: two.url, token: apiKey.key }).socket({ reconnection: false });
-    sockets.push(botSocket);
-    await botSocket.connect();
+    const botSocket = await suite.connect(apiKey.key!, two, { reconnection: false });
     const received = new EventRecorder(botSocket, 'message:new');
     const ended = new EventRecorder(botSocket, 'session:ended');
     await botSocket.join(scoped.id);
@@ -313,7 +286,7 @@ describe('bots and their API keys (2 instances)', () => {
     });
     expect(revoke.status).toBe(204);
     expect(await ended.next()).toMatchObject({ reason: 'logged_out' });
-    for (const app of apps) {
+    for (const app of suite.apps) {
       await expect(
         new ChatClient({ baseUrl: app.url, token: apiKey.key }).socket({ reconnection: false }).connect(),
       ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });

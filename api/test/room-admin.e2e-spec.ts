@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 
 import type { CreateBotResponse, IncomingWebhook, Message, Room } from '@chat/contracts';
-import { ChatClient, ChatSocket } from '@chat/sdk';
+import { ChatClient } from '@chat/sdk';
 
 import { EventRecorder, rawAck } from './support/events';
-import { TestApp, startTestApp } from './support/test-app';
-import { RUN_DATABASE_URL_VAR, RUN_REDIS_PREFIX_VAR } from './support/test-env';
-import { TestUser, rawRequest, registerUser } from './support/users';
+import { useTwoApps } from './support/two-apps';
+import { TestUser, createRoomWith, rawRequest, registerUser } from './support/users';
 
 /**
  * Room administration over two instances: every change is made through instance one and seen by
@@ -15,34 +13,9 @@ import { TestUser, rawRequest, registerUser } from './support/users';
  * SDK could not hide an attack.
  */
 describe('room administration (2 instances)', () => {
-  let apps: TestApp[];
-  let db: Client;
-  const sockets: ChatSocket[] = [];
+  const suite = useTwoApps('admin');
 
-  beforeAll(async () => {
-    const env = {
-      REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:admin-${randomUUID().slice(0, 8)}`,
-    };
-    apps = [await startTestApp(env), await startTestApp(env)];
-    db = new Client({ connectionString: process.env[RUN_DATABASE_URL_VAR] });
-    await db.connect();
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.disconnect();
-  });
-  afterAll(async () => {
-    await db.end();
-    await Promise.all(apps.map((app) => app.close()));
-  });
-
-  async function connect(user: TestUser, app: TestApp, settings = {}): Promise<ChatSocket> {
-    const socket = new ChatClient({ baseUrl: app.url, token: user.auth.accessToken }).socket(settings);
-    sockets.push(socket);
-    await socket.connect();
-    return socket;
-  }
-
-  const call = (user: TestUser, method: string, path: string, body?: object, app = apps[0]) =>
+  const call = (user: TestUser, method: string, path: string, body?: object, app = suite.apps[0]) =>
     rawRequest(app.url, method, `/api${path}`, {
       token: user.auth.accessToken,
       body: body ? JSON.stringify(body) : undefined,
@@ -50,17 +23,12 @@ describe('room administration (2 instances)', () => {
 
   /** A room owned on instance one, with an admin and a member, and a marker room all three are in. */
   async function team(visibility: Room['visibility'] = 'public') {
-    const [one, two] = apps;
+    const [one, two] = suite.apps;
     const owner = await registerUser(one.url, 'owner');
     const admin = await registerUser(two.url, 'admin');
     const member = await registerUser(two.url, 'member');
-    const room = await owner.client.http.createRoom({ name: 'Team', visibility });
-    const marker = await owner.client.http.createRoom({ name: 'Marker', visibility: 'public' });
-    for (const user of [admin, member]) {
-      if (visibility === 'public') await user.client.http.joinRoom(room.id);
-      else await owner.client.http.addMember(room.id, user.id);
-      await user.client.http.joinRoom(marker.id);
-    }
+    const room = await createRoomWith(owner, [admin, member], 'Team', visibility);
+    const marker = await createRoomWith(owner, [admin, member], 'Marker');
     await owner.client.http.setMemberRole(room.id, admin.id, 'admin');
     return { owner, admin, member, room, marker };
   }
@@ -72,7 +40,7 @@ describe('room administration (2 instances)', () => {
 
   it('tells members on the other instance of every change, live, with a system message that takes the next seq', async () => {
     const { owner, admin, member, room } = await team();
-    const memberSocket = await connect(member, apps[1]);
+    const memberSocket = await suite.connect(member, suite.apps[1]);
     await memberSocket.join(room.id);
     const updates = new EventRecorder(memberSocket, 'room:updated');
     const messages = new EventRecorder(memberSocket, 'message:new');
@@ -116,7 +84,7 @@ describe('room administration (2 instances)', () => {
     );
 
     // A system message cannot be edited or deleted, not even by its actor.
-    const adminSocket = await connect(admin, apps[0]);
+    const adminSocket = await suite.connect(admin, suite.apps[0]);
     for (const [event, payload] of [
       ['message:edit', { messageId: rename.id, body: 'forged' }],
       ['message:delete', { messageId: rename.id }],
@@ -130,10 +98,10 @@ describe('room administration (2 instances)', () => {
 
   it("removes a member on instance one and unsubscribes their socket on instance two; a removed member's recovery is refused", async () => {
     const { owner, admin, member, room, marker } = await team();
-    const ownerSocket = await connect(owner, apps[0]);
+    const ownerSocket = await suite.connect(owner, suite.apps[0]);
     await ownerSocket.join(room.id);
     await ownerSocket.join(marker.id);
-    const memberSocket = await connect(member, apps[1], { reconnection: false });
+    const memberSocket = await suite.connect(member, suite.apps[1], { reconnection: false });
     await memberSocket.join(room.id);
     await memberSocket.join(marker.id);
     const memberMessages = new EventRecorder(memberSocket, 'message:new');
@@ -181,12 +149,43 @@ describe('room administration (2 instances)', () => {
     expect(afterDrop.events.some((m) => m.id === missed.id)).toBe(false);
   });
 
+  it("cuts a removed member off the room's files and search: no upload, no download, no signed link made before, no hit", async () => {
+    const { owner, member, room } = await team();
+    const file = await member.client.http.uploadAttachment(room.id, new Blob(['plans']), 'plans.txt');
+    const { message } = await owner.client.http.postMessage(room.id, 'zanzibar roadmap', randomUUID(), {});
+    const {
+      urls: [link],
+    } = await member.client.http.attachmentUrls([file.id]);
+    expect((await fetch(link.url)).status).toBe(200);
+    const found = await call(member, 'GET', `/search?q=zanzibar&roomId=${room.id}`, undefined, suite.apps[1]);
+    expect(found.body.hits.map((hit: { message: { id: string } }) => hit.message.id)).toEqual([message.id]);
+
+    expect((await call(owner, 'DELETE', `/rooms/${room.id}/members/${member.id}`)).status).toBe(204);
+
+    // Every path, on the instance that did not remove them.
+    await expect(
+      new ChatClient({ baseUrl: suite.apps[1].url, token: member.auth.accessToken }).http.uploadAttachment(
+        room.id,
+        new Blob(['more']),
+        'more.txt',
+      ),
+    ).rejects.toMatchObject({ status: 403 });
+    expect((await call(member, 'GET', `/attachments/${file.id}`, undefined, suite.apps[1])).status).toBe(404);
+    expect((await fetch(link.url.replace(suite.apps[0].url, suite.apps[1].url))).status).toBe(404);
+    expect(
+      (await call(member, 'POST', '/attachments/signed-urls', { attachmentIds: [file.id] }, suite.apps[1]))
+        .body,
+    ).toMatchObject({ urls: [] });
+    const afterRemoval = await call(member, 'GET', '/search?q=zanzibar', undefined, suite.apps[1]);
+    expect([afterRemoval.status, afterRemoval.body.hits]).toEqual([200, []]);
+  });
+
   it('refuses every administrative action to a member, and to an admin against the owner or another admin', async () => {
     const { owner, admin, member, room } = await team();
-    const other = await registerUser(apps[0].url, 'other');
+    const other = await registerUser(suite.apps[0].url, 'other');
     await other.client.http.joinRoom(room.id);
     await owner.client.http.setMemberRole(room.id, other.id, 'admin');
-    const outsider = await registerUser(apps[1].url, 'outsider');
+    const outsider = await registerUser(suite.apps[1].url, 'outsider');
     const before = await systemKinds(owner, room.id);
 
     const attempts = (target: TestUser): [string, string, object?][] => [
@@ -200,9 +199,9 @@ describe('room administration (2 instances)', () => {
       ['DELETE', `/rooms/${room.id}`],
     ];
     for (const [method, path, body] of [...attempts(owner), ...attempts(admin)]) {
-      const answer = await call(member, method, path, body, apps[1]);
+      const answer = await call(member, method, path, body, suite.apps[1]);
       expect([method, path, answer.status, answer.body.code]).toEqual([method, path, 403, 'FORBIDDEN']);
-      const outside = await call(outsider, method, path, body, apps[1]);
+      const outside = await call(outsider, method, path, body, suite.apps[1]);
       expect([method, path, outside.status]).toEqual([method, path, 403]);
     }
     // An admin may not demote, remove, ban or take over from the owner, nor touch another admin.
@@ -238,7 +237,7 @@ describe('room administration (2 instances)', () => {
     const left = await call(owner, 'POST', `/rooms/${room.id}/leave`);
     expect([left.status, left.body.code]).toEqual([409, 'CONFLICT']);
 
-    const memberSocket = await connect(member, apps[1]);
+    const memberSocket = await suite.connect(member, suite.apps[1]);
     await memberSocket.join(room.id);
     const updates = new EventRecorder(memberSocket, 'room:updated');
     expect(await owner.client.http.transferOwnership(room.id, member.id)).toMatchObject({
@@ -256,7 +255,7 @@ describe('room administration (2 instances)', () => {
     await owner.client.http.leaveRoom(room.id);
     await admin.client.http.leaveRoom(room.id);
     await member.client.http.leaveRoom(room.id);
-    const { rows } = await db.query('SELECT archived_at FROM rooms WHERE id = $1', [room.id]);
+    const { rows } = await suite.db.query('SELECT archived_at FROM rooms WHERE id = $1', [room.id]);
     expect(rows[0].archived_at).not.toBeNull();
     const rejoin = await call(admin, 'POST', `/rooms/${room.id}/join`);
     expect([rejoin.status, rejoin.body.code]).toEqual([409, 'ROOM_ARCHIVED']);
@@ -270,7 +269,7 @@ describe('room administration (2 instances)', () => {
     const hook: IncomingWebhook = (
       await call(owner, 'POST', `/bots/${bot.bot.id}/incoming-webhooks`, { roomId: room.id })
     ).body;
-    const memberSocket = await connect(member, apps[1]);
+    const memberSocket = await suite.connect(member, suite.apps[1]);
     await memberSocket.join(room.id);
     const { message: mine } = await memberSocket.send(room.id, 'before the archive');
     const updates = new EventRecorder(memberSocket, 'room:updated');
@@ -297,15 +296,15 @@ describe('room administration (2 instances)', () => {
       'POST',
       `/rooms/${room.id}/messages`,
       { body: 'x', clientMsgId: randomUUID() },
-      apps[1],
+      suite.apps[1],
     );
     expect([rest.status, rest.body.code]).toEqual([409, 'ROOM_ARCHIVED']);
-    const byBot = await rawRequest(apps[1].url, 'POST', `/api/rooms/${room.id}/messages`, {
+    const byBot = await rawRequest(suite.apps[1].url, 'POST', `/api/rooms/${room.id}/messages`, {
       token: bot.apiKey.key,
       body: JSON.stringify({ body: 'x', clientMsgId: randomUUID() }),
     });
     expect([byBot.status, byBot.body.code]).toEqual([409, 'ROOM_ARCHIVED']);
-    const byWebhook = await rawRequest(apps[0].url, 'POST', hook.path, {
+    const byWebhook = await rawRequest(suite.apps[0].url, 'POST', hook.path, {
       body: JSON.stringify({ text: 'x' }),
     });
     expect([byWebhook.status, byWebhook.body.code]).toEqual([409, 'ROOM_ARCHIVED']);
@@ -340,13 +339,13 @@ describe('room administration (2 instances)', () => {
 
   it('deletes a room with its messages and attachments; members on the other instance are told and unsubscribed', async () => {
     const { owner, admin, member, room } = await team();
-    const memberSocket = await connect(member, apps[1]);
+    const memberSocket = await suite.connect(member, suite.apps[1]);
     await memberSocket.join(room.id);
     const file = await member.client.http.uploadAttachment(room.id, new Blob(['the minutes']), 'minutes.txt');
     await memberSocket.send(room.id, 'soon gone', { attachmentIds: [file.id] });
     const {
       rows: [stored],
-    } = await db.query('SELECT blob_key FROM attachments WHERE id = $1', [file.id]);
+    } = await suite.db.query('SELECT blob_key FROM attachments WHERE id = $1', [file.id]);
     const removed = new EventRecorder(memberSocket, 'room:removed');
 
     expect((await call(admin, 'DELETE', `/rooms/${room.id}`)).status).toBe(403);
@@ -354,12 +353,14 @@ describe('room administration (2 instances)', () => {
     expect(await removed.next()).toEqual({ roomId: room.id, reason: 'deleted' });
     expect(memberSocket.joinedRooms()).not.toContain(room.id);
     await expect(member.client.http.history(room.id)).rejects.toMatchObject({ status: 404 });
-    const { rows } = await db.query('SELECT count(*)::int AS n FROM messages WHERE room_id = $1', [room.id]);
+    const { rows } = await suite.db.query('SELECT count(*)::int AS n FROM messages WHERE room_id = $1', [
+      room.id,
+    ]);
     expect(rows[0].n).toBe(0);
     // The attachment went too: its row at once, its bytes queued for the collector (or already deleted).
-    const download = await call(member, 'GET', `/attachments/${file.id}`, undefined, apps[1]);
+    const download = await call(member, 'GET', `/attachments/${file.id}`, undefined, suite.apps[1]);
     expect(download.status).toBe(404);
-    const { rows: bytes } = await db.query(
+    const { rows: bytes } = await suite.db.query(
       `SELECT (SELECT count(*)::int FROM attachments WHERE id = $1) AS rows,
          EXISTS (SELECT 1 FROM attachment_deletions WHERE key = $2) AS queued,
          EXISTS (SELECT 1 FROM attachment_blob_chunks WHERE key = $2) AS stored`,
@@ -373,41 +374,15 @@ describe('room administration (2 instances)', () => {
 });
 
 describe('account (2 instances)', () => {
-  let apps: TestApp[];
-  let db: Client;
-  const sockets: ChatSocket[] = [];
-
-  beforeAll(async () => {
-    const env = {
-      REDIS_KEY_PREFIX: `${process.env[RUN_REDIS_PREFIX_VAR]}:account-${randomUUID().slice(0, 8)}`,
-    };
-    apps = [await startTestApp(env), await startTestApp(env)];
-    db = new Client({ connectionString: process.env[RUN_DATABASE_URL_VAR] });
-    await db.connect();
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.disconnect();
-  });
-  afterAll(async () => {
-    await db.end();
-    await Promise.all(apps.map((app) => app.close()));
-  });
-
-  async function connect(token: string, app: TestApp, settings = {}): Promise<ChatSocket> {
-    const socket = new ChatClient({ baseUrl: app.url, token }).socket(settings);
-    sockets.push(socket);
-    await socket.connect();
-    return socket;
-  }
+  const suite = useTwoApps('account');
 
   const PASSWORD = 'correct horse battery';
 
   it('changes the display name live in the rooms on the other instance', async () => {
-    const alice = await registerUser(apps[0].url, 'alice');
-    const bob = await registerUser(apps[1].url, 'bob');
-    const room = await alice.client.http.createRoom({ name: 'Names', visibility: 'public' });
-    await bob.client.http.joinRoom(room.id);
-    const bobSocket = await connect(bob.auth.accessToken, apps[1]);
+    const alice = await registerUser(suite.apps[0].url, 'alice');
+    const bob = await registerUser(suite.apps[1].url, 'bob');
+    const room = await createRoomWith(alice, [bob], 'Names');
+    const bobSocket = await suite.connect(bob.auth.accessToken, suite.apps[1]);
     await bobSocket.join(room.id);
     const updated = new EventRecorder(bobSocket, 'user:updated');
 
@@ -417,7 +392,7 @@ describe('account (2 instances)', () => {
     expect(await updated.next()).toEqual({
       user: { id: alice.id, username: alice.username, displayName: 'Alice Liddell' },
     });
-    const blank = await rawRequest(apps[0].url, 'PATCH', '/api/account', {
+    const blank = await rawRequest(suite.apps[0].url, 'PATCH', '/api/account', {
       token: alice.auth.accessToken,
       body: JSON.stringify({ displayName: '   ' }),
     });
@@ -425,15 +400,15 @@ describe('account (2 instances)', () => {
   });
 
   it('changes the password with the current one and ends every other session on every instance', async () => {
-    const alice = await registerUser(apps[0].url, 'alice');
-    const other = await new ChatClient({ baseUrl: apps[1].url }).http.login({
+    const alice = await registerUser(suite.apps[0].url, 'alice');
+    const other = await new ChatClient({ baseUrl: suite.apps[1].url }).http.login({
       username: alice.username,
       password: PASSWORD,
     });
-    const otherSocket = await connect(other.accessToken, apps[1]);
+    const otherSocket = await suite.connect(other.accessToken, suite.apps[1]);
     const ended = new EventRecorder(otherSocket, 'session:ended');
 
-    const wrong = await rawRequest(apps[0].url, 'POST', '/api/account/password', {
+    const wrong = await rawRequest(suite.apps[0].url, 'POST', '/api/account/password', {
       token: alice.auth.accessToken,
       body: JSON.stringify({ currentPassword: 'not it at all', newPassword: 'a new password' }),
     });
@@ -441,11 +416,11 @@ describe('account (2 instances)', () => {
 
     await alice.client.http.changePassword({ currentPassword: PASSWORD, newPassword: 'a new password' });
     expect(await ended.next()).toMatchObject({ reason: 'logged_out' });
-    const refused = await rawRequest(apps[1].url, 'GET', '/api/auth/me', { token: other.accessToken });
+    const refused = await rawRequest(suite.apps[1].url, 'GET', '/api/auth/me', { token: other.accessToken });
     expect(refused.status).toBe(401);
     // The caller's session goes on; the old password no longer signs in, the new one does.
     await expect(alice.client.http.me()).resolves.toMatchObject({ id: alice.id });
-    const client = new ChatClient({ baseUrl: apps[0].url }).http;
+    const client = new ChatClient({ baseUrl: suite.apps[0].url }).http;
     await expect(client.login({ username: alice.username, password: PASSWORD })).rejects.toMatchObject({
       status: 401,
     });
@@ -455,15 +430,15 @@ describe('account (2 instances)', () => {
   });
 
   it('deletes an account: messages stay as "Deleted user", rooms are handed over or archived, and its token, sockets and recovery are refused everywhere', async () => {
-    const [one, two] = apps;
+    const [one, two] = suite.apps;
     const alice = await registerUser(one.url, 'alice');
     const bob = await registerUser(two.url, 'bob');
     const shared = await alice.client.http.createRoom({ name: 'Shared', visibility: 'public' });
     const alone = await alice.client.http.createRoom({ name: 'Alone', visibility: 'private' });
     await bob.client.http.joinRoom(shared.id);
-    const bobSocket = await connect(bob.auth.accessToken, two);
+    const bobSocket = await suite.connect(bob.auth.accessToken, two);
     await bobSocket.join(shared.id);
-    const aliceSocket = await connect(alice.auth.accessToken, two, { reconnection: false });
+    const aliceSocket = await suite.connect(alice.auth.accessToken, two, { reconnection: false });
     await aliceSocket.join(shared.id);
     const { message: hello } = await aliceSocket.send(shared.id, 'hello from alice');
     const ended = new EventRecorder(aliceSocket, 'session:ended');
@@ -478,15 +453,11 @@ describe('account (2 instances)', () => {
 
     expect(await ended.next()).toMatchObject({ reason: 'logged_out' });
     expect((await updates.next((e) => e.room.ownerId === bob.id, 'the hand-over')).room.memberCount).toBe(1);
-    for (const app of apps) {
+    for (const app of suite.apps) {
       const me = await rawRequest(app.url, 'GET', '/api/auth/me', { token: alice.auth.accessToken });
       expect([me.status, me.body.code]).toEqual([401, 'UNAUTHORIZED']);
     }
-    const socket = new ChatClient({ baseUrl: one.url, token: alice.auth.accessToken }).socket({
-      reconnection: false,
-    });
-    sockets.push(socket);
-    await expect(socket.connect()).rejects.toBeDefined();
+    await expect(suite.connect(alice, one, { reconnection: false })).rejects.toBeDefined();
     const login = await rawRequest(one.url, 'POST', '/api/auth/login', {
       body: JSON.stringify({ username: alice.username, password: PASSWORD }),
     });
@@ -510,7 +481,9 @@ describe('account (2 instances)', () => {
       [bob.id, 'owner'],
     ]);
     // Nobody is left in the other room: archived rather than handed to no one.
-    const { rows } = await db.query('SELECT archived_at, owner_id FROM rooms WHERE id = $1', [alone.id]);
+    const { rows } = await suite.db.query('SELECT archived_at, owner_id FROM rooms WHERE id = $1', [
+      alone.id,
+    ]);
     expect(rows[0].archived_at).not.toBeNull();
     // A deleted account can be found, messaged or added by no one, and its username is free again.
     expect((await bob.client.http.searchUsers(alice.username)).length).toBe(0);

@@ -248,6 +248,30 @@ describe('webhook delivery across instances', () => {
     await receiver.close();
   });
 
+  it('a webhook added on one instance takes part in the very next message accepted by another', async () => {
+    const [adding, accepting] = instances;
+    const owner = await registerUser(adding.url, 'nexthook');
+    const room = await owner.client.http.createRoom({ name: 'Next message', visibility: 'public' });
+    const onAccepting = new ChatClient({ baseUrl: accepting.url, token: owner.auth.accessToken }).http;
+    // The accepting instance has just looked up the room's (empty) webhook list for this message.
+    await onAccepting.postMessage(room.id, 'before the webhook', randomUUID());
+
+    // Its own endpoint: the next test reads the shared receiver's first request.
+    const ownReceiver = await WebhookReceiver.start();
+    try {
+      await createWebhook(adding.url, owner, room.id, ownReceiver.url);
+      const { message } = await onAccepting.postMessage(room.id, 'right after', randomUUID());
+
+      const delivered = await ownReceiver.next(
+        (hook) => payloadOf(hook).message.id === message.id,
+        'the delivery of the message sent right after the webhook was added',
+      );
+      expect(payloadOf(delivered).event).toBe('message.created');
+    } finally {
+      await ownReceiver.close();
+    }
+  }, 60_000);
+
   it('survives kill -9 of the instance that accepted the message', async () => {
     const [accepting, survivor] = instances;
     const owner = await registerUser(accepting.url, 'killhook');

@@ -1,9 +1,8 @@
-import { Browser, Route } from 'playwright-core';
+import { Route } from 'playwright-core';
 import sharp from 'sharp';
 
-import { Cluster, startTestCluster } from '../../api/test/support/cluster';
 import { uniqueName } from '../../api/test/support/users';
-import { ChatUser, assertWebAppBuilt, launchBrowser } from './support/browser';
+import { useBrowserCluster } from './support/browser-cluster';
 
 const FLOW_MS = 120_000;
 
@@ -13,35 +12,13 @@ const FLOW_MS = 120_000;
  * image inline, opens it in the lightbox and downloads the file through its signed link.
  */
 describe('attachments in the web app, across two instances', () => {
-  let cluster: Cluster;
-  let browser: Browser;
-  const users: ChatUser[] = [];
-
-  beforeAll(async () => {
-    assertWebAppBuilt();
-    [cluster, browser] = await Promise.all([startTestCluster(2, 'redis'), launchBrowser()]);
-  }, FLOW_MS);
-
-  afterAll(async () => {
-    for (const user of users) {
-      expect({ user: user.username, errors: user.errors }).toEqual({ user: user.username, errors: [] });
-    }
-    await browser?.close();
-    await cluster?.close();
-  }, FLOW_MS);
-
-  async function openUser(baseUrl: string, name: string) {
-    const user = await ChatUser.open(browser, baseUrl, uniqueName(name));
-    users.push(user);
-    await user.register();
-    return user;
-  }
+  const flow = useBrowserCluster({ adapter: 'redis' });
 
   it(
     'a pasted screenshot and dropped and picked files wait for their uploads, then show inline and download for the other member',
     async () => {
-      const alice = await openUser(cluster.instances[0].url, 'alice');
-      const bob = await openUser(cluster.url, 'bob');
+      const alice = await flow.signUp(flow.cluster.instances[0].url, 'alice');
+      const bob = await flow.signUp(flow.cluster.url, 'bob');
       const room = uniqueName('Files');
       await alice.createRoom(room);
       await bob.joinPublicRoom(room);

@@ -1,8 +1,7 @@
-import { Browser } from 'playwright-core';
-
-import { Cluster, ClusterInstance, startTestCluster } from '../../api/test/support/cluster';
+import { ClusterInstance } from '../../api/test/support/cluster';
 import { uniqueName } from '../../api/test/support/users';
-import { ChatUser, assertWebAppBuilt, launchBrowser } from './support/browser';
+import { ChatUser } from './support/browser';
+import { useBrowserCluster } from './support/browser-cluster';
 
 const FLOW_MS = 90_000;
 
@@ -12,47 +11,23 @@ const FLOW_MS = 90_000;
  * crosses instances through Redis.
  */
 describe('web app in a browser, across two instances', () => {
-  let cluster: Cluster;
-  let browser: Browser;
+  const flow = useBrowserCluster();
   let alice: ChatUser;
   let bob: ChatUser;
   let bobInstance: ClusterInstance;
   let aliceInstance: ClusterInstance;
   const room = uniqueName('Lobby');
-  const users: ChatUser[] = [];
-
-  async function openUser(baseUrl: string, name: string, viewport?: { width: number; height: number }) {
-    const user = await ChatUser.open(browser, baseUrl, uniqueName(name), viewport);
-    users.push(user);
-    return user;
-  }
-
-  beforeAll(async () => {
-    assertWebAppBuilt();
-    [cluster, browser] = await Promise.all([startTestCluster(2, 'redis-streams'), launchBrowser()]);
-  }, FLOW_MS);
-
-  afterAll(async () => {
-    for (const user of users) {
-      // Uncaught errors in the page are failures even when every step passed.
-      expect({ user: user.username, errors: user.errors }).toEqual({ user: user.username, errors: [] });
-    }
-    await browser?.close();
-    await cluster?.close();
-  }, FLOW_MS);
 
   it(
     'two people on different instances register, meet in a room, chat, and see typing, receipts and presence',
     async () => {
-      bob = await openUser(cluster.url, 'bob');
-      await bob.register();
+      bob = await flow.signUp(flow.cluster.url, 'bob');
       const bobInstanceId = await bob.instanceId();
-      bobInstance = cluster.instances.find((instance) => instance.id === bobInstanceId)!;
+      bobInstance = flow.cluster.instances.find((instance) => instance.id === bobInstanceId)!;
       expect(bobInstance).toBeDefined();
-      aliceInstance = cluster.instances.find((instance) => instance !== bobInstance)!;
+      aliceInstance = flow.cluster.instances.find((instance) => instance !== bobInstance)!;
 
-      alice = await openUser(aliceInstance.url, 'alice');
-      await alice.register();
+      alice = await flow.signUp(aliceInstance.url, 'alice');
       expect(await alice.instanceId()).toBe(aliceInstance.id);
 
       await alice.createRoom(room);
@@ -151,7 +126,7 @@ describe('web app in a browser, across two instances', () => {
   it(
     'the user on a killed instance reconnects to the other one and sees what was sent meanwhile',
     async () => {
-      await cluster.crash(bobInstance);
+      await flow.cluster.crash(bobInstance);
       await bob.waitForState('Reconnecting…');
       // Sent while Bob has no connection at all: only history can bring it to him.
       await alice.send('Sent while your instance was down');
@@ -195,8 +170,7 @@ describe('web app in a browser, across two instances', () => {
   it(
     'private rooms and direct messages appear for the people added, with unread badges',
     async () => {
-      const carol = await openUser(aliceInstance.url, 'carol');
-      await carol.register();
+      const carol = await flow.signUp(aliceInstance.url, 'carol');
 
       const secret = uniqueName('Secret');
       await alice.createRoom(secret, 'Private');
@@ -220,8 +194,7 @@ describe('web app in a browser, across two instances', () => {
       await carol.waitForMessage('Psst, Carol');
       await carol.screenshot('direct-message');
 
-      await carol.close();
-      users.splice(users.indexOf(carol), 1);
+      await flow.closeUser(carol);
       await alice.showMembers();
       await alice.page
         .locator(`[data-user="${carol.username}"]`)
@@ -253,10 +226,8 @@ describe('web app in a browser, across two instances', () => {
   it(
     'lists the sign-in sessions and signs another device out from there',
     async () => {
-      const laptop = await openUser(cluster.url, 'erin');
-      await laptop.register();
-      const phone = await ChatUser.open(browser, cluster.url, laptop.username);
-      users.push(phone);
+      const laptop = await flow.signUp(flow.cluster.url, 'erin');
+      const phone = await flow.open(flow.cluster.url, laptop.username);
       await phone.page.getByLabel('Username').fill(laptop.username);
       await phone.page.getByLabel('Password').fill('correct horse battery staple');
       await phone.page.getByRole('button', { name: 'Sign in' }).click();
@@ -281,8 +252,7 @@ describe('web app in a browser, across two instances', () => {
   it(
     'works on a phone-sized screen',
     async () => {
-      const phone = await openUser(cluster.url, 'dana', { width: 390, height: 844 });
-      await phone.register();
+      const phone = await flow.signUp(flow.cluster.url, 'dana', { width: 390, height: 844 });
       // On a phone the room list is folded away: start from the welcome page's actions.
       await phone.page.getByRole('link', { name: 'Browse public rooms' }).click();
       await phone.joinPublicRoom(room, { fromBrowsePage: true });

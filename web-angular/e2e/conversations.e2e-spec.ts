@@ -1,8 +1,8 @@
-import { Browser, Locator } from 'playwright-core';
+import { Locator } from 'playwright-core';
 
-import { Cluster, startTestCluster } from '../../api/test/support/cluster';
 import { uniqueName } from '../../api/test/support/users';
-import { ChatUser, assertWebAppBuilt, launchBrowser } from './support/browser';
+import { ChatUser } from './support/browser';
+import { useBrowserCluster } from './support/browser-cluster';
 
 const FLOW_MS = 90_000;
 
@@ -11,11 +11,9 @@ const FLOW_MS = 90_000;
  * other; then the same conversation on a phone-sized screen, light and dark, for the README.
  */
 describe('threads, mentions and muting, across two instances', () => {
-  let cluster: Cluster;
-  let browser: Browser;
+  const flow = useBrowserCluster();
   let alice: ChatUser;
   let bob: ChatUser;
-  const users: ChatUser[] = [];
   const room = uniqueName('Launch');
 
   function article(user: ChatUser, text: string, scope?: Locator): Locator {
@@ -29,23 +27,10 @@ describe('threads, mentions and muting, across two instances', () => {
   }
 
   beforeAll(async () => {
-    assertWebAppBuilt();
-    [cluster, browser] = await Promise.all([startTestCluster(2, 'redis-streams'), launchBrowser()]);
-    alice = await ChatUser.open(browser, cluster.instances[0].url, uniqueName('alice'));
-    bob = await ChatUser.open(browser, cluster.instances[1].url, uniqueName('bob'));
-    users.push(alice, bob);
-    await alice.register();
-    await bob.register();
+    alice = await flow.signUp(flow.cluster.instances[0].url, 'alice');
+    bob = await flow.signUp(flow.cluster.instances[1].url, 'bob');
     await alice.createRoom(room);
     await bob.joinPublicRoom(room);
-  }, FLOW_MS);
-
-  afterAll(async () => {
-    for (const user of users) {
-      expect({ user: user.username, errors: user.errors }).toEqual({ user: user.username, errors: [] });
-    }
-    await browser?.close();
-    await cluster?.close();
   }, FLOW_MS);
 
   it(
@@ -137,11 +122,10 @@ describe('threads, mentions and muting, across two instances', () => {
   it(
     'on a phone, in dark mode, the thread takes the whole screen and the header stays above the messages',
     async () => {
-      const phone = await ChatUser.open(browser, cluster.instances[1].url, bob.username, {
+      const phone = await flow.open(flow.cluster.instances[1].url, bob.username, {
         width: 390,
         height: 844,
       });
-      users.push(phone);
       await phone.page.emulateMedia({ colorScheme: 'dark' });
       await phone.page.getByLabel('Username').fill(bob.username);
       await phone.page.getByLabel('Password').fill('correct horse battery staple');

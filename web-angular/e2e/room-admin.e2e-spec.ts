@@ -1,8 +1,5 @@
-import { Browser } from 'playwright-core';
-
-import { Cluster, startTestCluster } from '../../api/test/support/cluster';
 import { uniqueName } from '../../api/test/support/users';
-import { ChatUser, assertWebAppBuilt, launchBrowser } from './support/browser';
+import { useBrowserCluster } from './support/browser-cluster';
 
 const FLOW_MS = 120_000;
 
@@ -12,37 +9,14 @@ const FLOW_MS = 120_000;
  * reaches him through Redis.
  */
 describe('room administration and account in a browser, across two instances', () => {
-  let cluster: Cluster;
-  let browser: Browser;
-  const users: ChatUser[] = [];
-
-  async function openUser(baseUrl: string, name: string) {
-    const user = await ChatUser.open(browser, baseUrl, uniqueName(name));
-    users.push(user);
-    return user;
-  }
-
-  beforeAll(async () => {
-    assertWebAppBuilt();
-    [cluster, browser] = await Promise.all([startTestCluster(2, 'redis-streams'), launchBrowser()]);
-  }, FLOW_MS);
-
-  afterAll(async () => {
-    for (const user of users) {
-      expect({ user: user.username, errors: user.errors }).toEqual({ user: user.username, errors: [] });
-    }
-    await browser?.close();
-    await cluster?.close();
-  }, FLOW_MS);
+  const flow = useBrowserCluster();
 
   it(
     'an owner renames, promotes, removes, archives and deletes; the member sees it live; an account is renamed and deleted',
     async () => {
-      const [one, two] = cluster.instances;
-      const alice = await openUser(one.url, 'alice');
-      const bob = await openUser(two.url, 'bob');
-      await alice.register();
-      await bob.register();
+      const [one, two] = flow.cluster.instances;
+      const alice = await flow.signUp(one.url, 'alice');
+      const bob = await flow.signUp(two.url, 'bob');
       const room = uniqueName('Team');
       await alice.createRoom(room);
       await bob.joinPublicRoom(room);

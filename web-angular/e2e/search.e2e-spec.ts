@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Browser } from 'playwright-core';
 
 import { ChatClient } from '@chat/sdk';
 
-import { Cluster, startTestCluster } from '../../api/test/support/cluster';
 import { uniqueName } from '../../api/test/support/users';
-import { ChatUser, assertWebAppBuilt, launchBrowser } from './support/browser';
+import { useBrowserCluster } from './support/browser-cluster';
 
 const FLOW_MS = 90_000;
 
@@ -15,39 +13,19 @@ const FLOW_MS = 90_000;
  * its room scrolled to the message with the history around it loaded, older and newer on demand.
  */
 describe('web app search in a browser', () => {
-  let cluster: Cluster;
-  let browser: Browser;
-  const users: ChatUser[] = [];
-
-  beforeAll(async () => {
-    assertWebAppBuilt();
-    // The test writes its history over REST, faster than the default per-user message budget.
-    [cluster, browser] = await Promise.all([
-      startTestCluster(2, 'redis-streams', { MESSAGE_RATE_LIMIT: '100000' }),
-      launchBrowser(),
-    ]);
-  }, FLOW_MS);
-
-  afterAll(async () => {
-    for (const user of users) {
-      expect({ user: user.username, errors: user.errors }).toEqual({ user: user.username, errors: [] });
-    }
-    await browser?.close();
-    await cluster?.close();
-  }, FLOW_MS);
+  // The test writes its history over REST, faster than the default per-user message budget.
+  const flow = useBrowserCluster({ env: { MESSAGE_RATE_LIMIT: '100000' } });
 
   it(
     'finds a message with Ctrl-K and opens its room around it',
     async () => {
-      const alice = await ChatUser.open(browser, cluster.url, uniqueName('alice'));
-      users.push(alice);
-      await alice.register();
+      const alice = await flow.signUp(flow.cluster.url, 'alice');
       const roomName = uniqueName('Archive');
       await alice.createRoom(roomName);
 
       // 100 messages written through the other route (the SDK over REST, through nginx); the 60th is the one to find.
       const word = `kraken${randomUUID().slice(0, 6)}`;
-      const api = new ChatClient({ baseUrl: cluster.url });
+      const api = new ChatClient({ baseUrl: flow.cluster.url });
       await api.http.login({ username: alice.username, password: 'correct horse battery staple' });
       const roomId = (await api.http.myRooms()).find((room) => room.name === roomName)!.id;
       const seqs: number[] = [];

@@ -1,8 +1,8 @@
-import { Browser, Locator } from 'playwright-core';
+import { Locator } from 'playwright-core';
 
-import { Cluster, startTestCluster } from '../../api/test/support/cluster';
 import { uniqueName } from '../../api/test/support/users';
-import { ChatUser, assertWebAppBuilt, launchBrowser } from './support/browser';
+import { ChatUser } from './support/browser';
+import { useBrowserCluster } from './support/browser-cluster';
 import {
   allowTabHiding,
   clickNotification,
@@ -20,8 +20,7 @@ const FLOW_MS = 90_000;
  * instances through Redis.
  */
 describe('timeline, formatting, reactions and notifications, across two instances', () => {
-  let cluster: Cluster;
-  let browser: Browser;
+  const flow = useBrowserCluster();
   let alice: ChatUser;
   let bob: ChatUser;
   const room = uniqueName('Design');
@@ -34,29 +33,19 @@ describe('timeline, formatting, reactions and notifications, across two instance
   }
 
   beforeAll(async () => {
-    assertWebAppBuilt();
-    [cluster, browser] = await Promise.all([startTestCluster(2, 'redis-streams'), launchBrowser()]);
-    alice = await ChatUser.open(browser, cluster.instances[0].url, uniqueName('alice'));
-    bob = await ChatUser.open(browser, cluster.instances[1].url, uniqueName('bob'));
+    const [one, two] = flow.cluster.instances;
+    alice = await flow.open(one.url, uniqueName('alice'));
+    bob = await flow.open(two.url, uniqueName('bob'));
     // Bob's tab can be sent to the background, and the notifications it raises are kept to look at.
     await allowTabHiding(bob.context);
     await recordNotifications(bob.context);
     await bob.page.reload();
     await alice.register();
     await bob.register();
-    expect(await alice.instanceId()).toBe(cluster.instances[0].id);
-    expect(await bob.instanceId()).toBe(cluster.instances[1].id);
+    expect(await alice.instanceId()).toBe(one.id);
+    expect(await bob.instanceId()).toBe(two.id);
     await alice.createRoom(room);
     await bob.joinPublicRoom(room);
-  }, FLOW_MS);
-
-  afterAll(async () => {
-    for (const user of [alice, bob].filter(Boolean)) {
-      // Uncaught errors in the page are failures even when every step passed.
-      expect({ user: user.username, errors: user.errors }).toEqual({ user: user.username, errors: [] });
-    }
-    await browser?.close();
-    await cluster?.close();
   }, FLOW_MS);
 
   it(
@@ -136,9 +125,9 @@ describe('timeline, formatting, reactions and notifications, across two instance
       expect(await article(bob, 'second of three').locator('.bubble__sender').count()).toBe(0);
       expect(await article(bob, 'third of three').locator('.bubble__sender').count()).toBe(0);
       // Every message still names the instance that accepted it.
-      expect(await article(bob, 'third of three').getByText(`via ${cluster.instances[0].id}`).count()).toBe(
-        1,
-      );
+      expect(
+        await article(bob, 'third of three').getByText(`via ${flow.cluster.instances[0].id}`).count(),
+      ).toBe(1);
       await bob.page.getByTestId('day-separator').filter({ hasText: 'Today' }).waitFor();
 
       // Bob leaves the room's page; what Alice sends meanwhile is new to him when he is back.

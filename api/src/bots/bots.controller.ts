@@ -1,19 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 
 import type { BotApiKey, CreateBotResponse, IncomingWebhook, RoomBot } from '@chat/contracts';
 
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
+import { NoContentRoute, RoomManagementApi } from '../common/openapi/route.decorators';
 import { ErrorResponse } from '../common/openapi/schemas';
 import { UuidParam } from '../common/uuid-param.pipe';
 import { BotsService } from './bots.service';
@@ -21,10 +13,7 @@ import { CreateBotKeyDto } from './dto/create-bot-key.dto';
 import { CreateBotDto } from './dto/create-bot.dto';
 import { CreateIncomingWebhookDto } from './dto/incoming.dto';
 
-@ApiTags('bots')
-@ApiBearerAuth()
-@ApiForbiddenResponse({ type: ErrorResponse })
-@ApiNotFoundResponse({ type: ErrorResponse })
+@RoomManagementApi('bots')
 @Controller()
 export class BotsController {
   constructor(private readonly bots: BotsService) {}
@@ -85,8 +74,7 @@ export class BotsController {
   }
 
   @Delete('bots/:id/keys/:keyId')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({ description: 'Revoked (idempotent)' })
+  @NoContentRoute('Revoked (idempotent)')
   revokeKey(
     @CurrentUser() user: AuthUser,
     @Param('id', UuidParam('id')) botId: string,

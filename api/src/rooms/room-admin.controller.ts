@@ -1,18 +1,11 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Patch, Post, Put } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiConflictResponse, ApiOkResponse } from '@nestjs/swagger';
 
 import type { Room } from '@chat/contracts';
 
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
+import { NoContentRoute, RoomManagementApi } from '../common/openapi/route.decorators';
 import { ErrorResponse, RoomResponse } from '../common/openapi/schemas';
 import { UuidParam } from '../common/uuid-param.pipe';
 import { SetRoleDto } from './dto/set-role.dto';
@@ -20,19 +13,21 @@ import { UpdateRoomDto } from './dto/update-room.dto';
 import { UserIdDto } from './dto/user-id.dto';
 import { RoomAdminService } from './room-admin.service';
 
-const ROOM_UPDATED = 'The room as it is now; members get a system message and `room:updated`';
+/** Answers the room as it is after the change; `who` says which roles may make it, and what it does. */
+const RoomUpdated = (who: string): MethodDecorator =>
+  ApiOkResponse({
+    type: RoomResponse,
+    description: `${who} The room as it is now; members get a system message and \`room:updated\``,
+  });
 
-@ApiTags('rooms')
-@ApiBearerAuth()
-@ApiNotFoundResponse({ type: ErrorResponse })
-@ApiForbiddenResponse({ type: ErrorResponse, description: 'The caller’s role does not allow it' })
+@RoomManagementApi('rooms', 'The caller’s role does not allow it')
 @ApiConflictResponse({ type: ErrorResponse, description: 'ROOM_ARCHIVED: the room is read-only' })
 @Controller('rooms')
 export class RoomAdminController {
   constructor(private readonly admin: RoomAdminService) {}
 
   @Patch(':id')
-  @ApiOkResponse({ type: RoomResponse, description: `Owner or admin. ${ROOM_UPDATED}` })
+  @RoomUpdated('Owner or admin.')
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', UuidParam('id')) roomId: string,
@@ -42,19 +37,13 @@ export class RoomAdminController {
   }
 
   @Delete(':id')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({
-    description: 'Owner. Messages and attachments go with it; members get `room:removed {reason: deleted}`',
-  })
+  @NoContentRoute('Owner. Messages and attachments go with it; members get `room:removed {reason: deleted}`')
   delete(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<void> {
     return this.admin.delete(user.id, roomId);
   }
 
   @Put(':id/members/:userId/role')
-  @ApiOkResponse({
-    type: RoomResponse,
-    description: `Owner: promote to admin or demote to member. ${ROOM_UPDATED}`,
-  })
+  @RoomUpdated('Owner: promote to admin or demote to member.')
   setRole(
     @CurrentUser() user: AuthUser,
     @Param('id', UuidParam('id')) roomId: string,
@@ -65,10 +54,7 @@ export class RoomAdminController {
   }
 
   @Put(':id/owner')
-  @ApiOkResponse({
-    type: RoomResponse,
-    description: `Owner: hand the room to a member; the old owner becomes an admin. ${ROOM_UPDATED}`,
-  })
+  @RoomUpdated('Owner: hand the room to a member; the old owner becomes an admin.')
   transfer(
     @CurrentUser() user: AuthUser,
     @Param('id', UuidParam('id')) roomId: string,
@@ -78,11 +64,9 @@ export class RoomAdminController {
   }
 
   @Delete(':id/members/:userId')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({
-    description:
-      'Owner, or admin for plain members: removed, sent `room:removed {reason: removed}` and unsubscribed on every instance',
-  })
+  @NoContentRoute(
+    'Owner, or admin for plain members: removed, sent `room:removed {reason: removed}` and unsubscribed on every instance',
+  )
   async remove(
     @CurrentUser() user: AuthUser,
     @Param('id', UuidParam('id')) roomId: string,
@@ -92,11 +76,9 @@ export class RoomAdminController {
   }
 
   @Post(':id/bans')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({
-    description:
-      'Owner, or admin for plain members: removed from the room, kept out, and their sockets unsubscribed',
-  })
+  @NoContentRoute(
+    'Owner, or admin for plain members: removed from the room, kept out, and their sockets unsubscribed',
+  )
   async ban(
     @CurrentUser() user: AuthUser,
     @Param('id', UuidParam('id')) roomId: string,
@@ -106,8 +88,7 @@ export class RoomAdminController {
   }
 
   @Delete(':id/bans/:userId')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({ description: 'Owner or admin' })
+  @NoContentRoute('Owner or admin')
   unban(
     @CurrentUser() user: AuthUser,
     @Param('id', UuidParam('id')) roomId: string,
@@ -118,13 +99,13 @@ export class RoomAdminController {
 
   @Post(':id/archive')
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: RoomResponse, description: `Owner: the room becomes read-only. ${ROOM_UPDATED}` })
+  @RoomUpdated('Owner: the room becomes read-only.')
   archive(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<Room> {
     return this.admin.setArchived(user.id, roomId, true);
   }
 
   @Delete(':id/archive')
-  @ApiOkResponse({ type: RoomResponse, description: `Owner: writable again. ${ROOM_UPDATED}` })
+  @RoomUpdated('Owner: writable again.')
   unarchive(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<Room> {
     return this.admin.setArchived(user.id, roomId, false);
   }

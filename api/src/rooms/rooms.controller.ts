@@ -1,10 +1,9 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
@@ -14,6 +13,7 @@ import type { Member, MemberPage, MyRoom, NotificationPreference, Room } from '@
 
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
+import { NoContentRoute, OkRoute } from '../common/openapi/route.decorators';
 import {
   ErrorResponse,
   MemberPageResponse,
@@ -56,15 +56,13 @@ export class RoomsController {
   }
 
   @Post('direct')
-  @ApiOkResponse({ type: RoomResponse, description: 'The one direct room of the two users' })
-  @HttpCode(HttpStatus.OK)
+  @OkRoute({ type: RoomResponse, description: 'The one direct room of the two users' })
   direct(@CurrentUser() user: AuthUser, @Body() dto: UserIdDto): Promise<Room> {
     return this.rooms.direct(user.id, dto.userId);
   }
 
   @Post(':id/join')
-  @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: RoomResponse })
+  @OkRoute({ type: RoomResponse })
   @ApiForbiddenResponse({ type: ErrorResponse, description: 'Private or direct room' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'ROOM_FULL' })
   join(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<Room> {
@@ -72,8 +70,7 @@ export class RoomsController {
   }
 
   @Post(':id/leave')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({ description: 'The room is archived when its last member leaves' })
+  @NoContentRoute('The room is archived when its last member leaves')
   @ApiConflictResponse({ type: ErrorResponse, description: 'The owner must hand the room over first' })
   leave(@CurrentUser() user: AuthUser, @Param('id', UuidParam('id')) roomId: string): Promise<void> {
     return this.rooms.leave(user.id, roomId);

@@ -1,27 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 
 import type { Webhook, WebhookDelivery } from '@chat/contracts';
 
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
-import { ErrorResponse } from '../common/openapi/schemas';
+import { NoContentRoute, OkRoute, RoomManagementApi } from '../common/openapi/route.decorators';
 import { UuidParam } from '../common/uuid-param.pipe';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
-@ApiTags('webhooks')
-@ApiBearerAuth()
-@ApiForbiddenResponse({ type: ErrorResponse, description: 'Room owners only' })
-@ApiNotFoundResponse({ type: ErrorResponse })
+@RoomManagementApi('webhooks', 'Room owners only')
 @Controller('rooms/:id/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
@@ -43,8 +32,7 @@ export class WebhooksController {
   }
 
   @Delete(':webhookId')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse()
+  @NoContentRoute()
   remove(
     @CurrentUser() user: AuthUser,
     @Param('id', UuidParam('id')) roomId: string,
@@ -54,8 +42,7 @@ export class WebhooksController {
   }
 
   @Post(':webhookId/enable')
-  @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ description: 'Enabled again, failure count reset' })
+  @OkRoute({ description: 'Enabled again, failure count reset' })
   enable(
     @CurrentUser() user: AuthUser,
     @Param('id', UuidParam('id')) roomId: string,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { MessagesModule } from '../messages/messages.module';
 import { RoomsDataModule } from '../rooms/rooms-data.module';
+import { RoomWebhooks } from './room-webhooks';
 import { WebhookQueue } from './webhook-queue';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
@@ -11,6 +12,6 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [MessagesModule, RoomsDataModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhooksRepository, WebhookQueue],
+  providers: [WebhooksService, WebhooksRepository, RoomWebhooks, WebhookQueue],
 })
 export class WebhooksModule {}

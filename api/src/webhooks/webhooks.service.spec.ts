@@ -54,8 +54,10 @@ function setup(
     get: (key: string) =>
       key === 'app.instanceId' ? 'instance-a' : { timeoutMs: 1000, disableAfterFailures: DISABLE_AFTER },
   };
+  const roomWebhooks = { activeOf: jest.fn(async () => []), changed: jest.fn(async () => undefined) };
   const service = new WebhooksService(
     webhooks as never,
+    roomWebhooks as never,
     rooms as never,
     queue as never,
     messageHooks as never,

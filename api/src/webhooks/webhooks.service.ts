@@ -13,23 +13,19 @@ import { RoomsRepository } from '../rooms/rooms.repository';
 import { CreateWebhookDto, WEBHOOK_EVENTS } from './dto/create-webhook.dto';
 import { DeliveryJob, WebhookQueue } from './webhook-queue';
 import { newWebhookSecret, signWebhook } from './webhook-signature';
+import { RoomWebhooks } from './room-webhooks';
 import { WebhooksRepository } from './webhooks.repository';
 
-/**
- * How long an instance trusts its list of a room's webhooks. The list is read per message otherwise;
- * a webhook added or removed on another instance is seen by this one within this time.
- */
-const ROOM_CACHE_MS = 2_000;
 const DELIVERIES_LISTED = 100;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 @Injectable()
 export class WebhooksService implements OnModuleInit {
-  private readonly byRoom = new Map<string, { until: number; hooks: Promise<Webhook[]> }>();
   private readonly instanceId: string;
 
   constructor(
     private readonly webhooks: WebhooksRepository,
+    private readonly roomWebhooks: RoomWebhooks,
     private readonly rooms: RoomsRepository,
     private readonly queue: WebhookQueue,
     private readonly messageHooks: MessageHooks,
@@ -63,7 +59,7 @@ export class WebhooksService implements OnModuleInit {
       events: dto.events ?? WEBHOOK_EVENTS,
       createdBy: callerId,
     });
-    this.byRoom.delete(roomId);
+    await this.roomWebhooks.changed(roomId);
     return { ...webhook, secret };
   }
 
@@ -75,7 +71,7 @@ export class WebhooksService implements OnModuleInit {
   async remove(callerId: string, roomId: string, webhookId: string): Promise<void> {
     await this.assertOwner(callerId, roomId);
     await this.webhooks.remove(roomId, webhookId);
-    this.byRoom.delete(roomId);
+    await this.roomWebhooks.changed(roomId);
   }
 
   /** Turns a disabled webhook back on, with its failure count reset. */
@@ -83,7 +79,7 @@ export class WebhooksService implements OnModuleInit {
     await this.assertOwner(callerId, roomId);
     const webhook = await this.webhooks.enable(roomId, webhookId);
     if (!webhook) throw AppError.notFound('Webhook');
-    this.byRoom.delete(roomId);
+    await this.roomWebhooks.changed(roomId);
     return webhook;
   }
 
@@ -95,7 +91,7 @@ export class WebhooksService implements OnModuleInit {
   /** Runs before the message is acked: once this resolves, each delivery is in Redis. */
   private async enqueue(event: WebhookEvent, message: Message): Promise<void> {
     if (!this.queue.available) return;
-    const hooks = (await this.activeWebhooksOf(message.roomId)).filter((hook) => hook.events.includes(event));
+    const hooks = (await this.roomWebhooks.activeOf(message.roomId)).filter((hook) => hook.events.includes(event));
     // An edit is a new event each time; a repeat of the same event (a resend) is the same delivery.
     const version =
       event === 'message.created'
@@ -120,15 +116,6 @@ export class WebhooksService implements OnModuleInit {
         `Could not queue webhook deliveries, retry: ${(error as Error).message}`,
       );
     }
-  }
-
-  private activeWebhooksOf(roomId: string): Promise<Webhook[]> {
-    const cached = this.byRoom.get(roomId);
-    if (cached && cached.until > Date.now()) return cached.hooks;
-    const hooks = this.webhooks.activeOfRoom(roomId);
-    this.byRoom.set(roomId, { until: Date.now() + ROOM_CACHE_MS, hooks });
-    hooks.catch(() => this.byRoom.delete(roomId));
-    return hooks;
   }
 
   /** One attempt: POST the signed event, log the outcome, count failures; a throw makes BullMQ retry. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AuthResponse } from '@chat/contracts';
+import type { AuthResponse, Room } from '@chat/contracts';
 import { ChatClient } from '@chat/sdk';
 
 export interface TestUser {
@@ -23,6 +23,21 @@ export async function registerUser(baseUrl: string, prefix = 'u'): Promise<TestU
     displayName: username,
   });
   return { client, auth, id: auth.user.id, username };
+}
+
+/** A room `owner` creates with `members` in it: they join a public room; the owner adds them to a private one. */
+export async function createRoomWith(
+  owner: TestUser,
+  members: TestUser[],
+  name: string,
+  visibility: Room['visibility'] = 'public',
+): Promise<Room> {
+  const room = await owner.client.http.createRoom({ name, visibility });
+  for (const member of members) {
+    if (visibility === 'public') await member.client.http.joinRoom(room.id);
+    else await owner.client.http.addMember(room.id, member.id);
+  }
+  return room;
 }
 
 /** Raw HTTP for what the SDK deliberately cannot send (malformed bodies, missing tokens). */
