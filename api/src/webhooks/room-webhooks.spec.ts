@@ -7,7 +7,7 @@ describe('RoomWebhooks', () => {
     const lists = [[{ id: 'hook-1' }], [{ id: 'hook-1' }, { id: 'hook-2' }]];
     let reads = 0;
     const webhooks = { activeOfRoom: jest.fn(async () => lists[Math.min(reads++, lists.length - 1)]) };
-    const client = { get: jest.fn(redisAnswers), incr: jest.fn(async () => 1) };
+    const client = { status: 'ready', get: jest.fn(redisAnswers), incr: jest.fn(async () => 1) };
     const redis = { client, key: (...parts: string[]) => parts.join(':') };
     return { roomWebhooks: new RoomWebhooks(webhooks as never, redis as never), webhooks, client };
   }
@@ -32,6 +32,15 @@ describe('RoomWebhooks', () => {
     const { roomWebhooks, client } = setUp(async () => null);
     await roomWebhooks.changed(ROOM);
     expect(client.incr).toHaveBeenCalledWith(`webhooks:${ROOM}:version`);
+  });
+
+  it('reads the database while Redis is disconnected, without waiting for it', async () => {
+    const { roomWebhooks, webhooks, client } = setUp(async () => '3');
+    client.status = 'reconnecting';
+    await roomWebhooks.activeOf(ROOM);
+    await roomWebhooks.activeOf(ROOM);
+    expect(client.get).not.toHaveBeenCalled();
+    expect(webhooks.activeOfRoom).toHaveBeenCalledTimes(2);
   });
 
   it('reads the database every time Redis does not answer, rather than trusting its copy', async () => {

@@ -11,8 +11,8 @@ const ROOMS_KEPT = 10_000;
 /**
  * This instance's copies of the rooms' active webhook lists, each checked against the room's
  * version in Redis before use: a webhook added, removed or enabled on any instance takes part in
- * the next message on every instance (one GET per message instead of a query). Without an answer
- * from Redis the list is read from the database, so an outage costs a query, never a delivery.
+ * the next message on every instance (one GET per message instead of a query). While Redis is down
+ * the list is read from the database, so an outage costs a query, never a delivery or a wait.
  */
 @Injectable()
 export class RoomWebhooks {
@@ -41,10 +41,15 @@ export class RoomWebhooks {
     await this.redis.client?.incr(this.versionKey(roomId));
   }
 
-  /** The room's version; null when it never changed (or without Redis); undefined when Redis did not answer. */
+  /**
+   * The room's version; null when it never changed (or without Redis); undefined when Redis is not
+   * connected or did not answer. A connection that is down is not waited for: ioredis would hold the
+   * command through its reconnect attempts, and every send with it.
+   */
   private async versionOf(roomId: string): Promise<string | null | undefined> {
     const client = this.redis.client;
     if (!client) return null;
+    if (client.status !== 'ready') return undefined;
     return client.get(this.versionKey(roomId)).catch(() => undefined);
   }
 
