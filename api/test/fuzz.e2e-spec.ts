@@ -189,11 +189,18 @@ describe('fuzzing every input (fast-check)', () => {
         fc.asyncProperty(emission, async ({ event, payload, extra, acked }) => {
           const args: unknown[] = payload === NO_PAYLOAD ? [...extra] : [payload, ...extra];
           fc.pre(packetBytes(event, args) < MAX_PACKET_BYTES);
-          if (acked) {
-            assertContractAck(await rawAck(fuzzed, event, ...args));
-          } else {
-            (fuzzed.socket as unknown as { emit(...a: unknown[]): void }).emit(event, ...args);
+          let answer: unknown;
+          try {
+            answer = acked
+              ? await rawAck(fuzzed, event, ...args)
+              : (fuzzed.socket as unknown as { emit(...a: unknown[]): void }).emit(event, ...args);
+          } catch (error) {
+            // socket.io-client's own encoder cannot send some values (a `__proto__` key beside binary
+            // data makes its copy inherit from the key's value): that packet never left this process.
+            fc.pre(!(error instanceof TypeError));
+            throw error;
           }
+          if (acked) assertContractAck(answer);
           await assertServing(fuzzed);
           assertProcessHealthy();
         }),
