@@ -13,6 +13,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { WebSocket, WebSocketServer } from 'ws';
 
+import { baselineMessage } from './protocol';
+
 const [mode, portText, redisUrl] = process.argv.slice(2);
 const port = Number(portText);
 const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -24,6 +26,9 @@ process.on('message', (message: { type: string }) => {
   process.send?.({ type: 'lag', p99Ms: lag.percentile(99) / 1e6 });
   lag.reset();
 });
+
+/** Not a per-room sequence as the project keeps: only there so the payload has the same fields. */
+let seq = 0;
 
 const http = createServer((_request, response) => {
   response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -41,7 +46,8 @@ if (mode === 'ws') {
         rooms.set(message.room, joined);
         joined.add(ws);
       } else if (message.type === 'send' && message.body !== undefined) {
-        for (const member of rooms.get(message.room) ?? []) member.send(message.body);
+        const frame = JSON.stringify(baselineMessage(message.body, message.room, ++seq));
+        for (const member of rooms.get(message.room) ?? []) member.send(frame);
       }
     });
     ws.on('close', () => joined?.delete(ws));
@@ -58,7 +64,7 @@ if (mode === 'ws') {
       ack({ ok: true });
     });
     socket.on('send', (payload: { room: string; body: string }, ack: (result: object) => void) => {
-      io.to(payload.room).emit('msg', payload.body);
+      io.to(payload.room).emit('msg', baselineMessage(payload.body, payload.room, ++seq));
       ack({ ok: true });
     });
   });

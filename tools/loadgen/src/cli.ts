@@ -4,7 +4,10 @@
  *   --smoke          tiny sizes, seconds (run by `npm test` so the tool cannot rot)
  *   --reps N         repetitions (default 3; the median is reported)
  *   --out FILE       JSON results (default dist/bench/results.json); the chart goes beside it (.svg)
- *   --scenarios a,b  any of fanout,latency,rooms,connections (default: all)
+ *   --scenarios a,b  any of fanout,latency,rooms,store,connections (default: all)
+ *   --latency-rate N messages/s of the fixed-load scenario (default 100: 100k deliveries/s)
+ *   --no-pin         do not pin (by default the servers, Postgres and Redis run on one core and the
+ *                    load generator on the other, through taskset)
  *   --connections N  sockets of the connections scenario (default 50,000; quick 3,000)
  *   --targets a,b    only these targets: project,ws,sio,sio-redis (default: all), e.g. to profile one
  * BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=dist/prof" profiles the project's instances.
@@ -15,6 +18,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { latencyChart } from './chart';
+import { enablePinning, pinProcesses, pinning, servicePids } from './pinning';
 import {
   ConnectionsResult,
   FULL,
@@ -23,10 +27,13 @@ import {
   QUICK,
   RoomsResult,
   SMOKE,
+  StepResult,
+  StoreResult,
   connections,
   fanout,
   fixedLatency,
   manyRooms,
+  store,
 } from './scenarios';
 import { median } from './stats';
 import { TargetName } from './targets';
@@ -39,8 +46,10 @@ const { values } = parseArgs({
     smoke: { type: 'boolean', default: false },
     reps: { type: 'string' },
     out: { type: 'string', default: 'dist/bench/results.json' },
-    scenarios: { type: 'string', default: 'fanout,latency,rooms,connections' },
+    scenarios: { type: 'string', default: 'fanout,latency,rooms,store,connections' },
+    'no-pin': { type: 'boolean', default: false },
     connections: { type: 'string' },
+    'latency-rate': { type: 'string' },
     targets: { type: 'string', default: 'project,ws,sio,sio-redis' },
   },
 });
@@ -55,16 +64,41 @@ const selected = new Set(values.targets.split(',').map((key) => TARGET_NAMES[key
 const only = (targets: TargetName[]) => targets.filter((target) => selected.has(target));
 
 const preset = values.smoke ? SMOKE : values.quick ? QUICK : FULL;
-const sizes = values.connections ? { ...preset, connections: Number(values.connections) } : preset;
+const sizes = {
+  ...preset,
+  ...(values.connections ? { connections: Number(values.connections) } : {}),
+  ...(values['latency-rate'] ? { latencyRate: Number(values['latency-rate']) } : {}),
+};
 const reps = Number(values.reps ?? (values.quick || values.smoke ? 1 : 3));
 const scenarios = new Set(values.scenarios.split(','));
 const out = resolve(values.out);
 
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const log = (line: string) => process.stdout.write(`${line}\n`);
+/** One step in a line: what was offered, what came back, and whether the load generator kept up. */
+const stepLine = (step: StepResult) =>
+  `${fmt(step.offeredDeliveriesPerSec, 0)} deliveries/s offered: p50 ${fmt(step.latency.p50)} p99 ${fmt(step.latency.p99)} ms, delivered ${fmt(step.deliveryRatio * 100, 2)}%, loadgen CPU ${fmt(step.loadgenCpu * 100, 0)}%${step.invalid ? ' (INVALID: load generator over 85% of its core)' : ''}, ${step.payloadBytes} B/event`;
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // Not in the smoke: it runs inside `npm test`, beside suites that need Postgres on every core.
+  const pinned = !values['no-pin'] && !values.smoke && enablePinning();
+  const services = pinned ? servicePids() : [];
+  if (pinned) {
+    pinProcesses('loadgen', [process.pid]);
+    pinProcesses('servers', services);
+    log(
+      `pinned: servers, Postgres and Redis on CPU ${pinning()!.servers}; load generator on CPU ${pinning()!.loadgen}`,
+    );
+  }
+  try {
+    await measure(started, pinned);
+  } finally {
+    if (pinned) pinProcesses('all', services);
+  }
+}
+
+async function measure(started: number, pinned: boolean): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   log(
     `bench: ${values.smoke ? 'smoke' : values.quick ? 'quick' : 'full'}, ${reps} repetition(s), ${machine}`,
@@ -73,14 +107,16 @@ async function main(): Promise<void> {
     fanout: FanoutResult[][];
     latency: LatencyResult[][];
     rooms: RoomsResult[][];
+    store: StoreResult[];
     connections: ConnectionsResult[][];
-  } = { fanout: [], latency: [], rooms: [], connections: [] };
+  } = { fanout: [], latency: [], rooms: [], store: [], connections: [] };
 
   for (let rep = 0; rep < reps; rep++) {
     if (scenarios.has('fanout')) {
       const row: FanoutResult[] = [];
       for (const target of only(ALL_TARGETS)) {
         const result = await fanout(target, sizes);
+        for (const step of result.steps) log(`fanout   ${target.padEnd(20)} ${stepLine(step)}`);
         log(`fanout   ${target.padEnd(20)} knee ${fmt(result.kneeDeliveriesPerSec, 0)} deliveries/s`);
         row.push(result);
       }
@@ -90,9 +126,7 @@ async function main(): Promise<void> {
       const row: LatencyResult[] = [];
       for (const target of only(ALL_TARGETS)) {
         const result = await fixedLatency(target, sizes);
-        log(
-          `latency  ${target.padEnd(20)} p50 ${fmt(result.step.latency.p50)} p99 ${fmt(result.step.latency.p99)} ms, delivered ${fmt(result.step.deliveryRatio * 100, 2)}%`,
-        );
+        log(`latency  ${target.padEnd(20)} ${stepLine(result.step)}`);
         row.push(result);
       }
       results.latency.push(row);
@@ -108,6 +142,19 @@ async function main(): Promise<void> {
       }
       results.rooms.push(row);
     }
+    if (scenarios.has('store') && selected.has('project')) {
+      const result = await store(sizes);
+      log(
+        `store    B4 postgres (pgbench)    ${fmt(result.b4.insertsPerSec, 0)} inserts/s with ${result.b4.clients} clients, pgbench CPU ${fmt(result.b4.loadgenCpu * 100, 0)}%`,
+      );
+      log(
+        `store    project              ${fmt(result.closed.ackedPerSec, 0)} stored+acked msg/s (closed loop), ack p99 ${fmt(result.closed.ack.p99)} ms, stored ${result.stored ?? '–'} of ${result.closed.ack.count} acked, loadgen CPU ${fmt(result.closed.loadgenCpu * 100, 0)}%${result.closed.invalid ? ' (INVALID)' : ''}`,
+      );
+      log(
+        `store    project              at ${fmt(result.half.offeredMsgPerSec, 0)} msg/s (half): ack p50 ${fmt(result.half.ack.p50)} p99 ${fmt(result.half.ack.p99)} ms, loadgen CPU ${fmt(result.half.loadgenCpu * 100, 0)}%`,
+      );
+      results.store.push(result);
+    }
     if (scenarios.has('connections')) {
       const row: ConnectionsResult[] = [];
       for (const target of only(['project', 'B2 socket.io'])) {
@@ -120,12 +167,12 @@ async function main(): Promise<void> {
       results.connections.push(row);
     }
     // Saved after every repetition: a long run cut short still leaves its finished repetitions.
-    save(results, machine, started);
+    save(results, machine, started, pinned);
   }
 
   const summary = summarizeRuns(results);
   printTables(summary);
-  save(results, machine, started);
+  save(results, machine, started, pinned);
 
   const chartPath = out.replace(/\.json$/, '') + '.svg';
   if (results.fanout.length > 0) {
@@ -149,16 +196,18 @@ async function main(): Promise<void> {
 type Summary = ReturnType<typeof summarizeRuns>;
 type Runs = Parameters<typeof summarizeRuns>[0];
 
-function save(results: Runs, machine: string, started: number): void {
+function save(results: Runs, machine: string, started: number, pinned: boolean): void {
   mkdirSync(dirname(out), { recursive: true });
   const document = {
     machine,
+    pinning: pinned ? pinning() : null,
     sizes,
     reps,
     completedReps: Math.max(
       results.fanout.length,
       results.latency.length,
       results.rooms.length,
+      results.store.length,
       results.connections.length,
     ),
     startedAt: new Date(started).toISOString(),
@@ -174,8 +223,11 @@ function summarizeRuns(results: {
   fanout: FanoutResult[][];
   latency: LatencyResult[][];
   rooms: RoomsResult[][];
+  store: StoreResult[];
   connections: ConnectionsResult[][];
 }) {
+  const storeMedian = (value: (r: StoreResult) => number) =>
+    results.store.length > 0 ? median(results.store.map(value)) : Number.NaN;
   const per = <R extends { target: TargetName }>(runs: R[][], value: (r: R) => number) => {
     const targets = [...new Set(runs.flat().map((r) => r.target))];
     return Object.fromEntries(
@@ -205,6 +257,16 @@ function summarizeRuns(results: {
       .flat()
       .filter((r) => r.stored !== null)
       .every((r) => r.stored === r.step.ack.count),
+    b4InsertsPerSec: storeMedian((r) => r.b4.insertsPerSec),
+    storeAckedPerSec: storeMedian((r) => r.closed.ackedPerSec),
+    storeHalfAckP99: storeMedian((r) => r.half.ack.p99),
+    storeStoredEqualsAcked: results.store.every((r) => r.stored === null || r.stored === r.closed.ack.count),
+    invalidSteps: [
+      ...results.fanout.flat().flatMap((r) => r.steps),
+      ...results.latency.flat().map((r) => r.step),
+      ...results.rooms.flat().map((r) => r.step),
+      ...results.store.flatMap((r) => [r.closed, r.half]),
+    ].filter((step) => step.invalid).length,
     connectionsConnected: per(results.connections, (r) => r.connected),
     connectionsPerSec: per(results.connections, (r) => r.connectPerSec),
     handshakeP99: per(results.connections, (r) => r.handshake.p99),
@@ -236,7 +298,16 @@ function printTables(summary: Summary): void {
     if (Object.keys(values).length === 0) continue;
     log(`| ${label} | ${ALL_TARGETS.map((t) => (t in values ? format(values[t]) : '')).join(' | ')} |`);
   }
-  if (!summary.roomsStoredEqualsAcked) log('\nWARNING: stored messages differ from acked messages');
+  if (Number.isFinite(summary.b4InsertsPerSec)) {
+    log('');
+    log(
+      `| persisted throughput | B4 pgbench ${fmt(summary.b4InsertsPerSec, 0)} inserts/s | project ${fmt(summary.storeAckedPerSec, 0)} stored+acked msg/s (${fmt(summary.storeAckedPerSec / summary.b4InsertsPerSec, 2)}×) | ack p99 at half that rate ${fmt(summary.storeHalfAckP99)} ms |`,
+    );
+  }
+  if (!summary.roomsStoredEqualsAcked || !summary.storeStoredEqualsAcked)
+    log('\nWARNING: stored messages differ from acked messages');
+  if (summary.invalidSteps > 0)
+    log(`\nWARNING: ${summary.invalidSteps} step(s) invalid: the load generator used over 85% of its core`);
 }
 
 main().catch((error: unknown) => {

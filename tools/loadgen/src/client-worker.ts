@@ -37,9 +37,12 @@ function reply(message: FromWorker): void {
   process.send?.(message);
 }
 
-function onBody(body: string): void {
-  const decoded = decodeBody(body);
+/** A delivered event: the project's `message:new`, or the baselines' copy of one. */
+function onMessage(message: { body: string }): void {
+  const decoded = decodeBody(message.body);
   if (!decoded || !current || decoded.st !== current.step) return;
+  // The size on the wire of one delivery, measured once per step, so a report shows both sides carry the same.
+  if (current.received === 0) current.payloadBytes = Buffer.byteLength(JSON.stringify(message));
   current.received++;
   current.latencies.push(nowMs() - decoded.t);
 }
@@ -51,7 +54,7 @@ async function openProject(spec: ClientSpec): Promise<BenchClient> {
     reconnection: false,
     requestTimeoutMs: ACK_TIMEOUT_MS,
   });
-  socket.on('message:new', (message) => onBody(message.body));
+  socket.on('message:new', onMessage);
   await socket.connect();
   await socket.join(spec.roomId);
   return {
@@ -69,7 +72,7 @@ async function openSocketIo(spec: ClientSpec): Promise<BenchClient> {
     forceNew: true,
     localAddress: spec.localAddress,
   } as Parameters<typeof io>[1]);
-  socket.on('msg', (body: string) => onBody(body));
+  socket.on('msg', onMessage);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
@@ -92,7 +95,7 @@ async function openWs(spec: ClientSpec): Promise<BenchClient> {
     ws.once('open', resolve);
     ws.once('error', reject);
   });
-  ws.on('message', (data) => onBody(data.toString()));
+  ws.on('message', (data) => onMessage(JSON.parse(data.toString()) as { body: string }));
   ws.send(JSON.stringify({ type: 'join', room: spec.roomId }));
   return {
     // A bare broadcast server has no acks: the send completes when written.
@@ -141,10 +144,34 @@ async function runStep(command: StepCommand): Promise<void> {
   const report: StepReport = { type: 'stepDone', step: command.step, ...emptyCounts() };
   current = report;
   const senders = setup.senders.map((index) => clients[index]).filter(Boolean);
-  const inFlight: Promise<void>[] = [];
+  const cpuBefore = process.cpuUsage();
   const start = nowMs();
   let seq = 0;
-  if (senders.length > 0 && command.rate > 0) {
+  const sendOne = (sender: number): Promise<void> => {
+    const sentAt = nowMs();
+    report.sent++;
+    return senders[sender].send(encodeBody(command.step, sentAt, sender, seq++)).then(
+      () => {
+        const ackedAt = nowMs();
+        report.acked++;
+        if (ackedAt - start <= command.durationMs) report.ackedInTime++;
+        report.ackLatencies.push(ackedAt - sentAt);
+      },
+      () => {
+        report.ackFailed++;
+      },
+    );
+  };
+  const inFlight: Promise<void>[] = [];
+  if (senders.length > 0 && command.window) {
+    const window = command.window;
+    // Closed loop: every sender keeps `window` sends in flight until the step's time is up.
+    const lane = async (sender: number) => {
+      while (nowMs() - start < command.durationMs) await sendOne(sender);
+    };
+    inFlight.push(...senders.flatMap((_, sender) => Array.from({ length: window }, () => lane(sender))));
+    await new Promise((resolve) => setTimeout(resolve, command.durationMs));
+  } else if (senders.length > 0 && command.rate > 0) {
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
         const elapsed = nowMs() - start;
@@ -152,23 +179,7 @@ async function runStep(command: StepCommand): Promise<void> {
           Math.floor((Math.min(elapsed, command.durationMs) * command.rate) / 1000),
           Math.floor((command.durationMs * command.rate) / 1000),
         );
-        while (report.sent < due) {
-          const sender = report.sent % senders.length;
-          const sentAt = nowMs();
-          const body = encodeBody(command.step, sentAt, sender, seq++);
-          report.sent++;
-          inFlight.push(
-            senders[sender].send(body).then(
-              () => {
-                report.acked++;
-                report.ackLatencies.push(nowMs() - sentAt);
-              },
-              () => {
-                report.ackFailed++;
-              },
-            ),
-          );
-        }
+        while (report.sent < due) inFlight.push(sendOne(report.sent % senders.length));
         if (elapsed >= command.durationMs) {
           clearInterval(timer);
           resolve();
@@ -178,6 +189,11 @@ async function runStep(command: StepCommand): Promise<void> {
   } else {
     await new Promise((resolve) => setTimeout(resolve, command.durationMs));
   }
+  // The load generator's own CPU while it offered the load: a run where it nears a full core measured
+  // the load generator, not the target.
+  const cpu = process.cpuUsage(cpuBefore);
+  report.cpuMs = (cpu.user + cpu.system) / 1000;
+  report.wallMs = nowMs() - start;
   await Promise.all(inFlight);
   await new Promise((resolve) => setTimeout(resolve, command.drainMs));
   current = null;

@@ -1,4 +1,5 @@
 /** What the orchestrator and its client worker processes say to each other over IPC. */
+import type { Message } from '@chat/contracts';
 
 export type TargetKind = 'project' | 'sio' | 'ws';
 
@@ -25,6 +26,11 @@ export interface StepCommand {
   step: number;
   /** Messages per second this worker sends, spread over its senders. */
   rate: number;
+  /**
+   * Closed loop instead of a rate: each sender keeps this many sends in flight (the next goes when
+   * one is acked), to find the most a target stores and acks, not what an offered rate gets.
+   */
+  window?: number;
   durationMs: number;
   /** How long to keep listening after the last send. */
   drainMs: number;
@@ -47,17 +53,35 @@ export interface StepReport {
   step: number;
   sent: number;
   acked: number;
+  /** Acks that arrived before the step's time was up (closed loop: the throughput). */
+  ackedInTime: number;
   ackFailed: number;
   received: number;
   /** Raw delivery latencies, ms (send timestamp in the payload → receipt). */
   latencies: number[];
   /** Raw ack latencies, ms. */
   ackLatencies: number[];
+  /** CPU this client process spent (user + system) during the step, and the step's wall time, ms. */
+  cpuMs: number;
+  wallMs: number;
+  /** Bytes of one delivered event as JSON (the first of the step); 0 when none arrived. */
+  payloadBytes: number;
 }
 
 /** The counts of one step, all zero: what a worker starts from and what the pool merges into. */
 export function emptyCounts(): Omit<StepReport, 'type' | 'step'> {
-  return { sent: 0, acked: 0, ackFailed: 0, received: 0, latencies: [], ackLatencies: [] };
+  return {
+    sent: 0,
+    acked: 0,
+    ackedInTime: 0,
+    ackFailed: 0,
+    received: 0,
+    latencies: [],
+    ackLatencies: [],
+    cpuMs: 0,
+    wallMs: 0,
+    payloadBytes: 0,
+  };
 }
 
 export type FromWorker = ConnectReport | StepReport | { type: 'error'; message: string };
@@ -80,4 +104,33 @@ export function decodeBody(body: string): { t: number; st: number } | null {
 /** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/**
+ * What the baselines broadcast: a `message:new` as the project sends it (every field, the nulls and
+ * the nested sender), with the bench body inside, so both sides encode and carry the same bytes.
+ */
+export function baselineMessage(body: string, roomId: string, seq: number): Message {
+  return {
+    id: '0190c6a2-7b1e-7cc3-9d2f-3f5e8a1b2c4d',
+    roomId,
+    seq,
+    senderId: '5b0f3c9e-2a41-4f7e-9c61-0d8e7a6b5c4f',
+    sender: {
+      id: '5b0f3c9e-2a41-4f7e-9c61-0d8e7a6b5c4f',
+      username: 'b5b0f3c9e2a414f7e9c61',
+      displayName: 'b5b0f3c9e2a414f7e9c61',
+    },
+    body,
+    clientMsgId: '7d3e2f1a-9b8c-4d6e-a5f4-3c2b1a0e9d8c',
+    instanceId: 'api-1',
+    createdAt: new Date().toISOString(),
+    editedAt: null,
+    deletedAt: null,
+    threadRootId: null,
+    replyCount: 0,
+    lastReplyAt: null,
+    reactions: [],
+    mentions: [],
+  };
 }

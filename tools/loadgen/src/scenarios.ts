@@ -1,3 +1,4 @@
+import { PgbenchResult, pgbenchInserts } from './pgbench';
 import { LatencySummary, summarize } from './stats';
 import { Target, TargetName, rssBytes, startBaseline, startProject } from './targets';
 import { WorkerPool } from './workers';
@@ -12,6 +13,11 @@ export interface Sizes {
   roomSize: number;
   roomsRatePerSocket: number;
   connections: number;
+  /** Store scenario: sockets (each alone in its room, every one sending) and sends each keeps in flight. */
+  storeSockets: number;
+  storeWindow: number;
+  /** B4's pgbench clients: the transactions the project's group commit keeps in flight (4 per instance × 2). */
+  pgbenchClients: number;
   stepMs: number;
   drainMs: number;
   clientProcesses: number;
@@ -20,13 +26,18 @@ export interface Sizes {
 export const FULL: Sizes = {
   fanoutSockets: 1000,
   fanoutSenders: 10,
-  fanoutRates: [10, 25, 50, 75, 100, 150, 200, 300],
+  // 20k to 150k deliveries/s in steps of 10k (1,000 sockets in one room).
+  fanoutRates: Array.from({ length: 14 }, (_, i) => 20 + 10 * i),
   latencySockets: 1000,
-  latencyRate: 50,
+  // 100k deliveries/s.
+  latencyRate: 100,
   roomsSockets: 5000,
   roomSize: 10,
   roomsRatePerSocket: 1,
   connections: 50_000,
+  storeSockets: 200,
+  storeWindow: 4,
+  pgbenchClients: 8,
   stepMs: 5000,
   drainMs: 1500,
   clientProcesses: 4,
@@ -35,7 +46,8 @@ export const FULL: Sizes = {
 export const QUICK: Sizes = {
   ...FULL,
   fanoutSockets: 500,
-  fanoutRates: [20, 50, 100],
+  fanoutRates: [40, 100, 200],
+  latencyRate: 50,
   roomsSockets: 1000,
   connections: 3000,
   stepMs: 3000,
@@ -54,6 +66,9 @@ export const SMOKE: Sizes = {
   roomSize: 3,
   roomsRatePerSocket: 1,
   connections: 10,
+  storeSockets: 4,
+  storeWindow: 2,
+  pgbenchClients: 2,
   stepMs: 1000,
   drainMs: 500,
   clientProcesses: 2,
@@ -67,8 +82,19 @@ export interface StepResult {
   latency: LatencySummary;
   ack: LatencySummary;
   ackFailed: number;
+  /** Acked per second within the step's time (closed loop: the throughput). */
+  ackedPerSec: number;
   lagP99Ms: number[];
+  /** The load generator's CPU while it offered the load, as a fraction of one core (all its processes). */
+  loadgenCpu: number;
+  /** Over LOADGEN_CPU_LIMIT: the run measured the load generator as much as the target. */
+  invalid: boolean;
+  /** Bytes of one delivered event as JSON. */
+  payloadBytes: number;
 }
+
+/** The issue's rule: a step where the load generator used more than 85 % of its core is not valid. */
+export const LOADGEN_CPU_LIMIT = 0.85;
 
 export interface FanoutResult {
   target: TargetName;
@@ -112,12 +138,17 @@ async function measureStep(
   rate: number,
   membersPerRoom: number,
   sizes: Sizes,
+  window?: number,
 ): Promise<StepResult> {
   await target.lagP99(); // starts a fresh lag window
-  const merged = await pool.step(step, rate, sizes.stepMs, sizes.drainMs);
+  const merged = await pool.step(step, rate, sizes.stepMs, sizes.drainMs, window);
   const lagP99Ms = await target.lagP99();
   const expected = merged.sent * membersPerRoom;
+  const loadgenCpu = merged.wallMs > 0 ? merged.cpuMs / merged.wallMs : 0;
   return {
+    loadgenCpu,
+    invalid: loadgenCpu > LOADGEN_CPU_LIMIT,
+    payloadBytes: merged.payloadBytes,
     offeredMsgPerSec: rate,
     offeredDeliveriesPerSec: rate * membersPerRoom,
     deliveriesPerSec: merged.received / (sizes.stepMs / 1000),
@@ -125,6 +156,7 @@ async function measureStep(
     latency: summarize(merged.latencies),
     ack: summarize(merged.ackLatencies),
     ackFailed: merged.ackFailed,
+    ackedPerSec: merged.ackedInTime / (sizes.stepMs / 1000),
     lagP99Ms,
   };
 }
@@ -245,4 +277,37 @@ export async function connections(name: TargetName, sizes: Sizes): Promise<Conne
   } finally {
     await target.stop();
   }
+}
+
+export interface StoreResult {
+  b4: PgbenchResult;
+  /** Closed loop: every socket keeps `storeWindow` sends in flight; acked (= stored) per second. */
+  closed: StepResult;
+  /** Messages stored during the closed loop (must equal the acks). */
+  stored: number | null;
+  /** An offered rate of half the closed loop's throughput: the ack latency there. */
+  half: StepResult;
+}
+
+/**
+ * Persisted throughput against Postgres's own limit (B4): the project's stored-and-acked messages/s,
+ * each socket alone in its room (one delivery per message: this measures the store, not the fan-out).
+ */
+export async function store(sizes: Sizes): Promise<StoreResult> {
+  const b4 = await pgbenchInserts(sizes.pgbenchClients, Math.max(1, Math.round(sizes.stepMs / 1000)));
+  const everyone = (count: number) => Array.from({ length: count }, (_, i) => i);
+  return withClients('project', 2, sizes.storeSockets, 1, everyone, sizes, async (pool, target) => {
+    const before = await target.storedMessages();
+    const closed = await measureStep(pool, target, 1, 0, 1, sizes, sizes.storeWindow);
+    const after = await target.storedMessages();
+    const half = await measureStep(
+      pool,
+      target,
+      2,
+      Math.max(1, Math.floor(closed.ackedPerSec / 2)),
+      1,
+      sizes,
+    );
+    return { b4, closed, stored: before === null || after === null ? null : after - before, half };
+  });
 }

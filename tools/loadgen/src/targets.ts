@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
+import { pinned, pinnedFork } from './pinning';
 import { ClientSpec, TargetKind } from './protocol';
 
 /** The built API to run; `BENCH_API_MAIN` points at another build (e.g. of main, for a before/after). */
@@ -120,7 +121,8 @@ export async function startProject(instances: number): Promise<Target> {
   }
   async function spawnInstances(): Promise<void> {
     for (const [i, port] of ports.entries()) {
-      const child = spawn(process.execPath, [...API_NODE_ARGS, API_MAIN], {
+      const [command, args] = pinned('servers', process.execPath, [...API_NODE_ARGS, API_MAIN]);
+      const child = spawn(command, args, {
         env: {
           ...process.env,
           HOST: '127.0.0.1',
@@ -219,8 +221,11 @@ export async function startBaseline(name: Exclude<TargetName, 'project'>, proces
   const ports = await Promise.all(Array.from({ length: processes }, () => freePort()));
   const children = await Promise.all(
     ports.map(async (port) => {
+      const { execPath, prefix } = pinnedFork('servers');
       const child = fork(BASELINE_SERVER, [mode, String(port), REDIS_URL], {
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        execPath,
+        execArgv: prefix,
       });
       await new Promise<void>((ready, fail) => {
         child.once('message', () => ready());
@@ -230,14 +235,15 @@ export async function startBaseline(name: Exclude<TargetName, 'project'>, proces
     }),
   );
   const urls = ports.map((port) => `http://127.0.0.1:${port}`);
-  const runId = randomUUID().slice(0, 8);
+  // UUIDs, as the project's room ids, so the rooms in the broadcast payload are as long too.
+  const roomIds: string[] = [];
+  const roomId = (index: number) => (roomIds[index] ??= randomUUID());
   return {
     name,
     kind: mode === 'ws' ? 'ws' : 'sio',
     urls,
     pids: children.map((child) => child.pid!),
-    prepareClients: async (count, roomSize) =>
-      spread(urls, (i) => `${runId}-${Math.floor(i / roomSize)}`, count),
+    prepareClients: async (count, roomSize) => spread(urls, (i) => roomId(Math.floor(i / roomSize)), count),
     lagP99: () =>
       Promise.all(
         children.map(

@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 
+import { pinnedFork } from './pinning';
 import { ClientSpec, ConnectReport, FromWorker, StepReport, TargetKind, emptyCounts } from './protocol';
 
 const WORKER = join(__dirname, 'client-worker.js');
@@ -36,10 +37,12 @@ export class WorkerPool {
       if (senderSet.has(i)) share.senders.push(share.clients.length);
       share.clients.push(client);
     });
+    const { execPath, prefix } = pinnedFork('loadgen');
     const workers = shares.map(() =>
       fork(WORKER, [], {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        execArgv: ['--max-old-space-size=4096'],
+        execPath,
+        execArgv: [...prefix, '--max-old-space-size=4096'],
       }),
     );
     const pool = new WorkerPool(
@@ -66,7 +69,13 @@ export class WorkerPool {
   }
 
   /** Sends `rate` messages/s in total (split by each process's share of senders) for `durationMs`. */
-  async step(step: number, rate: number, durationMs: number, drainMs: number): Promise<MergedStep> {
+  async step(
+    step: number,
+    rate: number,
+    durationMs: number,
+    drainMs: number,
+    window?: number,
+  ): Promise<MergedStep> {
     const totalSenders = this.senderCounts.reduce((a, b) => a + b, 0);
     const reports = await Promise.all(
       this.workers.map((worker, i) =>
@@ -76,6 +85,7 @@ export class WorkerPool {
           rate: totalSenders > 0 ? (rate * this.senderCounts[i]) / totalSenders : 0,
           durationMs,
           drainMs,
+          window,
         }),
       ),
     );
@@ -83,8 +93,13 @@ export class WorkerPool {
     for (const report of reports) {
       merged.sent += report.sent;
       merged.acked += report.acked;
+      merged.ackedInTime += report.ackedInTime;
       merged.ackFailed += report.ackFailed;
       merged.received += report.received;
+      // The client processes share the load generator's core: their CPU adds up; the step's wall time does not.
+      merged.cpuMs += report.cpuMs;
+      merged.wallMs = Math.max(merged.wallMs, report.wallMs);
+      merged.payloadBytes = Math.max(merged.payloadBytes, report.payloadBytes);
       for (const value of report.latencies) merged.latencies.push(value);
       for (const value of report.ackLatencies) merged.ackLatencies.push(value);
     }

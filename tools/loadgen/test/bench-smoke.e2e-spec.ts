@@ -23,7 +23,7 @@ describe('load generator smoke run', () => {
       const out = join(dir, 'results.json');
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        [CLI, '--smoke', '--scenarios', 'latency,rooms', '--out', out],
+        [CLI, '--smoke', '--scenarios', 'latency,rooms,store', '--out', out],
         {
           env: { ...process.env, DATABASE_URL: TEST_POSTGRES_URL, REDIS_URL: TEST_REDIS_URL },
           timeout: SMOKE_MS,
@@ -34,7 +34,7 @@ describe('load generator smoke run', () => {
       const results = JSON.parse(readFileSync(out, 'utf8'));
       const latency = results.runs.latency[0] as {
         target: string;
-        step: { deliveryRatio: number; latency: { count: number } };
+        step: { deliveryRatio: number; latency: { count: number }; payloadBytes: number };
       }[];
       expect(latency.map((r) => r.target)).toEqual([
         'project',
@@ -49,6 +49,11 @@ describe('load generator smoke run', () => {
         });
         expect(result.step.latency.count).toBeGreaterThan(0);
       }
+      // The baselines broadcast a copy of the project's message:new: the same fields, the same bytes
+      // (give or take digits of a seq and an instance id).
+      const [project, ...baselines] = latency.map((r) => r.step.payloadBytes);
+      expect(project).toBeGreaterThan(300);
+      for (const bytes of baselines) expect(Math.abs(bytes - project)).toBeLessThanOrEqual(8);
       const [projectRooms] = results.runs.rooms[0] as {
         stored: number;
         step: { ack: { count: number }; ackFailed: number };
@@ -56,6 +61,20 @@ describe('load generator smoke run', () => {
       expect(projectRooms.step.ackFailed).toBe(0);
       expect(projectRooms.stored).toBe(projectRooms.step.ack.count);
       expect(results.summary.roomsStoredEqualsAcked).toBe(true);
+
+      // Persisted throughput: B4 (pgbench) inserted, and the closed loop stored exactly what it acked.
+      const [storeRun] = results.runs.store as {
+        b4: { insertsPerSec: number };
+        stored: number;
+        closed: { ack: { count: number }; ackFailed: number };
+        half: { ack: { count: number }; ackFailed: number };
+      }[];
+      expect(storeRun.b4.insertsPerSec).toBeGreaterThan(0);
+      expect(storeRun.closed.ackFailed).toBe(0);
+      expect(storeRun.closed.ack.count).toBeGreaterThan(0);
+      expect(storeRun.stored).toBe(storeRun.closed.ack.count);
+      expect(storeRun.half.ackFailed).toBe(0);
+      expect(results.summary.storeStoredEqualsAcked).toBe(true);
     },
     SMOKE_MS,
   );
