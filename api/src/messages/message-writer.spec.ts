@@ -5,6 +5,9 @@ import { InsertedMessageRow, MessageToInsert, MessageWriter } from './message-wr
 
 const ROOM_A = '00000000-0000-4000-8000-00000000000a';
 const ROOM_B = '00000000-0000-4000-8000-00000000000b';
+const ROOM_C = '00000000-0000-4000-8000-00000000000c';
+const ROOM_D = '00000000-0000-4000-8000-00000000000d';
+const ROOM_E = '00000000-0000-4000-8000-00000000000e';
 
 const message = (roomId: string, senderId: string, clientMsgId: string): MessageToInsert => ({
   roomId,
@@ -208,13 +211,14 @@ describe('MessageWriter (group commit)', () => {
     db.holdBatches = true;
     const writer = writerOn(db);
     const pending: Promise<unknown>[] = [];
-    // Four bursts, each its own batch of two, occupy every slot.
-    for (let burst = 0; burst < 4; burst++) {
-      pending.push(writer.insert(message(ROOM_A, 'alice', `p${burst}a`)));
-      pending.push(writer.insert(message(ROOM_A, 'bob', `p${burst}b`)));
+    // Four bursts, each its own batch of two in a room of its own, occupy every slot.
+    const rooms = [ROOM_A, ROOM_B, ROOM_C, ROOM_D];
+    for (const [burst, room] of rooms.entries()) {
+      pending.push(writer.insert(message(room, 'alice', `p${burst}a`)));
+      pending.push(writer.insert(message(room, 'bob', `p${burst}b`)));
       await new Promise((resolve) => setImmediate(resolve));
     }
-    for (let i = 0; i < 5; i++) pending.push(writer.insert(message(ROOM_B, 'carol', `later${i}`)));
+    for (let i = 0; i < 5; i++) pending.push(writer.insert(message(ROOM_E, 'carol', `later${i}`)));
     await new Promise((resolve) => setImmediate(resolve));
     expect(db.held).toHaveLength(4);
 
@@ -222,6 +226,43 @@ describe('MessageWriter (group commit)', () => {
     db.held.forEach((batch) => batch.resolve());
     await Promise.all(pending);
     expect(db.batches.map((batch) => batch.length)).toEqual([2, 2, 2, 2, 5]);
+  });
+
+  it('never has one room in two batches at once: its later messages wait, other rooms go ahead', async () => {
+    const db = new FakeDatabase();
+    db.holdBatches = true;
+    const writer = writerOn(db);
+    const first = [
+      writer.insert(message(ROOM_A, 'alice', 'a1')),
+      writer.insert(message(ROOM_A, 'bob', 'a2')),
+    ];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(db.held).toHaveLength(1);
+
+    // While room A's batch is open: more for A, and messages for B.
+    const second = [
+      writer.insert(message(ROOM_A, 'alice', 'a3')),
+      writer.insert(message(ROOM_B, 'carol', 'b1')),
+      writer.insert(message(ROOM_B, 'dave', 'b2')),
+      writer.insert(message(ROOM_A, 'bob', 'a4')),
+    ];
+    await new Promise((resolve) => setImmediate(resolve));
+    // B's messages went ahead in a batch of their own; A's wait although slots are free.
+    expect(db.held).toHaveLength(2);
+
+    db.holdBatches = false;
+    db.held[1].resolve();
+    await Promise.all(second.slice(1, 3));
+    expect(db.batches.map((batch) => batch.map((m) => m.clientMsgId))).toEqual([['b1', 'b2']]);
+
+    db.held[0].resolve();
+    await Promise.all([...first, ...second]);
+    // A's later messages went in after its first batch, in arrival order.
+    expect(db.batches.map((batch) => batch.map((m) => m.clientMsgId))).toEqual([
+      ['b1', 'b2'],
+      ['a1', 'a2'],
+      ['a3', 'a4'],
+    ]);
   });
 });
 

@@ -169,6 +169,8 @@ interface Pending {
 export class MessageWriter {
   private queue: Pending[] = [];
   private inFlight = 0;
+  /** Rooms of the batches in flight. */
+  private readonly busyRooms = new Set<string>();
   private drainScheduled = false;
   private readonly instanceId: string;
 
@@ -269,8 +271,13 @@ export class MessageWriter {
   private drain(): void {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
       const batch = this.takeBatch();
+      // Every queued message is of a room a batch in flight holds: that batch's end drains again.
+      if (batch.length === 0) return;
+      const rooms = new Set(batch.map((pending) => pending.message.roomId));
+      for (const room of rooms) this.busyRooms.add(room);
       this.inFlight++;
       void this.writeBatch(batch).finally(() => {
+        for (const room of rooms) this.busyRooms.delete(room);
         this.inFlight--;
         this.drain();
       });
@@ -279,14 +286,18 @@ export class MessageWriter {
 
   /**
    * In arrival order, skipping a (sender, clientMsgId) already in the batch: a retry racing its
-   * original goes in the next batch, where it finds the original stored.
+   * original goes in the next batch, where it finds the original stored. A room that a batch in flight
+   * already holds is left for a later batch, whole: two batches of this instance naming one room would
+   * only queue on its row lock, each holding a pool connection, and under load every batch shares a
+   * room with another, so they ran one after the other. Kept disjoint, they commit side by side, and a
+   * room's messages still go in in arrival order.
    */
   private takeBatch(): Pending[] {
     const batch: Pending[] = [];
     const keys = new Set<string>();
     const rest: Pending[] = [];
     for (const pending of this.queue) {
-      if (batch.length < MAX_BATCH && !keys.has(pending.key)) {
+      if (batch.length < MAX_BATCH && !keys.has(pending.key) && !this.busyRooms.has(pending.message.roomId)) {
         batch.push(pending);
         keys.add(pending.key);
       } else {

@@ -148,7 +148,7 @@ async function measure(started: number, pinned: boolean): Promise<void> {
         `store    B4 postgres (pgbench)    ${fmt(result.b4.insertsPerSec, 0)} inserts/s with ${result.b4.clients} clients, pgbench CPU ${fmt(result.b4.loadgenCpu * 100, 0)}%`,
       );
       log(
-        `store    project              ${fmt(result.closed.ackedPerSec, 0)} stored+acked msg/s (closed loop), ack p99 ${fmt(result.closed.ack.p99)} ms, stored ${result.stored ?? '–'} of ${result.closed.ack.count} acked, loadgen CPU ${fmt(result.closed.loadgenCpu * 100, 0)}%${result.closed.invalid ? ' (INVALID)' : ''}`,
+        `store    project              ${fmt(result.closed.ackedPerSec, 0)} stored+acked msg/s (closed loop), ack p99 ${fmt(result.closed.ack.p99)} ms, stored ${result.stored ?? '–'} of ${result.closed.ack.count} acked, ${fmt(result.meanBatchSize)} msgs/batch, loadgen CPU ${fmt(result.closed.loadgenCpu * 100, 0)}%${result.closed.invalid ? ' (INVALID)' : ''}`,
       );
       log(
         `store    project              at ${fmt(result.half.offeredMsgPerSec, 0)} msg/s (half): ack p50 ${fmt(result.half.ack.p50)} p99 ${fmt(result.half.ack.p99)} ms, loadgen CPU ${fmt(result.half.loadgenCpu * 100, 0)}%`,

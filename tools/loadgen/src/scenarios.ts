@@ -287,6 +287,18 @@ export interface StoreResult {
   stored: number | null;
   /** An offered rate of half the closed loop's throughput: the ack latency there. */
   half: StepResult;
+  /** Over both steps, from the instances' metrics: messages per group-commit batch, and per transaction. */
+  meanBatchSize: number;
+}
+
+/** Sum of a metric's samples (e.g. `x_sum` or `x_count`) over every instance's exposition. */
+function metricTotal(texts: string[], name: string): number {
+  let total = 0;
+  for (const text of texts)
+    for (const line of text.split('\n'))
+      if (line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+        total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return total;
 }
 
 /**
@@ -308,6 +320,16 @@ export async function store(sizes: Sizes): Promise<StoreResult> {
       1,
       sizes,
     );
-    return { b4, closed, stored: before === null || after === null ? null : after - before, half };
+    const metrics = await target.metrics();
+    const meanBatchSize =
+      metricTotal(metrics, 'chat_message_batch_size_sum') /
+      metricTotal(metrics, 'chat_message_batch_size_count');
+    return {
+      b4,
+      closed,
+      stored: before === null || after === null ? null : after - before,
+      half,
+      meanBatchSize,
+    };
   });
 }

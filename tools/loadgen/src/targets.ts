@@ -32,6 +32,8 @@ export interface Target {
   prepareClients(count: number, roomSize: number): Promise<ClientSpec[]>;
   /** Event-loop lag p99 (ms) of each process since the last call. */
   lagP99(): Promise<number[]>;
+  /** Each instance's Prometheus metrics (empty for the baselines). */
+  metrics(): Promise<string[]>;
   /** Messages stored, for targets that store them. */
   storedMessages(): Promise<number | null>;
   stop(): Promise<void>;
@@ -195,6 +197,13 @@ export async function startProject(instances: number): Promise<Target> {
         }),
       );
     },
+    metrics() {
+      return Promise.all(
+        metricsPorts.map(async (metricsPort) =>
+          (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(),
+        ),
+      );
+    },
     async storedMessages() {
       const [row] = (await db.query('SELECT count(*)::int AS n FROM messages')).rows as { n: number }[];
       return row.n;
@@ -259,6 +268,7 @@ export async function startBaseline(name: Exclude<TargetName, 'project'>, proces
             }),
         ),
       ),
+    metrics: async () => [],
     storedMessages: async () => null,
     stop: async () => {
       await Promise.all(children.map(stopProcess));
