@@ -74,36 +74,53 @@ class FakeDatabase {
         this.failNextBatch = null;
         throw failure;
       }
-      const manager = {
-        query: async (sql: string, params: unknown[]) => {
-          if (sql.includes('FOR UPDATE')) {
-            this.lockedRooms.push(params[0] as string[]);
-            return [];
-          }
-          const [roomIds, senderIds, bodies, clientMsgIds, , threadRootIds, mentionLiterals] = params as [
-            string[],
-            string[],
-            string[],
-            string[],
-            string,
-            (string | null)[],
-            string[],
-          ];
-          const batch = roomIds.map((roomId, i) => ({
-            roomId,
-            senderId: senderIds[i],
-            body: bodies[i],
-            clientMsgId: clientMsgIds[i],
-            threadRootId: threadRootIds[i],
-            mentionedUsernames: mentionLiterals[i].slice(1, -1).split(',').filter(Boolean),
-          }));
-          this.batches.push(batch);
-          return batch.map((m) => rowOf(m, ++this.seq));
-        },
-      };
-      return work(manager);
+      return work({ query: (sql: string, params: unknown[]) => this.batchQuery(sql, params) });
+    },
+    /** Outside a transaction: a batch of one room is a statement of its own. */
+    manager: {
+      query: async (sql: string, params: unknown[]) => {
+        if (this.holdBatches) await new Promise<void>((resolve) => this.held.push({ resolve }));
+        if (this.failNextBatch) {
+          const failure = this.failNextBatch;
+          this.failNextBatch = null;
+          throw failure;
+        }
+        this.unwrapped++;
+        return this.batchQuery(sql, params);
+      },
     },
   };
+
+  /** Batches written as a statement of their own, without a transaction (and its room locks). */
+  unwrapped = 0;
+  /** clientMsgIds the batch statement does not store (not a member, already stored). */
+  readonly skipped = new Set<string>();
+
+  private batchQuery(sql: string, params: unknown[]) {
+    if (sql.includes('FOR UPDATE')) {
+      this.lockedRooms.push(params[0] as string[]);
+      return [];
+    }
+    const [roomIds, senderIds, bodies, clientMsgIds, , threadRootIds, mentionLiterals] = params as [
+      string[],
+      string[],
+      string[],
+      string[],
+      string,
+      (string | null)[],
+      string[],
+    ];
+    const batch = roomIds.map((roomId, i) => ({
+      roomId,
+      senderId: senderIds[i],
+      body: bodies[i],
+      clientMsgId: clientMsgIds[i],
+      threadRootId: threadRootIds[i],
+      mentionedUsernames: mentionLiterals[i].slice(1, -1).split(',').filter(Boolean),
+    }));
+    this.batches.push(batch);
+    return batch.filter((m) => !this.skipped.has(m.clientMsgId)).map((m) => rowOf(m, ++this.seq));
+  }
 }
 
 const config = { get: () => 'test' } as unknown as ConfigService<never, true>;
@@ -151,19 +168,32 @@ describe('MessageWriter (group commit)', () => {
 
   it('answers undefined for a message the batch did not store (not a member, or already stored)', async () => {
     const db = new FakeDatabase();
+    db.skipped.add('skipped');
     const writer = writerOn(db);
-    const manager = db.dataSource.transaction;
-    db.dataSource.transaction = (work) =>
-      manager(async (inner) => {
-        const rows = (await work(inner)) as InsertedMessageRow[];
-        return rows.filter((row) => row.client_msg_id !== 'skipped') as never;
-      });
     const [kept, skipped] = await Promise.all([
       writer.insert(message(ROOM_A, 'alice', 'kept')),
       writer.insert(message(ROOM_A, 'mallory', 'skipped')),
     ]);
     expect(kept?.client_msg_id).toBe('kept');
     expect(skipped).toBeUndefined();
+  });
+
+  it('writes a batch of one room as one statement, without a transaction; several rooms are locked in one', async () => {
+    const db = new FakeDatabase();
+    const writer = writerOn(db);
+    await Promise.all([
+      writer.insert(message(ROOM_A, 'alice', 'a1')),
+      writer.insert(message(ROOM_A, 'bob', 'a2')),
+    ]);
+    expect(db.unwrapped).toBe(1);
+    expect(db.lockedRooms).toEqual([]);
+
+    await Promise.all([
+      writer.insert(message(ROOM_B, 'alice', 'b1')),
+      writer.insert(message(ROOM_A, 'bob', 'a3')),
+    ]);
+    expect(db.unwrapped).toBe(1);
+    expect(db.lockedRooms).toEqual([[ROOM_A, ROOM_B]]);
   });
 
   it('never puts the same sender and clientMsgId twice in one batch: the retry waits for the next one', async () => {

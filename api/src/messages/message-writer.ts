@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
 
 import { AttachmentRow, AttachmentsRepository } from '../attachments/attachments.repository';
 import { isUniqueViolation } from '../common/postgres-errors';
@@ -124,7 +125,7 @@ const INSERT_MANY = `
   bumped AS (
     UPDATE rooms r SET last_seq = r.last_seq + c.count
     FROM (SELECT room_id, count(*) AS count FROM accepted GROUP BY room_id) c
-    WHERE r.id = c.room_id
+    WHERE r.id = c.room_id AND r.archived_at IS NULL
     RETURNING r.id, r.kind, r.last_seq - c.count AS base
   ),
   inserted AS (
@@ -173,6 +174,8 @@ export class MessageWriter {
   private readonly busyRooms = new Set<string>();
   private drainScheduled = false;
   private readonly instanceId: string;
+  /** Behind a transaction pooler a connection's prepared statements are not its client's. */
+  private readonly namedStatements: boolean;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -180,6 +183,7 @@ export class MessageWriter {
     private readonly attachments: AttachmentsRepository,
   ) {
     this.instanceId = config.get('app.instanceId', { infer: true });
+    this.namedStatements = !config.get('database.transactionPooling', { infer: true });
   }
 
   async write(message: MessageToInsert): Promise<WriteResult> {
@@ -353,19 +357,52 @@ export class MessageWriter {
 
   private insertMany(messages: MessageToInsert[]): Promise<StoredMessageRow[]> {
     const roomIds = [...new Set(messages.map((m) => m.roomId))].sort();
+    const params = [
+      messages.map((m) => m.roomId),
+      messages.map((m) => m.senderId),
+      messages.map((m) => m.body),
+      messages.map((m) => m.clientMsgId),
+      this.instanceId,
+      messages.map((m) => m.threadRootId),
+      // unnest cannot take a ragged array of arrays: each row's names travel as one array literal.
+      messages.map((m) => toArrayLiteral(m.mentionedUsernames)),
+    ];
+    // One room (a busy room's burst, the common case): the statement's own UPDATE of that room's row
+    // is its only lock, as for INSERT_ONE, so there is no order to keep with other batches and no
+    // transaction to wrap it in — one round trip to Postgres instead of four (BEGIN, lock, insert,
+    // COMMIT). The UPDATE re-reads the row once its lock is granted, last_seq and archived_at included;
+    // a clientMsgId committed meanwhile by another instance trips the unique index and the batch is
+    // retried message by message, as for a multi-room batch.
+    if (roomIds.length === 1) {
+      return this.statement(this.dataSource.manager, 'chat_insert_many', INSERT_MANY, params);
+    }
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(LOCK_ROOMS, [roomIds]);
-      return manager.query(INSERT_MANY, [
-        messages.map((m) => m.roomId),
-        messages.map((m) => m.senderId),
-        messages.map((m) => m.body),
-        messages.map((m) => m.clientMsgId),
-        this.instanceId,
-        messages.map((m) => m.threadRootId),
-        // unnest cannot take a ragged array of arrays: each row's names travel as one array literal.
-        messages.map((m) => toArrayLiteral(m.mentionedUsernames)),
-      ]);
+      await this.statement(manager, 'chat_lock_rooms', LOCK_ROOMS, [roomIds]);
+      return this.statement(manager, 'chat_insert_many', INSERT_MANY, params);
     });
+  }
+
+  /**
+   * A named (prepared) statement where possible: Postgres parses and plans INSERT_MANY once per
+   * connection instead of once per batch — measured at 0.6–1 ms of its CPU per batch, as much as it
+   * spends executing a batch of five.
+   */
+  private async statement<T>(
+    manager: EntityManager,
+    name: string,
+    text: string,
+    values: unknown[],
+  ): Promise<T[]> {
+    if (!this.namedStatements) return manager.query(text, values);
+    const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      const result = await client.query<T & object>({ name, text, values });
+      return result.rows;
+    } finally {
+      // A runner of our own goes back to the pool; a transaction's is released by the transaction.
+      if (!manager.queryRunner) await runner.release();
+    }
   }
 }
 

@@ -37,6 +37,33 @@ function reply(message: FromWorker): void {
   process.send?.(message);
 }
 
+/**
+ * A receiver's frame, undecoded: the bench body is JSON inside the event's JSON, so its timestamp and
+ * step are read from the raw bytes after `\"t\":` without parsing (or even decoding) the ~600-byte event.
+ */
+const STAMP = Buffer.from('\\"t\\":');
+const COMMA = 0x2c;
+
+function numberAt(frame: Buffer, start: number): [value: number, end: number] {
+  let end = start;
+  while (end < frame.length && frame[end] !== COMMA) end++;
+  return [Number(frame.toString('latin1', start, end)), end];
+}
+
+function onRawEvent(frame: Buffer): void {
+  if (!current) return;
+  const at = frame.indexOf(STAMP);
+  if (at < 0) return;
+  const [sentAt, end] = numberAt(frame, at + STAMP.length);
+  // `,\"st\":` follows the timestamp.
+  const [step] = numberAt(frame, end + 1 + STAMP.length + 1);
+  if (step !== current.step) return;
+  // The event as delivered: `42[name, payload, offset?]` less the packet type.
+  if (current.received === 0) current.payloadBytes = frame.length - 2;
+  current.received++;
+  current.latencies.push(nowMs() - sentAt);
+}
+
 /** A delivered event: the project's `message:new`, or the baselines' copy of one. */
 function onMessage(message: { body: string }): void {
   const decoded = decodeBody(message.body);
@@ -104,11 +131,64 @@ async function openWs(spec: ClientSpec): Promise<BenchClient> {
   };
 }
 
+/**
+ * A receiver that only receives: Engine.IO v4 / Socket.IO v5 spoken directly over `ws`, the same code
+ * for the project and the Socket.IO baselines. socket.io-client (and the SDK on top of it) decodes
+ * every event into objects; at 100k deliveries/s over 1,000 sockets that alone filled the load
+ * generator's core, so the run measured the clients. Senders keep the full clients.
+ */
+async function openLeanReceiver(spec: ClientSpec, kind: 'project' | 'sio'): Promise<BenchClient> {
+  const url = `${spec.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
+  const ws = new WebSocket(url, {
+    perMessageDeflate: false,
+    localAddress: spec.localAddress,
+    skipUTF8Validation: true,
+  });
+  const joinPacket =
+    kind === 'project'
+      ? `421${JSON.stringify(['room:join', { roomId: spec.roomId }])}`
+      : `421${JSON.stringify(['join', spec.roomId])}`;
+  const FOUR = 0x34;
+  const TWO = 0x32;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('lean receiver: no join ack in time')), ACK_TIMEOUT_MS);
+    ws.once('error', reject);
+    ws.on('message', (data: Buffer) => {
+      // The hot path first: an event (`42…`).
+      if (data[0] === FOUR && data[1] === TWO) return onRawEvent(data);
+      const frame = data.toString();
+      if (frame[0] === '0') {
+        // Engine.IO open: connect to the default namespace, with the token for the project.
+        ws.send(spec.token ? `40${JSON.stringify({ token: spec.token })}` : '40');
+      } else if (frame === '2') {
+        ws.send('3'); // ping → pong
+      } else if (frame.startsWith('40')) {
+        ws.send(joinPacket);
+      } else if (frame.startsWith('431')) {
+        clearTimeout(timer);
+        if (kind === 'sio' || frame.includes('"lastSeq"')) resolve();
+        else reject(new Error(`lean receiver: join refused: ${frame.slice(0, 200)}`));
+      } else if (frame.startsWith('44')) {
+        clearTimeout(timer);
+        reject(new Error(`lean receiver: connect refused: ${frame.slice(0, 200)}`));
+      }
+    });
+  });
+  return {
+    send: () => Promise.reject(new Error('a lean receiver does not send')),
+    close: () => ws.close(),
+  };
+}
+
 const OPENERS = { project: openProject, sio: openSocketIo, ws: openWs };
 
 async function connectAll(config: WorkerSetup): Promise<void> {
   setup = config;
-  const open = OPENERS[config.kind];
+  const senders = new Set(config.senders);
+  const open = (spec: ClientSpec, index: number) =>
+    config.kind !== 'ws' && !senders.has(index)
+      ? openLeanReceiver(spec, config.kind)
+      : OPENERS[config.kind](spec);
   const handshakeMs: number[] = [];
   let failed = 0;
   let firstError: string | undefined;
@@ -120,7 +200,7 @@ async function connectAll(config: WorkerSetup): Promise<void> {
       const index = next++;
       const begin = nowMs();
       try {
-        opened[index] = await open(config.clients[index]);
+        opened[index] = await open(config.clients[index], index);
         handshakeMs.push(nowMs() - begin);
       } catch (error) {
         failed++;
