@@ -44,9 +44,7 @@ describe('ChatService.join', () => {
       // The join's own check passed…
       subscribe: async () => undefined,
       // …and by the time the socket is subscribed, the ban has removed the membership.
-      memberOfAmong: async () => new Set<string>(),
-      getRoom: async () => ({ id: ROOM, lastSeq: 0 }) as never,
-      memberIds: async () => [],
+      subscribedView: async () => ({ room: { id: ROOM, lastSeq: 0 } as never, member: false, memberIds: [] }),
     });
 
     await expect(service.join(socket, ROOM)).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -57,9 +55,11 @@ describe('ChatService.join', () => {
     const socket = fakeSocket();
     const service = chatService({
       subscribe: async () => undefined,
-      memberOfAmong: async () => new Set([ROOM]),
-      getRoom: async () => ({ id: ROOM, lastSeq: 3 }) as never,
-      memberIds: async () => [USER],
+      subscribedView: async () => ({
+        room: { id: ROOM, lastSeq: 3 } as never,
+        member: true,
+        memberIds: [USER],
+      }),
     });
 
     await expect(service.join(socket, ROOM)).resolves.toMatchObject({ lastSeq: 3 });

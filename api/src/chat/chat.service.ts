@@ -142,14 +142,16 @@ export class ChatService implements OnApplicationShutdown {
       if (left > 0) this.joinsInFlight.set(socket, left);
       else this.joinsInFlight.delete(socket);
     }
-    if (!(await this.rooms.memberOfAmong(userId, [roomId])).has(roomId)) {
+    // Read after subscribing, in one query: the membership again (a ban or removal that committed
+    // while the join was being checked must not leave the socket subscribed), and the room's last
+    // seq — every message above it is certain to arrive live.
+    const view = await this.rooms.subscribedView(roomId, userId);
+    if (!view?.member) {
       await socket.leave(channel);
       throw AppError.forbidden('You are not a member of this room');
     }
-    // Read after joining: every message with a seq above this one is certain to arrive live.
-    const room = await this.rooms.getRoom(roomId);
-    const online = await this.presence.onlineAmong(await this.rooms.memberIds(roomId));
-    return { room, lastSeq: room.lastSeq, onlineMemberIds: [...online] };
+    const online = await this.presence.onlineAmong(view.memberIds);
+    return { room: view.room, lastSeq: view.room.lastSeq, onlineMemberIds: [...online] };
   }
 
   async leave(socket: ChatSocket, roomId: string): Promise<void> {

@@ -70,11 +70,6 @@ export class MembershipsRepository {
     }));
   }
 
-  async userIdsOf(roomId: string): Promise<string[]> {
-    const rows = await this.manager.find(MembershipEntity, { select: { userId: true }, where: { roomId } });
-    return rows.map((row) => row.userId);
-  }
-
   /** The rooms of each of these users, in their order. */
   async roomIdsOfUsers(userIds: readonly string[]): Promise<string[][]> {
     const rows: { user_id: string; room_ids: string[] }[] = await this.manager.query(

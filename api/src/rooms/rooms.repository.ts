@@ -60,6 +60,25 @@ export class RoomsRepository {
     return row ? toRoom(row) : null;
   }
 
+  /**
+   * What a socket that has just subscribed to the room needs, in one read: the room (its last seq
+   * read after the subscription), whether the user is a member at that moment, and every member's id
+   * (for who is online). Null for an unknown room.
+   */
+  async subscribedView(
+    roomId: string,
+    userId: string,
+  ): Promise<{ room: Room; member: boolean; memberIds: string[] } | null> {
+    const [row]: (RoomRow & { is_member: boolean; member_ids: string[] })[] = await this.manager.query(
+      `SELECT ${ROOM_COLUMNS},
+         EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = r.id AND m.user_id = $2) AS is_member,
+         ARRAY(SELECT m.user_id FROM memberships m WHERE m.room_id = r.id) AS member_ids
+       FROM rooms r WHERE r.id = $1`,
+      [roomId, userId],
+    );
+    return row ? { room: toRoom(row), member: row.is_member, memberIds: row.member_ids } : null;
+  }
+
   async findByDirectKey(directKey: string, db: EntityManager): Promise<Room> {
     const [row]: RoomRow[] = await db.query(`SELECT ${ROOM_COLUMNS} FROM rooms r WHERE r.direct_key = $1`, [
       directKey,

@@ -205,9 +205,11 @@ export class RoomsService {
     return access;
   }
 
-  memberIds(roomId: string): Promise<string[]> {
-    return this.memberships.userIdsOf(roomId);
+  /** The room as a just-subscribed socket sees it (see RoomsRepository.subscribedView). */
+  subscribedView(roomId: string, userId: string) {
+    return this.roomsRepo.subscribedView(roomId, userId);
   }
+
 
   private async lockRoom(db: EntityManager, roomId: string): Promise<RoomEntity> {
     const room = await this.roomsRepo.lock(db, roomId);

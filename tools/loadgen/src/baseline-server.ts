@@ -3,11 +3,15 @@
  *   ws            B1: a `ws` server broadcasting each message to the clients of its room
  *   sio           B2: Socket.IO, one process
  *   sio-redis     B3: Socket.IO with @socket.io/redis-adapter (run two of them)
+ *   sio-jwt       B2j: Socket.IO whose handshake verifies a JWT (BASELINE_JWT_SECRET), as the
+ *                 project's must: the baseline of the connection scenario
  * Same transport settings as the project: websocket, perMessageDeflate off, bufferutil present.
  * Usage: node baseline-server.js <mode> <port> [redisUrl]
  */
 import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
+import { verify } from 'jsonwebtoken';
+import { createSecretKey } from 'node:crypto';
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server } from 'socket.io';
@@ -57,6 +61,20 @@ if (mode === 'ws') {
   if (mode === 'sio-redis') {
     const pub = new Redis(redisUrl);
     io.adapter(createAdapter(pub, pub.duplicate()));
+  }
+  if (mode === 'sio-jwt') {
+    // As the project verifies: HS256 only, the secret as a KeyObject (a string secret makes
+    // jsonwebtoken try to parse it as a PEM key on every call).
+    const key = createSecretKey(Buffer.from(process.env.BASELINE_JWT_SECRET ?? '', 'utf8'));
+    io.use((socket, next) => {
+      try {
+        const claims = verify(String(socket.handshake.auth.token), key, { algorithms: ['HS256'] });
+        socket.data.userId = typeof claims === 'object' ? claims.sub : undefined;
+        next();
+      } catch {
+        next(new Error('unauthorized'));
+      }
+    });
   }
   io.on('connection', (socket) => {
     socket.on('join', (room: string, ack: (result: object) => void) => {

@@ -9,7 +9,8 @@
  *   --no-pin         do not pin (by default the servers, Postgres and Redis run on one core and the
  *                    load generator on the other, through taskset)
  *   --connections N  sockets of the connections scenario (default 50,000; quick 3,000)
- *   --targets a,b    only these targets: project,ws,sio,sio-redis (default: all), e.g. to profile one
+ *   --targets a,b    only these targets: project,ws,sio,sio-redis,sio-jwt (default: all), e.g. to
+ *                    profile one
  * BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=dist/prof" profiles the project's instances.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -38,7 +39,15 @@ import {
 import { median } from './stats';
 import { TargetName } from './targets';
 
-const ALL_TARGETS: TargetName[] = ['project', 'B1 ws', 'B2 socket.io', 'B3 socket.io+redis'];
+const ALL_TARGETS: TargetName[] = [
+  'project',
+  'B1 ws',
+  'B2 socket.io',
+  'B3 socket.io+redis',
+  'B2j socket.io+jwt',
+];
+/** The targets of the message scenarios (B2j only differs from B2 in its handshake). */
+const MESSAGE_TARGETS = ALL_TARGETS.filter((target) => target !== 'B2j socket.io+jwt');
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +59,7 @@ const { values } = parseArgs({
     'no-pin': { type: 'boolean', default: false },
     connections: { type: 'string' },
     'latency-rate': { type: 'string' },
-    targets: { type: 'string', default: 'project,ws,sio,sio-redis' },
+    targets: { type: 'string', default: 'project,ws,sio,sio-redis,sio-jwt' },
   },
 });
 
@@ -59,6 +68,7 @@ const TARGET_NAMES: Record<string, TargetName> = {
   ws: 'B1 ws',
   sio: 'B2 socket.io',
   'sio-redis': 'B3 socket.io+redis',
+  'sio-jwt': 'B2j socket.io+jwt',
 };
 const selected = new Set(values.targets.split(',').map((key) => TARGET_NAMES[key]));
 const only = (targets: TargetName[]) => targets.filter((target) => selected.has(target));
@@ -114,7 +124,7 @@ async function measure(started: number, pinned: boolean): Promise<void> {
   for (let rep = 0; rep < reps; rep++) {
     if (scenarios.has('fanout')) {
       const row: FanoutResult[] = [];
-      for (const target of only(ALL_TARGETS)) {
+      for (const target of only(MESSAGE_TARGETS)) {
         const result = await fanout(target, sizes);
         for (const step of result.steps) log(`fanout   ${target.padEnd(20)} ${stepLine(step)}`);
         log(`fanout   ${target.padEnd(20)} knee ${fmt(result.kneeDeliveriesPerSec, 0)} deliveries/s`);
@@ -124,7 +134,7 @@ async function measure(started: number, pinned: boolean): Promise<void> {
     }
     if (scenarios.has('latency')) {
       const row: LatencyResult[] = [];
-      for (const target of only(ALL_TARGETS)) {
+      for (const target of only(MESSAGE_TARGETS)) {
         const result = await fixedLatency(target, sizes);
         log(`latency  ${target.padEnd(20)} ${stepLine(result.step)}`);
         row.push(result);
@@ -157,7 +167,7 @@ async function measure(started: number, pinned: boolean): Promise<void> {
     }
     if (scenarios.has('connections')) {
       const row: ConnectionsResult[] = [];
-      for (const target of only(['project', 'B2 socket.io'])) {
+      for (const target of only(['project', 'B2 socket.io', 'B2j socket.io+jwt'])) {
         const result = await connections(target, sizes);
         log(
           `conns    ${target.padEnd(20)} ${result.connected}/${sizes.connections} at ${fmt(result.connectPerSec, 0)}/s, handshake p99 ${fmt(result.handshake.p99)} ms, ${fmt(result.rssPerConnectionKiB)} KiB/conn`,

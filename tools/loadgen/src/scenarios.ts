@@ -129,7 +129,8 @@ const KNEE_P99_MS = 250;
 
 async function startTarget(name: TargetName, instances: number): Promise<Target> {
   if (name === 'project') return startProject(instances);
-  return startBaseline(name, name === 'B3 socket.io+redis' ? instances : 1);
+  const multiProcess = name === 'B3 socket.io+redis' || name === 'B2j socket.io+jwt';
+  return startBaseline(name, multiProcess ? instances : 1);
 }
 
 async function measureStep(
@@ -252,7 +253,8 @@ export async function manyRooms(name: TargetName, sizes: Sizes): Promise<RoomsRe
 }
 
 export async function connections(name: TargetName, sizes: Sizes): Promise<ConnectionsResult> {
-  const instances = name === 'project' ? 3 : 1;
+  // The project and its connection baseline B2j in three processes each; bare B2 in one.
+  const instances = name === 'B2 socket.io' ? 1 : 3;
   const target = await startTarget(name, instances);
   try {
     const clients = await target.prepareClients(sizes.connections, 100);

@@ -20,7 +20,13 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Source addresses clients connect from: 127.0.0.2–9, ~28k ephemeral ports each. */
 const SOURCE_ADDRESSES = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`);
 
-export type TargetName = 'project' | 'B1 ws' | 'B2 socket.io' | 'B3 socket.io+redis';
+export type TargetName =
+  | 'project'
+  | 'B1 ws'
+  | 'B2 socket.io'
+  | 'B3 socket.io+redis'
+  /** B2 whose handshake middleware verifies the same JWT as the project's: the connection baseline. */
+  | 'B2j socket.io+jwt';
 
 /** A system under test: processes serving sockets, and how clients reach a room on them. */
 export interface Target {
@@ -226,7 +232,15 @@ export async function startProject(instances: number): Promise<Target> {
 
 /** A bare baseline in `processes` processes (B3 uses two, sharing Redis). */
 export async function startBaseline(name: Exclude<TargetName, 'project'>, processes = 1): Promise<Target> {
-  const mode = name === 'B1 ws' ? 'ws' : name === 'B2 socket.io' ? 'sio' : 'sio-redis';
+  const mode = (
+    {
+      'B1 ws': 'ws',
+      'B2 socket.io': 'sio',
+      'B3 socket.io+redis': 'sio-redis',
+      'B2j socket.io+jwt': 'sio-jwt',
+    } as const
+  )[name];
+  const secret = randomBytes(32).toString('hex');
   const ports = await Promise.all(Array.from({ length: processes }, () => freePort()));
   const children = await Promise.all(
     ports.map(async (port) => {
@@ -235,6 +249,7 @@ export async function startBaseline(name: Exclude<TargetName, 'project'>, proces
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         execPath,
         execArgv: prefix,
+        env: { ...process.env, BASELINE_JWT_SECRET: secret },
       });
       await new Promise<void>((ready, fail) => {
         child.once('message', () => ready());
@@ -252,7 +267,21 @@ export async function startBaseline(name: Exclude<TargetName, 'project'>, proces
     kind: mode === 'ws' ? 'ws' : 'sio',
     urls,
     pids: children.map((child) => child.pid!),
-    prepareClients: async (count, roomSize) => spread(urls, (i) => roomId(Math.floor(i / roomSize)), count),
+    prepareClients: async (count, roomSize) =>
+      spread(
+        urls,
+        (i) => roomId(Math.floor(i / roomSize)),
+        count,
+        mode === 'sio-jwt'
+          ? () => ({
+              // The project's token shape, signed the same way.
+              token: sign({ sub: randomUUID(), username: 'bench-user' }, secret, {
+                algorithm: 'HS256',
+                expiresIn: '2h',
+              }),
+            })
+          : undefined,
+      ),
     lagP99: () =>
       Promise.all(
         children.map(
