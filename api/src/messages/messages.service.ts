@@ -109,9 +109,13 @@ export class MessagesService {
       }),
       ...(result.attachments && { attachments: result.attachments.map(toAttachment) }),
     };
-    await this.hooks.run('message.created', message);
+    // Delivered first, then handed to the hooks (webhook deliveries queued) before the ack: the room
+    // need not wait for that round trip to Redis. If a hook fails, the send fails and the sender's
+    // retry (same clientMsgId) runs the hooks and announces the message again; clients keep one copy
+    // per seq.
     this.broadcaster.toRoom(roomId, 'message:new', message);
     this.notify(message, row.direct_peer_ids ?? []);
+    await this.hooks.run('message.created', message);
     return { message, duplicate: false };
   }
 
