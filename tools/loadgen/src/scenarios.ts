@@ -50,9 +50,9 @@ export const QUICK: Sizes = {
   fanoutRates: [40, 100, 200],
   latencyRate: 50,
   roomsSockets: 1000,
-  connections: 3000,
+  connections: 2000,
   stepMs: 3000,
-  drainMs: 1000,
+  drainMs: 700,
   clientProcesses: 2,
 };
 
