@@ -79,6 +79,8 @@ class FakeDatabase {
     /** Outside a transaction: a batch of one room is a statement of its own. */
     manager: {
       query: async (sql: string, params: unknown[]) => {
+        // The single-row statement (its first parameter is one room id, not an array of them).
+        if (!Array.isArray(params[0])) return this.dataSource.query(sql, params);
         if (this.holdBatches) await new Promise<void>((resolve) => this.held.push({ resolve }));
         if (this.failNextBatch) {
           const failure = this.failNextBatch;
@@ -300,14 +302,13 @@ describe('MessageWriter.write (how a message ended)', () => {
   /** The writer on a database that stores nothing, and answers the follow-up lookups as given. */
   function refusingWriter(lookups: { original?: object; roomExists: boolean }) {
     const sql: string[] = [];
-    const dataSource = {
-      query: async (text: string) => {
-        sql.push(text);
-        if (text.includes('INSERT INTO messages')) return [];
-        if (text.includes('client_msg_id = $2')) return lookups.original ? [lookups.original] : [];
-        return lookups.roomExists ? [{ '?column?': 1 }] : [];
-      },
+    const query = async (text: string) => {
+      sql.push(text);
+      if (text.includes('INSERT INTO messages')) return [];
+      if (text.includes('client_msg_id = $2')) return lookups.original ? [lookups.original] : [];
+      return lookups.roomExists ? [{ '?column?': 1 }] : [];
     };
+    const dataSource = { query, manager: { query } };
     return {
       writer: new MessageWriter(dataSource as unknown as DataSource, config as never, {} as never),
       sql,
