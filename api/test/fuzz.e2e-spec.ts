@@ -42,6 +42,9 @@ import {
 import { TestApp, startTestApp } from './support/test-app';
 import { TestUser, rawRequest, registerUser, uniqueName } from './support/users';
 
+/** A path segment the URL parser resolves away: `.` or `..`, any of its dots spelled `%2e`. */
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?=[/?#]|$)/i;
+
 /**
  * Property-based fuzzing of every input surface of one in-process app: socket events, raw Socket.IO
  * packets, stored text, REST bodies, params and queries. Whatever arrives, the answer is a contract
@@ -923,7 +926,12 @@ describe('fuzzing every input (fast-check)', () => {
             const sentBody =
               body === undefined ? undefined : renderIds(body, ids, (id) => JSON.stringify(id).slice(1, -1));
 
-            const answer = await http(method, renderIds(path, ids, encodeSegment), {
+            const sentPath = renderIds(path, ids, encodeSegment);
+            // fetch's URL parser resolves `.` and `..` segments (`%2e` spelled too) before anything is
+            // sent: `/api/rooms/:id/bans/%2e%2e` leaves as `DELETE /api/rooms/:id/`, another request
+            // (its owner deleting the room), not the one this property is about.
+            fc.pre(!DOT_SEGMENT.test(sentPath));
+            const answer = await http(method, sentPath, {
               token: tokenOf(actor),
               body: sentBody,
             });
