@@ -1,15 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import {
-  RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 
-import { ErrorCode } from '@chat/contracts';
-
-import { AppError } from '../common/app-error';
+import { consumeOrRefuse } from '../common/rate-limit';
 import { AllConfig } from '../config/config.type';
 import { RedisConnection } from '../redis/redis.module';
 
@@ -35,17 +28,10 @@ export class UploadBudget {
   }
 
   async spend(userId: string): Promise<void> {
-    try {
-      await this.limiter.consume(userId);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError(
-        ErrorCode.RATE_LIMITED,
-        `Too many uploads, try again in ${retryAfter} s`,
-        undefined,
-        retryAfter,
-      );
-    }
+    await consumeOrRefuse(
+      this.limiter,
+      userId,
+      (retryAfter) => `Too many uploads, try again in ${retryAfter} s`,
+    );
   }
 }

@@ -1,14 +1,7 @@
 import { Logger } from '@nestjs/common';
-import {
-  RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 
-import { ErrorCode } from '@chat/contracts';
-
-import { AppError } from '../common/app-error';
+import { consumeOrRefuse } from '../common/rate-limit';
 import type { AuthConfig } from '../config/auth.config';
 import type { RedisClient } from '../redis/redis.module';
 
@@ -54,18 +47,11 @@ export class LoginThrottle {
 
   /** Counts one attempt for the account; throws RATE_LIMITED when its attempts are used up. */
   async attempt(username: string): Promise<void> {
-    try {
-      await this.limiter.consume(accountKey(username));
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError(
-        ErrorCode.RATE_LIMITED,
-        `Too many failed logins for this account, try again in ${retryAfter} s`,
-        undefined,
-        retryAfter,
-      );
-    }
+    await consumeOrRefuse(
+      this.limiter,
+      accountKey(username),
+      (retryAfter) => `Too many failed logins for this account, try again in ${retryAfter} s`,
+    );
   }
 
   /** After a successful login: the account starts with a clean slate. */

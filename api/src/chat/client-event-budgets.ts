@@ -5,12 +5,11 @@ import {
   IRateLimiterOptions,
   RateLimiterMemory,
   RateLimiterRedis,
-  RateLimiterRes,
 } from 'rate-limiter-flexible';
 
-import { ClientEvent, ClientEventName, ErrorCode } from '@chat/contracts';
+import { ClientEvent, ClientEventName } from '@chat/contracts';
 
-import { AppError } from '../common/app-error';
+import { consumeOrRefuse } from '../common/rate-limit';
 import { AllConfig } from '../config/config.type';
 import { RedisConnection } from '../redis/redis.module';
 
@@ -82,18 +81,7 @@ export class ClientEventBudgets {
    */
   async consume(userId: string, event: string): Promise<void> {
     const { limiter, noun } = this.limiters.get(event) ?? this.limiters.get(UNKNOWN_EVENT)!;
-    try {
-      await limiter.consume(userId);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError(
-        ErrorCode.RATE_LIMITED,
-        `Too many ${noun}, retry in ${retryAfter} s`,
-        undefined,
-        retryAfter,
-      );
-    }
+    await consumeOrRefuse(limiter, userId, (retryAfter) => `Too many ${noun}, retry in ${retryAfter} s`);
   }
 
   private eventBudget(name: string, limits: AllConfig['limits']): Budget {

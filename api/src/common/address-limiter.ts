@@ -1,14 +1,7 @@
-import {
-  RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
-
-import { ErrorCode } from '@chat/contracts';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 
 import type { RedisClient } from '../redis/redis.module';
-import { AppError } from './app-error';
+import { consumeOrRefuse } from './rate-limit';
 
 export interface AddressLimit {
   points: number;
@@ -55,18 +48,11 @@ export class AddressLimiter {
 
   /** Counts one attempt from the address; throws RATE_LIMITED (with `retryAfter`) when its budget is spent. */
   async consume(address: string): Promise<void> {
-    try {
-      await this.limiter.consume(address);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError(
-        ErrorCode.RATE_LIMITED,
-        `Too many ${this.what} from this address, try again in ${retryAfter} s`,
-        undefined,
-        retryAfter,
-      );
-    }
+    await consumeOrRefuse(
+      this.limiter,
+      address,
+      (retryAfter) => `Too many ${this.what} from this address, try again in ${retryAfter} s`,
+    );
   }
 
   /** The address starts with a clean slate (after a successful admin sign-in). */

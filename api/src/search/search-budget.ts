@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { BurstyRateLimiter, RateLimiterRes } from 'rate-limiter-flexible';
-
-import { ErrorCode } from '@chat/contracts';
+import { BurstyRateLimiter } from 'rate-limiter-flexible';
 
 import { burstyLimiter } from '../chat/client-event-budgets';
-import { AppError } from '../common/app-error';
+import { consumeOrRefuse } from '../common/rate-limit';
 import { AllConfig } from '../config/config.type';
 import { RedisConnection } from '../redis/redis.module';
 
@@ -28,17 +26,10 @@ export class SearchBudget {
 
   /** Spends one search of the user's budget, or throws RATE_LIMITED with the seconds to wait. */
   async consume(userId: string): Promise<void> {
-    try {
-      await this.limiter.consume(userId);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError(
-        ErrorCode.RATE_LIMITED,
-        `Too many searches, retry in ${retryAfter} s`,
-        undefined,
-        retryAfter,
-      );
-    }
+    await consumeOrRefuse(
+      this.limiter,
+      userId,
+      (retryAfter) => `Too many searches, retry in ${retryAfter} s`,
+    );
   }
 }
