@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 
 import { pinned } from './pinning';
-import { DATABASE_URL } from './targets';
+import { scratchDatabase } from './targets';
 
 const run = promisify(execFile);
 
@@ -28,12 +28,7 @@ export interface PgbenchResult {
 }
 
 export async function pgbenchInserts(clients: number, durationS: number): Promise<PgbenchResult> {
-  const database = `bench_b4_${Date.now()}_${process.pid}`;
-  const admin = new Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const url = Object.assign(new URL(DATABASE_URL), { pathname: `/${database}` }).toString();
+  const { url, drop } = await scratchDatabase(`bench_b4_${Date.now()}_${process.pid}`);
   const dir = mkdtempSync(join(tmpdir(), 'b4-'));
   try {
     const db = new Client({ connectionString: url });
@@ -73,9 +68,6 @@ export async function pgbenchInserts(clients: number, durationS: number): Promis
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    const cleanup = new Client({ connectionString: DATABASE_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await cleanup.end();
+    await drop();
   }
 }

@@ -101,23 +101,31 @@ function spread(
   }));
 }
 
+/** A new, empty database `name` on the server DATABASE_URL names: its URL, and how to drop it. */
+export async function scratchDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  return {
+    url: Object.assign(new URL(DATABASE_URL), { pathname: `/${name}` }).toString(),
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
 /** N built API instances on a fresh database and Redis prefix; users and rooms seeded in SQL. */
 export async function startProject(instances: number): Promise<Target> {
   const runId = `bench_${Date.now()}_${process.pid}`;
-  const admin = new Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${runId}`);
-  await admin.end();
-  const databaseUrl = Object.assign(new URL(DATABASE_URL), { pathname: `/${runId}` }).toString();
+  const { url: databaseUrl, drop: dropDatabase } = await scratchDatabase(runId);
   const secret = randomBytes(32).toString('hex');
   const prefix = `${runId}:`;
   const children: ChildProcess[] = [];
-  const dropDatabase = async () => {
-    const cleanup = new Client({ connectionString: DATABASE_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${runId} WITH (FORCE)`);
-    await cleanup.end();
-  };
   const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
   const metricsPorts = await Promise.all(Array.from({ length: instances }, () => freePort()));
   try {
