@@ -97,6 +97,13 @@ async function main(): Promise<void> {
   if (pinned) {
     pinProcesses('loadgen', [process.pid]);
     pinProcesses('servers', services);
+    // Interrupted (Ctrl-C), the run must not leave this machine's Postgres and Redis on one core.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        pinProcesses('all', services);
+        process.exit(130);
+      });
+    }
     log(
       `pinned: servers, Postgres and Redis on CPU ${pinning()!.servers}; load generator on CPU ${pinning()!.loadgen}`,
     );
